@@ -26,7 +26,10 @@ public enum Command {
 		return this.clientCommand;
 	}
 
-	/** Whether headers of this command are exempt from escaping (STOMP 1.2: CONNECT and CONNECTED). */
+	/**
+	 * Whether headers of this command are exempt from escaping (STOMP 1.2: CONNECT and
+	 * CONNECTED).
+	 */
 	boolean isEscapeExempt() {
 		return this == CONNECT || this == STOMP || this == CONNECTED;
 	}
@@ -36,7 +39,8 @@ public enum Command {
 	}
 
 	/**
-	 * Finds a command by its wire name, or {@code null} when the name is not a STOMP command.
+	 * Finds a command by its wire name, or {@code null} when the name is not a STOMP
+	 * command.
 	 */
 	static Command fromWire(byte[] line, int offset, int length) {
 		for (Command command : values()) {

@@ -86,8 +86,8 @@ public final class FrameDecoder {
 	}
 
 	/**
-	 * Decodes what {@code in} holds, passing each complete frame to {@code sink} in order,
-	 * and keeps any trailing partial frame for the next call.
+	 * Decodes what {@code in} holds, passing each complete frame to {@code sink} in
+	 * order, and keeps any trailing partial frame for the next call.
 	 * @throws FrameDecodingException if the input breaks the grammar or a limit; frames
 	 * completed before the error have been passed on, and every later call fails the same
 	 */
@@ -217,8 +217,8 @@ public final class FrameDecoder {
 			parsed = parsed * 10 + (c - '0');
 		}
 		if (parsed > this.limits.maxFrameBytes() - this.frameBytes) {
-			throw fail(Reason.FRAME_TOO_LARGE,
-					"content-length " + parsed + " exceeds the frame limit of " + this.limits.maxFrameBytes() + " bytes");
+			throw fail(Reason.FRAME_TOO_LARGE, "content-length " + parsed + " exceeds the frame limit of "
+					+ this.limits.maxFrameBytes() + " bytes");
 		}
 		return (int) parsed;
 	}
@@ -275,8 +275,7 @@ public final class FrameDecoder {
 	private void countFrameBytes(int n) throws FrameDecodingException {
 		this.frameBytes += n;
 		if (this.frameBytes > this.limits.maxFrameBytes()) {
-			throw fail(Reason.FRAME_TOO_LARGE,
-					"frame exceeds the limit of " + this.limits.maxFrameBytes() + " bytes");
+			throw fail(Reason.FRAME_TOO_LARGE, "frame exceeds the limit of " + this.limits.maxFrameBytes() + " bytes");
 		}
 	}
 

@@ -46,7 +46,10 @@ public final class FrameDecodingException extends Exception {
 		return this.reason;
 	}
 
-	/** The {@code receipt} header of the refused frame if it was read before the error, else {@code null}. */
+	/**
+	 * The {@code receipt} header of the refused frame if it was read before the error,
+	 * else {@code null}.
+	 */
 	public String receipt() {
 		return this.receipt;
 	}

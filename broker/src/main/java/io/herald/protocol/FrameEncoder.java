@@ -4,10 +4,10 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Writes frames in wire format, escaping header values as the negotiated version
- * requires (STOMP 1.2, "Value Encoding"; 1.1 has no {@code \r} escape, 1.0 none at all).
- * A {@code content-length} header is added for any non-empty body that lacks one, so
- * bodies may hold NUL octets.
+ * Writes frames in wire format, escaping header values as the negotiated version requires
+ * (STOMP 1.2, "Value Encoding"; 1.1 has no {@code \r} escape, 1.0 none at all). A
+ * {@code content-length} header is added for any non-empty body that lacks one, so bodies
+ * may hold NUL octets.
  */
 public final class FrameEncoder {
 

@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.function.BiConsumer;
 
 /**
- * The headers of a frame in wire order. A name may repeat; as STOMP 1.2 ("Repeated
- * Header Entries") requires, {@link #get(String)} answers the first occurrence.
+ * The headers of a frame in wire order. A name may repeat; as STOMP 1.2 ("Repeated Header
+ * Entries") requires, {@link #get(String)} answers the first occurrence.
  */
 public final class Headers {
 

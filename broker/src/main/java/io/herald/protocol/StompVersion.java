@@ -17,7 +17,9 @@ public enum StompVersion {
 		this.text = text;
 	}
 
-	/** The version as it appears in {@code accept-version} and {@code version} headers. */
+	/**
+	 * The version as it appears in {@code accept-version} and {@code version} headers.
+	 */
 	public String text() {
 		return this.text;
 	}
@@ -28,8 +30,8 @@ public enum StompVersion {
 	}
 
 	/**
-	 * Picks the highest version both sides support from an {@code accept-version}
-	 * header; a missing header means 1.0 (STOMP 1.1 and 1.2, "Protocol Negotiation").
+	 * Picks the highest version both sides support from an {@code accept-version} header;
+	 * a missing header means 1.0 (STOMP 1.1 and 1.2, "Protocol Negotiation").
 	 * @param acceptVersion the client's header value, possibly {@code null}
 	 * @return the version to use, or {@code null} if none is shared
 	 */
@@ -47,7 +49,10 @@ public enum StompVersion {
 		return null;
 	}
 
-	/** The versions this broker speaks, comma-separated, for an ERROR on failed negotiation. */
+	/**
+	 * The versions this broker speaks, comma-separated, for an ERROR on failed
+	 * negotiation.
+	 */
 	public static String supported() {
 		return "1.0,1.1,1.2";
 	}
