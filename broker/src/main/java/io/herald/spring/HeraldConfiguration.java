@@ -79,6 +79,11 @@ class HeraldConfiguration implements WebSocketConfigurer {
 	}
 
 	@Bean
+	static HeraldMessagingTemplate heraldMessagingTemplate(Broker broker) {
+		return new HeraldMessagingTemplate(broker);
+	}
+
+	@Bean
 	static HeraldLifecycle heraldLifecycle(Broker broker, HeraldProperties properties,
 			ConfigurableEnvironment environment) {
 		HeraldProperties.Tcp tcp = properties.tcp();
