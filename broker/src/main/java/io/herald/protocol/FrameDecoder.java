@@ -185,7 +185,7 @@ public final class FrameDecoder {
 	private void addHeader(int length) throws FrameDecodingException {
 		if (this.headers.size() == this.limits.maxHeaderCount()) {
 			throw fail(Reason.TOO_MANY_HEADERS,
-					"frame has more than the limit of " + this.limits.maxHeaderCount() + " headers");
+					"frame exceeds the limit of " + this.limits.maxHeaderCount() + " headers");
 		}
 		int colon = -1;
 		for (int i = 0; i < length; i++) {
@@ -234,8 +234,8 @@ public final class FrameDecoder {
 	 */
 	private void checkDeclaredLength(long length) throws FrameDecodingException {
 		if (length > this.limits.maxFrameBytes() - this.frameBytes) {
-			throw fail(Reason.FRAME_TOO_LARGE, "content-length " + length + " exceeds the frame limit of "
-					+ this.limits.maxFrameBytes() + " bytes");
+			throw fail(Reason.FRAME_TOO_LARGE, "frame with content-length " + length + " exceeds the limit of "
+					+ this.limits.maxFrameBytes() + " bytes per frame");
 		}
 	}
 
