@@ -267,6 +267,7 @@ public final class FrameDecoder {
 		this.command = null;
 		this.headers = null;
 		this.body = null;
+		this.receipt = null;
 		this.frameBytes = 0;
 		this.state = State.COMMAND;
 		sink.accept(frame);

@@ -1,0 +1,74 @@
+package io.herald.routing;
+
+import java.util.concurrent.atomic.AtomicReferenceArray;
+
+import io.herald.protocol.Headers;
+
+/**
+ * One published message as the router moves it: its destination, the headers the
+ * publisher set (custom ones included), the body and a broker-wide id. Immutable except
+ * for an encoding cache that the delivering side fills once per protocol version, so that
+ * a fan-out to many subscribers encodes the shared part of the MESSAGE frame once.
+ */
+public final class Message {
+
+	private final String destination;
+
+	private final Headers headers;
+
+	private final byte[] body;
+
+	private final String messageId;
+
+	private final boolean binary;
+
+	private final AtomicReferenceArray<Object> encodings = new AtomicReferenceArray<>(4);
+
+	public Message(String destination, Headers headers, byte[] body, String messageId, boolean binary) {
+		this.destination = destination;
+		this.headers = headers;
+		this.body = body;
+		this.messageId = messageId;
+		this.binary = binary;
+	}
+
+	public String destination() {
+		return this.destination;
+	}
+
+	/** Headers to pass on to subscribers, already stripped of frame-control headers. */
+	public Headers headers() {
+		return this.headers;
+	}
+
+	public byte[] body() {
+		return this.body;
+	}
+
+	public String messageId() {
+		return this.messageId;
+	}
+
+	/** Whether the body is not UTF-8 text and must travel in binary transport frames. */
+	public boolean isBinary() {
+		return this.binary;
+	}
+
+	/**
+	 * The cached encoding for a slot, or {@code null}. Racing writers store equal values,
+	 * so the race is benign; the array publishes them safely.
+	 */
+	public Object encoding(int slot) {
+		return this.encodings.get(slot);
+	}
+
+	public void setEncoding(int slot, Object encoding) {
+		this.encodings.set(slot, encoding);
+	}
+
+	@Override
+	public String toString() {
+		return "Message[" + this.messageId + " to " + this.destination + ", " + this.body.length + " bytes]";
+	}
+
+}

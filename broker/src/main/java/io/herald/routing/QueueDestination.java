@@ -1,0 +1,122 @@
+package io.herald.routing;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A point-to-point queue: each message goes to exactly one of the competing consumers,
+ * chosen round robin among those with capacity, and waits in a bounded buffer while no
+ * consumer can take it. Messages handed back (NACK, or unacknowledged when a consumer
+ * leaves) go to the head of the buffer, in their original order, flagged as redelivered.
+ *
+ * <p>
+ * All state is guarded by the queue's monitor. Lock order: a queue's monitor may be held
+ * while a consumer takes a delivery (which touches only that consumer's own state); a
+ * consumer never calls into a queue while holding its own lock.
+ */
+final class QueueDestination {
+
+	private final String name;
+
+	private final int maxLength;
+
+	private final ArrayDeque<Pending> buffer = new ArrayDeque<>();
+
+	private final List<QueueConsumer> consumers = new ArrayList<>();
+
+	private int next;
+
+	QueueDestination(String name, int maxLength) {
+		this.name = name;
+		this.maxLength = maxLength;
+	}
+
+	String name() {
+		return this.name;
+	}
+
+	/**
+	 * Adds a message and dispatches what can be dispatched.
+	 * @return {@code false} if the buffer is at its limit and the message was refused
+	 */
+	synchronized boolean enqueue(Message message) {
+		if (this.buffer.size() >= this.maxLength) {
+			dispatch();
+			if (this.buffer.size() >= this.maxLength) {
+				return false;
+			}
+		}
+		this.buffer.addLast(new Pending(message, false));
+		dispatch();
+		return true;
+	}
+
+	/** Puts messages back at the head, in the given order, as redelivered. */
+	synchronized void requeue(List<Message> messages) {
+		for (int i = messages.size() - 1; i >= 0; i--) {
+			this.buffer.addFirst(new Pending(messages.get(i), true));
+		}
+		dispatch();
+	}
+
+	synchronized void addConsumer(QueueConsumer consumer) {
+		this.consumers.add(consumer);
+		dispatch();
+	}
+
+	synchronized void removeConsumer(QueueConsumer consumer) {
+		int index = this.consumers.indexOf(consumer);
+		if (index >= 0) {
+			this.consumers.remove(index);
+			if (index < this.next) {
+				this.next--;
+			}
+		}
+	}
+
+	/** Called when a consumer gained capacity, e.g. after an ACK. */
+	synchronized void consumerReady() {
+		dispatch();
+	}
+
+	synchronized int depth() {
+		return this.buffer.size();
+	}
+
+	synchronized int consumerCount() {
+		return this.consumers.size();
+	}
+
+	private void dispatch() {
+		while (!this.buffer.isEmpty() && !this.consumers.isEmpty()) {
+			QueueConsumer consumer = nextWithCapacity();
+			if (consumer == null) {
+				return;
+			}
+			Pending head = this.buffer.pollFirst();
+			if (!consumer.deliver(head.message, head.redelivered)) {
+				// the consumer is going away; keep the message for the others
+				this.buffer.addFirst(head);
+				removeConsumer(consumer);
+			}
+		}
+	}
+
+	private QueueConsumer nextWithCapacity() {
+		int size = this.consumers.size();
+		for (int i = 0; i < size; i++) {
+			int index = (this.next + i) % size;
+			QueueConsumer candidate = this.consumers.get(index);
+			if (candidate.hasCapacity()) {
+				this.next = (index + 1) % size;
+				return candidate;
+			}
+		}
+		return null;
+	}
+
+	private record Pending(Message message, boolean redelivered) {
+	}
+
+}

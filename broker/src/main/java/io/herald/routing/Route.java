@@ -1,0 +1,24 @@
+package io.herald.routing;
+
+import java.util.List;
+
+/**
+ * The link between one subscription and the router; cancelling it stops deliveries.
+ */
+public interface Route {
+
+	/** Removes the subscription from the router. Idempotent. */
+	void cancel();
+
+	/** For queue routes: the consumer gained capacity (e.g. after an ACK). */
+	default void ready() {
+	}
+
+	/**
+	 * For queue routes: hands unacknowledged messages back for redelivery, in order. For
+	 * topics there is nobody else to give them to and they are dropped.
+	 */
+	default void requeue(List<Message> messages) {
+	}
+
+}

@@ -1,0 +1,142 @@
+package io.herald.session;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import io.herald.routing.Router;
+import io.herald.security.Authenticator;
+
+/**
+ * The broker core: opens sessions for transports, owns the router, the timer and the
+ * counters, and ends every session on shutdown. Plain Java, started without Spring in
+ * tests; time comes from an injected clock and scheduler.
+ */
+public final class Broker {
+
+	private final SessionSettings settings;
+
+	private final Router router;
+
+	private final Authenticator authenticator;
+
+	private final ScheduledExecutorService scheduler;
+
+	private final LongSupplier nanoClock;
+
+	private final BrokerStats stats = new BrokerStats();
+
+	private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+
+	private final AtomicLong sessionIds = new AtomicLong();
+
+	private final AtomicLong messageIds = new AtomicLong();
+
+	private final String idPrefix;
+
+	private volatile boolean accepting = true;
+
+	/**
+	 * @param scheduler runs heart-beat and timeout checks and session clean-up; owned by
+	 * the caller
+	 * @param nanoClock monotonic time in nanoseconds, {@code System::nanoTime} in
+	 * production
+	 */
+	public Broker(SessionSettings settings, Router router, Authenticator authenticator,
+			ScheduledExecutorService scheduler, LongSupplier nanoClock) {
+		this.settings = settings;
+		this.router = router;
+		this.authenticator = authenticator;
+		this.scheduler = scheduler;
+		this.nanoClock = nanoClock;
+		this.idPrefix = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36) + "-";
+	}
+
+	/**
+	 * Opens a session for a new connection. While the broker shuts down the session
+	 * answers its first frame with an ERROR and closes.
+	 */
+	public Session open(TransportConnection transport) {
+		Session session = new Session(this, this.idPrefix + this.sessionIds.incrementAndGet(), transport);
+		this.sessions.add(session);
+		this.stats.connectionOpened();
+		if (!this.accepting) {
+			session.shutdown();
+		}
+		return session;
+	}
+
+	/**
+	 * Ends every session with ERROR "server shutting down" and waits up to the timeout
+	 * for them to be written and closed.
+	 */
+	public void shutdown(long timeoutMillis) {
+		this.accepting = false;
+		for (Session session : this.sessions) {
+			session.shutdown();
+		}
+		long deadline = this.nanoClock.getAsLong() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+		while (!this.sessions.isEmpty() && this.nanoClock.getAsLong() < deadline) {
+			try {
+				Thread.sleep(10);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	public Router router() {
+		return this.router;
+	}
+
+	public BrokerStats stats() {
+		return this.stats;
+	}
+
+	public int sessionCount() {
+		return this.sessions.size();
+	}
+
+	SessionSettings settings() {
+		return this.settings;
+	}
+
+	Authenticator authenticator() {
+		return this.authenticator;
+	}
+
+	long nanoTime() {
+		return this.nanoClock.getAsLong();
+	}
+
+	String nextMessageId() {
+		return this.idPrefix + this.messageIds.incrementAndGet();
+	}
+
+	ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
+		return this.scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+	}
+
+	ScheduledFuture<?> scheduleAtFixedRate(Runnable task, long periodMillis) {
+		return this.scheduler.scheduleAtFixedRate(task, periodMillis, periodMillis, TimeUnit.MILLISECONDS);
+	}
+
+	/** Releases a closed session's subscriptions on the timer thread. */
+	void releaseLater(Session session) {
+		this.scheduler.execute(() -> {
+			try {
+				session.releaseNow();
+			}
+			finally {
+				this.sessions.remove(session);
+			}
+		});
+	}
+
+}

@@ -1,0 +1,191 @@
+package io.herald.session;
+
+import java.util.List;
+
+import io.herald.protocol.Command;
+import io.herald.protocol.Frame;
+import io.herald.protocol.Headers;
+import io.herald.protocol.StompVersion;
+import io.herald.protocol.Utf8;
+import io.herald.routing.Destination;
+import io.herald.routing.DestinationException;
+import io.herald.routing.Message;
+import io.herald.routing.PublishResult;
+
+/**
+ * The handlers of client frames after CONNECT (STOMP 1.2, "Client Frames"). Each either
+ * completes or throws {@link StompViolation}; the session then sends the RECEIPT or the
+ * ERROR. Runs on the session's thread.
+ */
+final class ClientFrames {
+
+	/** Headers that steer a frame and are not passed on to subscribers. */
+	private static final List<String> CONTROL_HEADERS = List.of("destination", "receipt", "transaction",
+			"content-length", "message-id", "subscription", "ack", "redelivered");
+
+	private ClientFrames() {
+	}
+
+	static void handle(Session session, Frame frame) throws StompViolation {
+		switch (frame.command()) {
+			case SEND -> send(session, frame, false);
+			case SUBSCRIBE -> subscribe(session, frame);
+			case UNSUBSCRIBE -> unsubscribe(session, frame);
+			case ACK, NACK -> acknowledge(session, frame, false);
+			case BEGIN -> session.transactions().begin(required(frame, "transaction"));
+			case COMMIT -> commit(session, required(frame, "transaction"));
+			case ABORT -> session.transactions().abort(required(frame, "transaction"));
+			case DISCONNECT -> session.disconnect(frame.header("receipt"));
+			case CONNECT, STOMP -> throw new StompViolation("already connected: " + frame.command() + " sent twice");
+			default -> throw new StompViolation(frame.command() + " is not a client command");
+		}
+	}
+
+	private static void send(Session session, Frame frame, boolean committing) throws StompViolation {
+		Destination destination = parse(required(frame, "destination"), true);
+		String transaction = frame.header("transaction");
+		if (transaction != null && !committing) {
+			session.transactions().add(transaction, frame);
+			return;
+		}
+		String shownDestination = (destination.kind() == Destination.Kind.USER) ? "/user" + destination.name()
+				: frame.header("destination");
+		Headers.Builder forwarded = Headers.builder();
+		frame.headers().forEach((name, value) -> {
+			if (!CONTROL_HEADERS.contains(name)) {
+				forwarded.add(name, value);
+			}
+		});
+		byte[] body = frame.body();
+		Broker broker = session.broker();
+		Message message = new Message(shownDestination, forwarded.build(), body, broker.nextMessageId(),
+				!Utf8.isValid(body));
+		PublishResult result = broker.router().publish(destination, message);
+		if (!result.accepted()) {
+			throw new StompViolation(result.refusal());
+		}
+		broker.stats().published();
+	}
+
+	private static void subscribe(Session session, Frame frame) throws StompViolation {
+		String destinationName = required(frame, "destination");
+		String id = frame.header("id");
+		if (id == null) {
+			if (session.version() != StompVersion.V1_0) {
+				throw missing("id");
+			}
+			id = destinationName;
+		}
+		if (session.subscriptions().containsKey(id)) {
+			throw new StompViolation("duplicate subscription id '" + id + "' in this session");
+		}
+		int max = session.settings().maxSubscriptions();
+		if (session.subscriptions().size() >= max) {
+			throw new StompViolation(
+					"subscription '" + id + "' exceeds the limit of " + max + " subscriptions per session");
+		}
+		SessionSubscription.AckMode ackMode = SessionSubscription.AckMode.parse(frame.header("ack"));
+		if (ackMode == null) {
+			throw new StompViolation(
+					"invalid ack mode '" + frame.header("ack") + "'; use auto, client or client-individual");
+		}
+		Destination destination = parse(destinationName, false);
+		if (destination.kind() == Destination.Kind.USER && session.user() == null) {
+			throw new StompViolation("destination '" + destinationName
+					+ "' needs a user: connect with a login to use /user/ destinations");
+		}
+		int index = session.nextSubscriptionIndex();
+		session.addSubscription(new SessionSubscription(session, id, index, ackMode, destination,
+				session.settings().maxUnackedPerSubscription()));
+	}
+
+	private static void unsubscribe(Session session, Frame frame) throws StompViolation {
+		String id = frame.header("id");
+		if (id == null && session.version() == StompVersion.V1_0) {
+			id = frame.header("destination");
+		}
+		if (id == null) {
+			throw missing("id");
+		}
+		SessionSubscription subscription = session.removeSubscription(id);
+		if (subscription == null) {
+			throw new StompViolation("unknown subscription '" + id + "'");
+		}
+		subscription.close();
+	}
+
+	private static void acknowledge(Session session, Frame frame, boolean committing) throws StompViolation {
+		String tag = (session.version() == StompVersion.V1_2) ? frame.header("id") : frame.header("message-id");
+		if (tag == null) {
+			tag = (frame.header("id") != null) ? frame.header("id") : frame.header("message-id");
+		}
+		if (tag == null) {
+			throw missing((session.version() == StompVersion.V1_2) ? "id" : "message-id");
+		}
+		String transaction = frame.header("transaction");
+		if (transaction != null && !committing) {
+			session.transactions().add(transaction, frame);
+			return;
+		}
+		SessionSubscription subscription = owner(session, tag);
+		boolean settled = (frame.command() == Command.ACK) ? subscription.ack(tag) : subscription.nack(tag);
+		if (!settled) {
+			throw unknownAck(frame, tag);
+		}
+	}
+
+	private static SessionSubscription owner(Session session, String tag) throws StompViolation {
+		int dash = tag.indexOf('-');
+		SessionSubscription subscription = null;
+		if (dash > 0) {
+			try {
+				subscription = session.findSubscriptionByIndex(Integer.parseInt(tag.substring(0, dash)));
+			}
+			catch (NumberFormatException ex) {
+				subscription = null;
+			}
+		}
+		if (subscription == null) {
+			throw new StompViolation("unknown ack id '" + tag + "': no subscription of this session awaits it");
+		}
+		return subscription;
+	}
+
+	private static StompViolation unknownAck(Frame frame, String tag) {
+		return new StompViolation("unknown ack id '" + tag + "' in " + frame.command()
+				+ ": not delivered, already acknowledged, or not from a client ack subscription");
+	}
+
+	private static void commit(Session session, String transaction) throws StompViolation {
+		for (Frame frame : session.transactions().commit(transaction)) {
+			if (frame.command() == Command.SEND) {
+				send(session, frame, true);
+			}
+			else {
+				acknowledge(session, frame, true);
+			}
+		}
+	}
+
+	private static Destination parse(String destination, boolean forSend) throws StompViolation {
+		try {
+			return forSend ? Destination.forSend(destination) : Destination.forSubscribe(destination);
+		}
+		catch (DestinationException ex) {
+			throw new StompViolation(ex.getMessage());
+		}
+	}
+
+	private static String required(Frame frame, String header) throws StompViolation {
+		String value = frame.header(header);
+		if (value == null) {
+			throw missing(header);
+		}
+		return value;
+	}
+
+	private static StompViolation missing(String header) {
+		return new StompViolation("missing required header '" + header + "'");
+	}
+
+}

@@ -1,0 +1,65 @@
+package io.herald.session;
+
+/**
+ * Heart-beat negotiation (STOMP 1.2, "Heart-beating"): each side states {@code cx,cy},
+ * how often it can send and how often it wants to receive; a direction is active when
+ * both sides agree on a non-zero value, at the larger of the two.
+ */
+final class HeartBeats {
+
+	static final OutboundFrame FRAME = new OutboundFrame(OutboundFrame.EMPTY, new byte[] { '\n' }, false);
+
+	/** A peer is dead after this many agreed intervals of silence. */
+	private static final int TOLERANCE = 2;
+
+	private static final long MIN_CHECK_MILLIS = 10;
+
+	private HeartBeats() {
+	}
+
+	/** Parses a client's {@code heart-beat} header; absent means {@code 0,0}. */
+	static long[] parse(String header) throws StompViolation {
+		if (header == null) {
+			return new long[] { 0, 0 };
+		}
+		String[] parts = header.split(",");
+		if (parts.length != 2) {
+			throw new StompViolation("invalid heart-beat header '" + header + "': expected two numbers cx,cy");
+		}
+		try {
+			long cx = Long.parseLong(parts[0].trim());
+			long cy = Long.parseLong(parts[1].trim());
+			if (cx < 0 || cy < 0) {
+				throw new NumberFormatException();
+			}
+			return new long[] { cx, cy };
+		}
+		catch (NumberFormatException ex) {
+			throw new StompViolation("invalid heart-beat header '" + header + "': expected two non-negative numbers");
+		}
+	}
+
+	/** The agreed interval for one direction, 0 when it is off. */
+	static long interval(long ours, long theirs) {
+		return (ours == 0 || theirs == 0) ? 0 : Math.max(ours, theirs);
+	}
+
+	/** Silence, in ms, after which the peer is considered dead. */
+	static long deadline(long expectEveryMillis) {
+		return expectEveryMillis * TOLERANCE;
+	}
+
+	/** How often the session's timer runs, 0 for no timer. */
+	static long checkPeriod(long sendEveryMillis, long expectEveryMillis) {
+		long shortest = Math.min(positiveOrMax(sendEveryMillis), positiveOrMax(expectEveryMillis));
+		if (shortest == Long.MAX_VALUE) {
+			return 0;
+		}
+		return Math.max(MIN_CHECK_MILLIS, shortest / 2);
+	}
+
+	private static long positiveOrMax(long value) {
+		return (value > 0) ? value : Long.MAX_VALUE;
+	}
+
+}

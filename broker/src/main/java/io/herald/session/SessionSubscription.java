@@ -1,0 +1,209 @@
+package io.herald.session;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.herald.routing.Destination;
+import io.herald.routing.Message;
+import io.herald.routing.QueueConsumer;
+import io.herald.routing.Route;
+
+/**
+ * One SUBSCRIBE of one session: receives routed messages, encodes them into the session's
+ * outbound buffer and, in the {@code client} and {@code client-individual} ack modes,
+ * remembers what was delivered until it is acknowledged (STOMP 1.2, "SUBSCRIBE ack
+ * Header", "ACK", "NACK").
+ *
+ * <p>
+ * Ack ids are {@code <index>-<sequence>}, where the index is the subscription's number
+ * within its session; the id is used as both {@code ack} and {@code message-id} of the
+ * delivery, so 1.0 and 1.1 clients (which acknowledge by {@code message-id}) and 1.2
+ * clients (by {@code id}) are served alike. Deliveries run on publishers' threads and
+ * acknowledgements on the session's, so the unacknowledged set is guarded by this
+ * object's monitor, which is never held while calling into the router.
+ */
+final class SessionSubscription implements QueueConsumer {
+
+	enum AckMode {
+
+		AUTO, CLIENT, CLIENT_INDIVIDUAL;
+
+		static AckMode parse(String header) {
+			if (header == null || header.equals("auto")) {
+				return AUTO;
+			}
+			if (header.equals("client")) {
+				return CLIENT;
+			}
+			if (header.equals("client-individual")) {
+				return CLIENT_INDIVIDUAL;
+			}
+			return null;
+		}
+
+	}
+
+	private final Session session;
+
+	private final String id;
+
+	private final int index;
+
+	private final AckMode ackMode;
+
+	private final Destination destination;
+
+	private final byte[] subscriptionLine;
+
+	private final int maxUnacked;
+
+	private final Map<String, Message> unacked = new LinkedHashMap<>();
+
+	private long sequence;
+
+	private boolean closed;
+
+	private volatile Route route;
+
+	SessionSubscription(Session session, String id, int index, AckMode ackMode, Destination destination,
+			int maxUnacked) {
+		this.session = session;
+		this.id = id;
+		this.index = index;
+		this.ackMode = ackMode;
+		this.destination = destination;
+		this.subscriptionLine = MessageFrames.subscriptionLine(id, session.version());
+		this.maxUnacked = maxUnacked;
+	}
+
+	String id() {
+		return this.id;
+	}
+
+	int index() {
+		return this.index;
+	}
+
+	Destination destination() {
+		return this.destination;
+	}
+
+	void attach(Route route) {
+		this.route = route;
+	}
+
+	@Override
+	public boolean deliver(Message message, boolean redelivered) {
+		String tag = null;
+		if (this.ackMode != AckMode.AUTO) {
+			synchronized (this) {
+				if (this.closed) {
+					return false;
+				}
+				if (this.unacked.size() >= this.maxUnacked) {
+					// only topics get here: queues ask hasCapacity() first
+					this.session.violation("subscription '" + this.id + "' exceeds the limit of " + this.maxUnacked
+							+ " unacknowledged messages");
+					return false;
+				}
+				tag = this.index + "-" + (++this.sequence);
+				this.unacked.put(tag, message);
+			}
+		}
+		String messageId = (tag != null) ? tag : message.messageId();
+		OutboundFrame frame = MessageFrames.encode(message, this.session.version(), this.subscriptionLine, messageId,
+				tag, redelivered);
+		if (this.session.enqueueMessage(frame)) {
+			return true;
+		}
+		if (tag != null) {
+			synchronized (this) {
+				this.unacked.remove(tag);
+			}
+		}
+		return false;
+	}
+
+	@Override
+	public synchronized boolean hasCapacity() {
+		return !this.closed && (this.ackMode == AckMode.AUTO || this.unacked.size() < this.maxUnacked);
+	}
+
+	/** Whether this subscription delivered the tag and has not had it acknowledged. */
+	synchronized boolean holds(String tag) {
+		return this.unacked.containsKey(tag);
+	}
+
+	/**
+	 * Acknowledges a delivery: in {@code client} mode it and everything delivered before
+	 * it on this subscription, in {@code client-individual} mode only it.
+	 * @return whether the tag was outstanding
+	 */
+	boolean ack(String tag) {
+		if (settle(tag) == null) {
+			return false;
+		}
+		Route current = this.route;
+		if (current != null) {
+			current.ready();
+		}
+		return true;
+	}
+
+	/** Rejects a delivery (cumulatively in {@code client} mode): queues redeliver it. */
+	boolean nack(String tag) {
+		List<Message> rejected = settle(tag);
+		if (rejected == null) {
+			return false;
+		}
+		Route current = this.route;
+		if (current != null) {
+			current.requeue(rejected);
+		}
+		return true;
+	}
+
+	private synchronized List<Message> settle(String tag) {
+		if (!this.unacked.containsKey(tag)) {
+			return null;
+		}
+		List<Message> settled = new ArrayList<>();
+		if (this.ackMode == AckMode.CLIENT) {
+			Iterator<Map.Entry<String, Message>> entries = this.unacked.entrySet().iterator();
+			while (entries.hasNext()) {
+				Map.Entry<String, Message> entry = entries.next();
+				settled.add(entry.getValue());
+				entries.remove();
+				if (entry.getKey().equals(tag)) {
+					break;
+				}
+			}
+		}
+		else {
+			settled.add(this.unacked.remove(tag));
+		}
+		return settled;
+	}
+
+	/** Stops deliveries and hands unacknowledged queue messages back for redelivery. */
+	void close() {
+		List<Message> pending;
+		synchronized (this) {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			pending = new ArrayList<>(this.unacked.values());
+			this.unacked.clear();
+		}
+		Route current = this.route;
+		if (current != null) {
+			current.cancel();
+			current.requeue(pending);
+		}
+	}
+
+}

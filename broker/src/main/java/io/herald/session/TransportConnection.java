@@ -1,0 +1,23 @@
+package io.herald.session;
+
+/**
+ * What the session core needs from a transport (WebSocket, SockJS, TCP). The transport
+ * owns the socket; it feeds inbound bytes to {@link Session#onBytes} on one thread at a
+ * time, and drains {@link Session#outbound()} when woken, never on the caller's thread if
+ * writing could block.
+ */
+public interface TransportConnection {
+
+	/**
+	 * The session's outbound buffer has frames to write. Called from any thread, often a
+	 * publisher's; must return at once.
+	 */
+	void wakeUp();
+
+	/** Closes the connection now. Idempotent; must not block. */
+	void close();
+
+	/** The peer's address, for logs and limits. */
+	String remoteAddress();
+
+}

@@ -1,0 +1,128 @@
+package io.herald.spring;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Everything under {@code herald.*}. Bound once at start and checked here: a bad value
+ * stops the start with a message naming its key. Documented, with units and defaults, in
+ * the README's configuration table and {@code config/herald.yml}.
+ *
+ * @param tcp the raw STOMP/TCP listener
+ * @param websocket the WebSocket and SockJS endpoints
+ * @param limits per-session bounds
+ * @param heartbeat the broker's heart-beat offer
+ * @param queues point-to-point queue bounds
+ */
+@ConfigurationProperties("herald")
+public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket websocket, @DefaultValue Limits limits,
+		@DefaultValue HeartBeat heartbeat, @DefaultValue Queues queues) {
+
+	/**
+	 * @param port STOMP/TCP port; 0 picks any free port, -1 disables the listener
+	 * @param host address to bind
+	 */
+	public record Tcp(@DefaultValue("61613") int port, @DefaultValue("0.0.0.0") String host) {
+
+		public Tcp {
+			check(port >= -1 && port <= 65535, "herald.tcp.port", "must be -1 (off), 0 (any free port) or 1-65535",
+					port);
+			check(host != null && !host.isBlank(), "herald.tcp.host", "must not be blank", host);
+		}
+
+	}
+
+	/**
+	 * @param path the STOMP over WebSocket endpoint
+	 * @param sockjsPath the SockJS endpoint; empty disables it
+	 * @param allowedOrigins origin patterns allowed to open WebSocket and SockJS sessions
+	 */
+	public record WebSocket(@DefaultValue("/ws") String path, @DefaultValue("/sockjs") String sockjsPath,
+			@DefaultValue("*") List<String> allowedOrigins) {
+
+		public WebSocket {
+			check(path != null && path.startsWith("/"), "herald.websocket.path", "must start with '/'", path);
+			check(sockjsPath == null || sockjsPath.isEmpty() || sockjsPath.startsWith("/"),
+					"herald.websocket.sockjs-path", "must be empty or start with '/'", sockjsPath);
+		}
+
+	}
+
+	/**
+	 * @param maxFrameSize largest inbound frame, headers and body together
+	 * @param maxHeaderLineSize longest inbound command or header line
+	 * @param maxHeaders most header entries in one inbound frame
+	 * @param maxSubscriptionsPerSession most subscriptions one session may hold
+	 * @param outboundBufferSize bytes queued for one session before it is disconnected as
+	 * a slow consumer
+	 * @param connectTimeout time from socket open to the CONNECT frame
+	 * @param maxTransactionFrames most frames one open transaction may hold
+	 * @param maxUnackedPerSubscription most unacknowledged messages one client-ack
+	 * subscription may hold
+	 */
+	public record Limits(@DefaultValue("2MB") DataSize maxFrameSize, @DefaultValue("8KB") DataSize maxHeaderLineSize,
+			@DefaultValue("64") int maxHeaders, @DefaultValue("1000") int maxSubscriptionsPerSession,
+			@DefaultValue("4MB") DataSize outboundBufferSize, @DefaultValue("10s") Duration connectTimeout,
+			@DefaultValue("1000") int maxTransactionFrames, @DefaultValue("1000") int maxUnackedPerSubscription) {
+
+		private static final long MAX_BYTES = Integer.MAX_VALUE - 64;
+
+		public Limits {
+			checkSize(maxFrameSize, "herald.limits.max-frame-size", 64);
+			checkSize(maxHeaderLineSize, "herald.limits.max-header-line-size", 16);
+			check(maxHeaders > 0, "herald.limits.max-headers", "must be positive", maxHeaders);
+			check(maxSubscriptionsPerSession > 0, "herald.limits.max-subscriptions-per-session", "must be positive",
+					maxSubscriptionsPerSession);
+			checkSize(outboundBufferSize, "herald.limits.outbound-buffer-size", 1024);
+			check(connectTimeout != null && connectTimeout.toMillis() > 0, "herald.limits.connect-timeout",
+					"must be positive", connectTimeout);
+			check(maxTransactionFrames > 0, "herald.limits.max-transaction-frames", "must be positive",
+					maxTransactionFrames);
+			check(maxUnackedPerSubscription > 0, "herald.limits.max-unacked-per-subscription", "must be positive",
+					maxUnackedPerSubscription);
+		}
+
+		private static void checkSize(DataSize size, String key, long minBytes) {
+			check(size != null && size.toBytes() >= minBytes && size.toBytes() <= MAX_BYTES, key,
+					"must be between " + minBytes + " bytes and 2GB", size);
+		}
+
+	}
+
+	/**
+	 * @param sendInterval how often the broker can send heart-beats ({@code cx}); 0 never
+	 * @param receiveInterval how often the broker wants heart-beats ({@code cy}); 0 never
+	 */
+	public record HeartBeat(@DefaultValue("10s") Duration sendInterval, @DefaultValue("10s") Duration receiveInterval) {
+
+		public HeartBeat {
+			check(sendInterval != null && !sendInterval.isNegative(), "herald.heartbeat.send-interval",
+					"must not be negative", sendInterval);
+			check(receiveInterval != null && !receiveInterval.isNegative(), "herald.heartbeat.receive-interval",
+					"must not be negative", receiveInterval);
+		}
+
+	}
+
+	/**
+	 * @param maxLength most messages one queue buffers; a SEND beyond it gets an ERROR
+	 */
+	public record Queues(@DefaultValue("10000") int maxLength) {
+
+		public Queues {
+			check(maxLength > 0, "herald.queues.max-length", "must be positive", maxLength);
+		}
+
+	}
+
+	private static void check(boolean valid, String key, String rule, Object value) {
+		if (!valid) {
+			throw new IllegalArgumentException(key + " " + rule + ", was '" + value + "'");
+		}
+	}
+
+}

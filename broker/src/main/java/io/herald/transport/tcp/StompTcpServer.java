@@ -1,0 +1,78 @@
+package io.herald.transport.tcp;
+
+import java.time.Duration;
+
+import io.netty.buffer.ByteBuf;
+import reactor.core.publisher.Mono;
+import reactor.netty.Connection;
+import reactor.netty.DisposableServer;
+import reactor.netty.tcp.TcpServer;
+
+import io.herald.session.Broker;
+
+/**
+ * The STOMP/TCP listener. Each connection gets a {@link TcpConnection} and a session;
+ * every inbound buffer goes to the session's decoder on the channel's event loop.
+ */
+public final class StompTcpServer {
+
+	private final Broker broker;
+
+	private final String host;
+
+	private final int port;
+
+	private DisposableServer server;
+
+	/**
+	 * @param port the port to listen on, 0 for any free port
+	 */
+	public StompTcpServer(Broker broker, String host, int port) {
+		this.broker = broker;
+		this.host = host;
+		this.port = port;
+	}
+
+	public synchronized void start() {
+		if (this.server != null) {
+			return;
+		}
+		this.server = TcpServer.create().host(this.host).port(this.port).handle((inbound, outbound) -> {
+			TcpConnection[] holder = new TcpConnection[1];
+			inbound.withConnection((connection) -> holder[0] = open(connection));
+			TcpConnection tcp = holder[0];
+			return inbound.receive()
+				.doOnNext((ByteBuf buffer) -> tcp.session().onBytes(buffer.nioBuffer()))
+				.then()
+				.onErrorResume((ex) -> Mono.empty());
+		}).bindNow(Duration.ofSeconds(10));
+	}
+
+	private TcpConnection open(Connection connection) {
+		TcpConnection tcp = new TcpConnection(connection.channel());
+		connection.addHandlerLast("herald-writability", tcp);
+		tcp.bind(this.broker.open(tcp));
+		connection.onDispose(() -> tcp.session().onTransportClosed());
+		return tcp;
+	}
+
+	/** The bound port, once started. */
+	public synchronized int port() {
+		if (this.server == null) {
+			throw new IllegalStateException("the STOMP/TCP server is not started");
+		}
+		return this.server.port();
+	}
+
+	public synchronized boolean isRunning() {
+		return this.server != null;
+	}
+
+	public synchronized void stop() {
+		if (this.server != null) {
+			this.server.disposeNow(Duration.ofSeconds(5));
+			this.server = null;
+		}
+	}
+
+}

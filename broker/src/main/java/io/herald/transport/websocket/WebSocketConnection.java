@@ -1,0 +1,70 @@
+package io.herald.transport.websocket;
+
+import java.io.IOException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketSession;
+
+import io.herald.session.Session;
+import io.herald.session.TransportConnection;
+
+/**
+ * The shared part of the WebSocket and SockJS connections: binding to the session and an
+ * idempotent close that runs off the caller's thread, because a container's close may
+ * wait for a pending write to a client that no longer reads.
+ */
+abstract class WebSocketConnection implements TransportConnection {
+
+	protected final WebSocketSession webSocket;
+
+	protected final Executor executor;
+
+	private final AtomicBoolean closed = new AtomicBoolean();
+
+	private volatile Session session;
+
+	WebSocketConnection(WebSocketSession webSocket, Executor executor) {
+		this.webSocket = webSocket;
+		this.executor = executor;
+	}
+
+	void bind(Session session) {
+		this.session = session;
+		if (!session.outbound().isEmpty()) {
+			wakeUp();
+		}
+	}
+
+	Session session() {
+		return this.session;
+	}
+
+	/** Whether writing makes sense: bound to a session and not closed. */
+	boolean isWritable() {
+		return this.session != null && !this.closed.get();
+	}
+
+	@Override
+	public void close() {
+		if (!this.closed.compareAndSet(false, true)) {
+			return;
+		}
+		this.executor.execute(() -> {
+			try {
+				this.webSocket.close(CloseStatus.NORMAL);
+			}
+			catch (IOException | RuntimeException ex) {
+				// the connection is gone either way; the session learns it from
+				// afterConnectionClosed
+			}
+		});
+	}
+
+	@Override
+	public String remoteAddress() {
+		return String.valueOf(this.webSocket.getRemoteAddress());
+	}
+
+}
