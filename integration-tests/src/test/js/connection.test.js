@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Versions, WAIT_MS, connect, openRaw, withTimeout } from './lib/stomp-support.js';
+import { Versions, WAIT_MS, connect, openRaw, unique, withTimeout } from './lib/stomp-support.js';
 
 test('stompjs connects with STOMP 1.2 negotiated and disconnects gracefully', async (t) => {
   const session = await connect(t);
@@ -34,6 +34,24 @@ test('a client offering only STOMP 1.1 gets version 1.1', async (t) => {
   const session = await connect(t, { stompVersions: new Versions(['1.1']) });
   assert.equal(session.connectedFrame.headers.version, '1.1');
   assert.equal(session.client.webSocket.protocol, 'v11.stomp');
+});
+
+test('a client offering only STOMP 1.0 gets version 1.0 and can exchange messages', async (t) => {
+  const session = await connect(t, { stompVersions: new Versions(['1.0']) });
+  assert.equal(session.connectedFrame.headers.version, '1.0');
+  const destination = `/topic/${unique('v10')}`;
+  const { inbox } = await session.subscribed(destination);
+  session.client.publish({ destination, body: 'old school' });
+  const message = await session.guard(inbox.next(), WAIT_MS, 'MESSAGE over STOMP 1.0');
+  assert.equal(message.body, 'old school');
+});
+
+test('CONNECT without accept-version means STOMP 1.0 (raw)', async (t) => {
+  const raw = await openRaw(t, ['v10.stomp', 'v11.stomp', 'v12.stomp']);
+  raw.send('CONNECT\nlogin:guest\npasscode:guest\n\n\0');
+  const connected = await raw.frames.next();
+  assert.equal(connected.command, 'CONNECTED');
+  assert.equal(connected.headers.version, '1.0');
 });
 
 test('the server answers DISCONNECT with RECEIPT and then closes the socket (raw)', async (t) => {

@@ -89,3 +89,28 @@ test('a frame larger than the limit is an ERROR', async (t) => {
   session.client.publish({ destination: `/topic/${unique('huge')}`, body: 'x'.repeat(3 * 1024 * 1024) });
   await expectError(session, /exceeds the limit/);
 });
+
+test('a frame without content-length larger than the limit is an ERROR (raw)', async (t) => {
+  const raw = await openRaw(t);
+  assert.equal((await raw.connect()).command, 'CONNECTED');
+  raw.send(frame('SEND', { destination: `/topic/${unique('huge-raw')}` }, 'y'.repeat(3 * 1024 * 1024)));
+  await expectRawError(raw, /exceeds the limit/);
+});
+
+test('a header line longer than the limit is an ERROR (raw)', async (t) => {
+  const raw = await openRaw(t);
+  assert.equal((await raw.connect()).command, 'CONNECTED');
+  raw.send(frame('SEND', { destination: `/topic/${unique('long-line')}`, 'x-long': 'z'.repeat(16 * 1024) }, 'x'));
+  await expectRawError(raw, /exceeds the limit/);
+});
+
+test('more headers than the limit is an ERROR (raw)', async (t) => {
+  const raw = await openRaw(t);
+  assert.equal((await raw.connect()).command, 'CONNECTED');
+  const headers = { destination: `/topic/${unique('many-headers')}` };
+  for (let i = 0; i < 100; i++) {
+    headers[`x-h${i}`] = String(i);
+  }
+  raw.send(frame('SEND', headers, 'x'));
+  await expectRawError(raw, /exceeds the limit/);
+});

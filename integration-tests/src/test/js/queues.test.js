@@ -80,6 +80,23 @@ test('unacknowledged messages go to the next consumer after the first one drops'
   assert.deepEqual(bodies(await drain(t, destination)), [], 'nothing left after the ACK');
 });
 
+test('unacknowledged messages are redelivered after UNSUBSCRIBE', async (t) => {
+  const consumer = await connect(t);
+  const destination = `/queue/${unique('unsub-redeliver')}`;
+  const first = await consumer.subscribed(destination, { ack: 'client-individual' });
+  await consumer.published({ destination, body: 'pending' });
+  const delivered = await consumer.guard(first.inbox.next(), 5000, 'first delivery');
+  assert.equal(delivered.body, 'pending');
+
+  await consumer.receipt((receipt) => first.subscription.unsubscribe({ receipt }), 'UNSUBSCRIBE');
+  const second = await consumer.subscribed(destination, { ack: 'client-individual' });
+  const again = await consumer.guard(second.inbox.next(), 5000, 'redelivery to the new subscription');
+  assert.equal(again.body, 'pending');
+  assert.equal(again.headers.redelivered, 'true');
+  assert.equal(again.headers.subscription, second.subscription.id);
+  assert.equal(first.inbox.size, 1, 'nothing more for the old subscription');
+});
+
 test('client mode: ACK is cumulative', async (t) => {
   const consumer = await connect(t);
   const destination = `/queue/${unique('cumulative')}`;
