@@ -60,9 +60,13 @@ final class QueueDestination {
 		dispatch();
 	}
 
+	/**
+	 * Adds a consumer without dispatching to it yet, so that the subscriber can confirm
+	 * the subscription (RECEIPT) before its first message; {@link #consumerReady()}
+	 * starts the flow.
+	 */
 	synchronized void addConsumer(QueueConsumer consumer) {
 		this.consumers.add(consumer);
-		dispatch();
 	}
 
 	synchronized void removeConsumer(QueueConsumer consumer) {

@@ -10,7 +10,10 @@ public interface Route {
 	/** Removes the subscription from the router. Idempotent. */
 	void cancel();
 
-	/** For queue routes: the consumer gained capacity (e.g. after an ACK). */
+	/**
+	 * For queue routes: the consumer is ready for messages, after its subscription was
+	 * confirmed or when it gained capacity (e.g. after an ACK).
+	 */
 	default void ready() {
 	}
 

@@ -1,5 +1,6 @@
 package io.herald.session;
 
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -8,6 +9,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import io.herald.protocol.Headers;
+import io.herald.protocol.Utf8;
+import io.herald.routing.Destination;
+import io.herald.routing.DestinationException;
+import io.herald.routing.Message;
+import io.herald.routing.PublishResult;
 import io.herald.routing.Router;
 import io.herald.security.Authenticator;
 
@@ -17,6 +24,10 @@ import io.herald.security.Authenticator;
  * tests; time comes from an injected clock and scheduler.
  */
 public final class Broker {
+
+	/** Headers that steer a frame and are not passed on to subscribers. */
+	private static final List<String> CONTROL_HEADERS = List.of("destination", "receipt", "transaction",
+			"content-length", "message-id", "subscription", "ack", "redelivered");
 
 	private final SessionSettings settings;
 
@@ -89,6 +100,33 @@ public final class Broker {
 				return;
 			}
 		}
+	}
+
+	/**
+	 * Publishes from inside the process (an embedding application, the HTTP API) exactly
+	 * as a SEND frame would.
+	 * @param destination a SEND destination such as {@code /topic/prices.AAPL}
+	 * @param headers headers for subscribers; frame-control headers are dropped
+	 * @throws DestinationException if the destination is not one Herald serves
+	 */
+	public PublishResult publish(String destination, Headers headers, byte[] body) throws DestinationException {
+		return publish(Destination.forSend(destination), destination, headers, body);
+	}
+
+	PublishResult publish(Destination destination, String requestedName, Headers headers, byte[] body) {
+		String shownName = (destination.kind() == Destination.Kind.USER) ? "/user" + destination.name() : requestedName;
+		Headers.Builder forwarded = Headers.builder();
+		headers.forEach((name, value) -> {
+			if (!CONTROL_HEADERS.contains(name)) {
+				forwarded.add(name, value);
+			}
+		});
+		Message message = new Message(shownName, forwarded.build(), body, nextMessageId(), !Utf8.isValid(body));
+		PublishResult result = this.router.publish(destination, message);
+		if (result.accepted()) {
+			this.stats.published();
+		}
+		return result;
 	}
 
 	public Router router() {

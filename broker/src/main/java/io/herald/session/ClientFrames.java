@@ -1,15 +1,10 @@
 package io.herald.session;
 
-import java.util.List;
-
 import io.herald.protocol.Command;
 import io.herald.protocol.Frame;
-import io.herald.protocol.Headers;
 import io.herald.protocol.StompVersion;
-import io.herald.protocol.Utf8;
 import io.herald.routing.Destination;
 import io.herald.routing.DestinationException;
-import io.herald.routing.Message;
 import io.herald.routing.PublishResult;
 
 /**
@@ -18,10 +13,6 @@ import io.herald.routing.PublishResult;
  * ERROR. Runs on the session's thread.
  */
 final class ClientFrames {
-
-	/** Headers that steer a frame and are not passed on to subscribers. */
-	private static final List<String> CONTROL_HEADERS = List.of("destination", "receipt", "transaction",
-			"content-length", "message-id", "subscription", "ack", "redelivered");
 
 	private ClientFrames() {
 	}
@@ -48,23 +39,11 @@ final class ClientFrames {
 			session.transactions().add(transaction, frame);
 			return;
 		}
-		String shownDestination = (destination.kind() == Destination.Kind.USER) ? "/user" + destination.name()
-				: frame.header("destination");
-		Headers.Builder forwarded = Headers.builder();
-		frame.headers().forEach((name, value) -> {
-			if (!CONTROL_HEADERS.contains(name)) {
-				forwarded.add(name, value);
-			}
-		});
-		byte[] body = frame.body();
-		Broker broker = session.broker();
-		Message message = new Message(shownDestination, forwarded.build(), body, broker.nextMessageId(),
-				!Utf8.isValid(body));
-		PublishResult result = broker.router().publish(destination, message);
+		PublishResult result = session.broker()
+			.publish(destination, frame.header("destination"), frame.headers(), frame.body());
 		if (!result.accepted()) {
 			throw new StompViolation(result.refusal());
 		}
-		broker.stats().published();
 	}
 
 	private static void subscribe(Session session, Frame frame) throws StompViolation {

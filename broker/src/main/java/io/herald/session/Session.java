@@ -82,6 +82,8 @@ public final class Session {
 
 	private volatile ScheduledFuture<?> timer;
 
+	private SessionSubscription starting;
+
 	Session(Broker broker, String id, TransportConnection transport) {
 		this.broker = broker;
 		this.id = id;
@@ -157,6 +159,12 @@ public final class Session {
 			}
 			if (receipt != null && frame.command() != Command.DISCONNECT && isOpen()) {
 				send(Frame.builder(Command.RECEIPT).header("receipt-id", receipt).build());
+			}
+			if (this.starting != null) {
+				// queue messages flow only after the RECEIPT of the SUBSCRIBE
+				SessionSubscription subscribed = this.starting;
+				this.starting = null;
+				subscribed.start();
 			}
 		}
 		catch (StompViolation ex) {
@@ -239,6 +247,7 @@ public final class Session {
 		this.subscriptions.put(subscription.id(), subscription);
 		Route route = this.broker.router().subscribe(subscription.destination(), this.user, subscription);
 		subscription.attach(route);
+		this.starting = subscription;
 	}
 
 	synchronized SessionSubscription removeSubscription(String subscriptionId) {

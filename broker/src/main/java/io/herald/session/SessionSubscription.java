@@ -95,6 +95,14 @@ final class SessionSubscription implements QueueConsumer {
 		this.route = route;
 	}
 
+	/** Lets queued messages flow to this subscription. */
+	void start() {
+		Route current = this.route;
+		if (current != null) {
+			current.ready();
+		}
+	}
+
 	@Override
 	public boolean deliver(Message message, boolean redelivered) {
 		String tag = null;
@@ -146,10 +154,7 @@ final class SessionSubscription implements QueueConsumer {
 		if (settle(tag) == null) {
 			return false;
 		}
-		Route current = this.route;
-		if (current != null) {
-			current.ready();
-		}
+		start();
 		return true;
 	}
 

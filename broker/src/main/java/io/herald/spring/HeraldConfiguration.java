@@ -15,6 +15,7 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
 
+import io.herald.admin.BrokerMetrics;
 import io.herald.protocol.FrameLimits;
 import io.herald.routing.Router;
 import io.herald.security.AnonymousAuthenticator;
@@ -76,6 +77,16 @@ class HeraldConfiguration implements WebSocketConfigurer {
 				limits.maxTransactionFrames(), limits.maxUnackedPerSubscription(), "Herald/" + version());
 		Router router = new Router(properties.queues().maxLength(), MATCH_CACHE_SIZE);
 		return new Broker(settings, router, authenticator, heraldTimer, System::nanoTime);
+	}
+
+	@Bean
+	static BrokerMetrics heraldBrokerMetrics(Broker broker) {
+		return new BrokerMetrics(broker);
+	}
+
+	@Bean
+	static HeraldMessagingTemplate heraldMessagingTemplate(Broker broker) {
+		return new HeraldMessagingTemplate(broker);
 	}
 
 	@Bean

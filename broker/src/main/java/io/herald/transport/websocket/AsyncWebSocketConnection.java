@@ -27,6 +27,14 @@ import io.herald.session.Session;
  */
 final class AsyncWebSocketConnection extends WebSocketConnection implements SendHandler {
 
+	/**
+	 * Tomcat's bound on blocking sends, which its close handshake uses: a client that
+	 * stopped reading must not hold a closing thread for the default 20 s.
+	 */
+	private static final String TOMCAT_BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
+	private static final long CLOSE_SEND_TIMEOUT_MILLIS = 2_000;
+
 	private final RemoteEndpoint.Async remote;
 
 	private final AtomicBoolean writing = new AtomicBoolean();
@@ -38,6 +46,7 @@ final class AsyncWebSocketConnection extends WebSocketConnection implements Send
 	AsyncWebSocketConnection(WebSocketSession webSocket, jakarta.websocket.Session nativeSession, Executor executor) {
 		super(webSocket, executor);
 		this.remote = nativeSession.getAsyncRemote();
+		nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, CLOSE_SEND_TIMEOUT_MILLIS);
 	}
 
 	@Override

@@ -1,0 +1,48 @@
+package io.herald.admin;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import io.herald.session.Broker;
+import io.herald.session.BrokerStats;
+
+/**
+ * Binds the broker's counters to Micrometer. Meters read the counters when scraped, so
+ * the hot path pays nothing for them.
+ */
+public final class BrokerMetrics implements MeterBinder {
+
+	private final Broker broker;
+
+	public BrokerMetrics(Broker broker) {
+		this.broker = broker;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		BrokerStats stats = this.broker.stats();
+		Gauge.builder("herald.sessions", this.broker, Broker::sessionCount)
+			.description("open STOMP sessions")
+			.register(registry);
+		Gauge.builder("herald.subscriptions.topic", this.broker, (b) -> b.router().topicSubscriptionCount())
+			.description("topic subscriptions")
+			.register(registry);
+		FunctionCounter.builder("herald.connections.opened", stats, BrokerStats::connectionsOpened)
+			.description("connections accepted since start")
+			.register(registry);
+		FunctionCounter.builder("herald.messages.published", stats, BrokerStats::messagesPublished)
+			.description("messages accepted for routing")
+			.register(registry);
+		FunctionCounter.builder("herald.sessions.closed", stats, BrokerStats::slowConsumers)
+			.tag("reason", "slow-consumer")
+			.description("sessions closed by the broker")
+			.register(registry);
+		FunctionCounter.builder("herald.sessions.closed", stats, BrokerStats::protocolErrors)
+			.tag("reason", "protocol-error")
+			.description("sessions closed by the broker")
+			.register(registry);
+	}
+
+}
