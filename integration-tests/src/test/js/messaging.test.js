@@ -300,3 +300,41 @@ test('after UNSUBSCRIBE (with receipt) no more messages for that subscription', 
   assert.equal(dropped.inbox.size, 1, 'unsubscribed callback got nothing more');
   assert.equal(session.unhandled.size, 0, 'no MESSAGE for the removed subscription id');
 });
+
+test('an empty body arrives as an empty MESSAGE with content-length 0', async (t) => {
+  const session = await connect(t);
+  const destination = `/topic/${unique('empty')}`;
+  const { inbox } = await session.subscribed(destination);
+  session.client.publish({ destination, body: '', headers: { 'x-kind': 'empty' } });
+  const message = await session.guard(inbox.next(), 5000, 'empty MESSAGE');
+  assert.equal(message.body, '');
+  assert.equal(message.binaryBody.length, 0);
+  assert.equal(message.headers['x-kind'], 'empty');
+  assert.equal(message.headers['content-length'], '0');
+});
+
+test('frames sent as binary WebSocket messages (forceBinaryWSFrames) are understood', async (t) => {
+  const binaryClient = await connect(t, { forceBinaryWSFrames: true });
+  const destination = `/topic/${unique('force-binary')}`;
+  const { inbox } = await binaryClient.subscribed(destination);
+  await binaryClient.published({ destination, body: 'sent in a binary frame ✓', headers: { 'x-h': 'a:b' } });
+  const message = await binaryClient.guard(inbox.next(), 5000, 'MESSAGE');
+  assert.equal(message.body, 'sent in a binary frame ✓');
+  assert.equal(message.headers['x-h'], 'a:b');
+});
+
+test('a subscription id can be reused after UNSUBSCRIBE', async (t) => {
+  const session = await connect(t);
+  const first = `/topic/${unique('reuse-a')}`;
+  const second = `/topic/${unique('reuse-b')}`;
+  const old = await session.subscribed(first, { id: 'reused' });
+  await session.receipt((receipt) => old.subscription.unsubscribe({ receipt }), 'UNSUBSCRIBE');
+  const fresh = await session.subscribed(second, { id: 'reused' });
+  await session.published({ destination: first, body: 'old destination' });
+  await session.published({ destination: second, body: 'new destination' });
+  const message = await session.guard(fresh.inbox.next(), 5000, 'MESSAGE on the reused id');
+  assert.equal(message.body, 'new destination');
+  assert.equal(message.headers.subscription, 'reused');
+  assert.equal(old.inbox.size, 0);
+  assert.equal(session.unhandled.size, 0);
+});
