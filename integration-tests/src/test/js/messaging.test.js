@@ -338,3 +338,17 @@ test('a subscription id can be reused after UNSUBSCRIBE', async (t) => {
   assert.equal(old.inbox.size, 0);
   assert.equal(session.unhandled.size, 0);
 });
+
+test('repeated headers: the first value wins; CRLF line endings are accepted (raw publisher)', async (t) => {
+  const subscriber = await connect(t);
+  const destination = `/topic/${unique('raw-publisher')}`;
+  const { inbox } = await subscriber.subscribed(destination);
+  const raw = await openRaw(t);
+  raw.send('CONNECT\r\naccept-version:1.2\r\nhost:/\r\nheart-beat:0,0\r\n\r\n\0');
+  assert.equal((await raw.frames.next()).command, 'CONNECTED');
+  raw.send(`SEND\r\ndestination:${destination}\r\nx-dup:first\r\nx-dup:second\r\nx-esc:a\\cb\\nc\\\\d\r\n\r\ncrlf body\0`);
+  const message = await subscriber.guard(inbox.next(), 5000, 'MESSAGE from the raw publisher');
+  assert.equal(message.body, 'crlf body');
+  assert.equal(message.headers['x-dup'], 'first');
+  assert.equal(message.headers['x-esc'], 'a:b\nc\\d');
+});
