@@ -23,10 +23,11 @@ import io.herald.protocol.FrameDecodingException.Reason;
  * End-of-line octets between frames are heart-beats and are skipped.
  *
  * <p>
- * Header values are unescaped per the negotiated version ({@link #setVersion}); CONNECT,
- * STOMP and CONNECTED frames are never unescaped. Before negotiation the decoder assumes
- * 1.2 for other commands. Not thread-safe: one decoder per connection, fed by one thread
- * at a time.
+ * Header values are unescaped per the negotiated version ({@link #setVersion}): 1.2
+ * defines {@code \r \n \c \\}, 1.1 the same without {@code \r}, 1.0 no escapes at all.
+ * CONNECT, STOMP and CONNECTED frames are never unescaped. Before negotiation the decoder
+ * assumes 1.2 for other commands. The line limit does not count the line ending, CR
+ * included. Not thread-safe: one decoder per connection, fed by one thread at a time.
  */
 public final class FrameDecoder {
 
@@ -82,7 +83,11 @@ public final class FrameDecoder {
 
 	/** Whether the decoder holds part of a frame (not counting skipped heart-beats). */
 	public boolean isMidFrame() {
-		return this.state != State.COMMAND || this.lineLength > 0;
+		if (this.state != State.COMMAND) {
+			return true;
+		}
+		// a lone CR is the first half of a CRLF heart-beat
+		return this.lineLength > 1 || (this.lineLength == 1 && this.line[0] != '\r');
 	}
 
 	/**
@@ -149,14 +154,16 @@ public final class FrameDecoder {
 				// tolerate stray NULs between frames, as some 1.0 clients send them
 				continue;
 			}
-			if (this.lineLength == this.limits.maxHeaderLineBytes()) {
+			// a line of the full limit may still take the CR of its CRLF ending
+			if (this.lineLength >= this.limits.maxHeaderLineBytes()
+					&& !(b == '\r' && this.lineLength == this.limits.maxHeaderLineBytes())) {
 				throw fail(Reason.LINE_TOO_LONG,
 						"header line exceeds the limit of " + this.limits.maxHeaderLineBytes() + " bytes");
 			}
 			countFrameBytes(1);
 			if (this.lineLength == this.line.length) {
 				this.line = Arrays.copyOf(this.line,
-						Math.min(this.line.length * 2, this.limits.maxHeaderLineBytes() + 1));
+						(int) Math.min(2L * this.line.length, this.limits.maxHeaderLineBytes() + 1L));
 			}
 			this.line[this.lineLength++] = b;
 		}
@@ -216,15 +223,25 @@ public final class FrameDecoder {
 			}
 			parsed = parsed * 10 + (c - '0');
 		}
-		if (parsed > this.limits.maxFrameBytes() - this.frameBytes) {
-			throw fail(Reason.FRAME_TOO_LARGE, "content-length " + parsed + " exceeds the frame limit of "
-					+ this.limits.maxFrameBytes() + " bytes");
-		}
+		checkDeclaredLength(parsed);
 		return (int) parsed;
 	}
 
-	private void endHeaders() {
+	/**
+	 * Refuses a declared body that cannot fit in what the frame limit leaves after the
+	 * bytes read so far: checked on the {@code content-length} line to fail early, and
+	 * again at the blank line, since header lines after it also count.
+	 */
+	private void checkDeclaredLength(long length) throws FrameDecodingException {
+		if (length > this.limits.maxFrameBytes() - this.frameBytes) {
+			throw fail(Reason.FRAME_TOO_LARGE, "content-length " + length + " exceeds the frame limit of "
+					+ this.limits.maxFrameBytes() + " bytes");
+		}
+	}
+
+	private void endHeaders() throws FrameDecodingException {
 		if (this.contentLength != NO_LENGTH) {
+			checkDeclaredLength(this.contentLength);
 			this.body = new byte[this.contentLength];
 			this.bodyLength = 0;
 			this.state = (this.contentLength == 0) ? State.NUL : State.BODY;
@@ -256,7 +273,8 @@ public final class FrameDecoder {
 			}
 			countFrameBytes(1);
 			if (this.bodyLength == this.body.length) {
-				this.body = Arrays.copyOf(this.body, Math.min(this.body.length * 2, this.limits.maxFrameBytes()));
+				this.body = Arrays.copyOf(this.body,
+						(int) Math.min(2L * this.body.length, this.limits.maxFrameBytes()));
 			}
 			this.body[this.bodyLength++] = b;
 		}
@@ -315,9 +333,15 @@ public final class FrameDecoder {
 			char next = (i + 1 < raw.length()) ? raw.charAt(++i) : 0;
 			switch (next) {
 				case 'n' -> sb.append('\n');
-				case 'r' -> sb.append('\r');
 				case 'c' -> sb.append(':');
 				case '\\' -> sb.append('\\');
+				case 'r' -> {
+					if (this.version != StompVersion.V1_2) {
+						throw fail(Reason.INVALID_ESCAPE,
+								"undefined escape sequence '\\r' in header (STOMP 1.1 defines \\n \\c \\\\)");
+					}
+					sb.append('\r');
+				}
 				default -> throw fail(Reason.INVALID_ESCAPE, "undefined escape sequence '\\" + ((next != 0) ? next : "")
 						+ "' in header (STOMP 1.2 defines \\r \\n \\c \\\\)");
 			}

@@ -8,6 +8,11 @@ import java.nio.charset.StandardCharsets;
  * (STOMP 1.2, "Value Encoding"; 1.1 has no {@code \r} escape, 1.0 none at all). A
  * {@code content-length} header is added for any non-empty body that lacks one, so bodies
  * may hold NUL octets.
+ *
+ * <p>
+ * Where no escape applies (1.0, and CONNECT, STOMP and CONNECTED frames), a line feed in
+ * a header name or value cannot be represented; it is written as a space, so that a
+ * header never ends its line early and cannot inject headers or a body.
  */
 public final class FrameEncoder {
 
@@ -52,9 +57,16 @@ public final class FrameEncoder {
 		out.write('\n');
 	}
 
-	/** Writes the escaped form of a header name or value (no colon, no end of line). */
+	/**
+	 * Writes the escaped form of a header name or value (no colon, no end of line).
+	 * Unescaped text has each line feed written as a space.
+	 */
 	public static void writeText(ByteArrayOutputStream out, String text, boolean escape, StompVersion version) {
-		if (!escape || !needsEscape(text)) {
+		if (!escape) {
+			out.writeBytes(text.replace('\n', ' ').getBytes(StandardCharsets.UTF_8));
+			return;
+		}
+		if (!needsEscape(text)) {
 			out.writeBytes(text.getBytes(StandardCharsets.UTF_8));
 			return;
 		}
