@@ -1,19 +1,25 @@
 package io.herald.security;
 
 /**
- * Decides at CONNECT who a client is. Consulted by the session core through this
- * interface only.
+ * Decides at CONNECT who a client is. The session core consults it through this interface
+ * only; implementations must not block for long (they run on a transport thread).
  */
-@FunctionalInterface
 public interface Authenticator {
 
 	/**
-	 * @param login the CONNECT {@code login} header, or {@code null}
-	 * @param passcode the CONNECT {@code passcode} header, or {@code null}
-	 * @param remoteAddress the client's address, for logging and throttling
-	 * @return the user name the session acts as; {@code null} for an anonymous session
+	 * @return the identity the session acts as; {@link Identity#anonymous()} when
+	 * anonymous access is allowed and no credentials were given
 	 * @throws AuthenticationException if the client may not connect
 	 */
-	String authenticate(String login, String passcode, String remoteAddress) throws AuthenticationException;
+	Identity authenticate(Credentials credentials) throws AuthenticationException;
+
+	/**
+	 * Validates a token sent in band to {@code /herald/token} by a connected session.
+	 * @return the refreshed identity; the session keeps it only if it names the same user
+	 * @throws AuthenticationException if the token is not valid
+	 */
+	default Identity refresh(Identity current, String token) throws AuthenticationException {
+		throw new AuthenticationException("token refresh is not enabled on this broker");
+	}
 
 }

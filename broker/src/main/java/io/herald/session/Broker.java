@@ -1,6 +1,9 @@
 package io.herald.session;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -17,6 +20,7 @@ import io.herald.routing.Message;
 import io.herald.routing.PublishResult;
 import io.herald.routing.Router;
 import io.herald.security.Authenticator;
+import io.herald.security.DestinationPolicy;
 
 /**
  * The broker core: opens sessions for transports, owns the router, the timer and the
@@ -25,9 +29,17 @@ import io.herald.security.Authenticator;
  */
 public final class Broker {
 
-	/** Headers that steer a frame and are not passed on to subscribers. */
+	/**
+	 * The header naming the authenticated sender on every MESSAGE; the broker sets it and
+	 * drops any value a client supplies, so senders cannot be spoofed.
+	 */
+	public static final String SENDER_HEADER = "x-herald-user";
+
+	/**
+	 * Headers that steer a frame, or that only the broker may set, not passed on as sent.
+	 */
 	private static final List<String> CONTROL_HEADERS = List.of("destination", "receipt", "transaction",
-			"content-length", "message-id", "subscription", "ack", "redelivered");
+			"content-length", "message-id", "subscription", "ack", "redelivered", SENDER_HEADER);
 
 	private final SessionSettings settings;
 
@@ -35,9 +47,19 @@ public final class Broker {
 
 	private final Authenticator authenticator;
 
+	private final DestinationPolicy policy;
+
+	private final AbuseLimits abuseLimits;
+
+	private final LoginThrottle loginThrottle;
+
+	private final Map<String, Integer> connectionsPerAddress = new ConcurrentHashMap<>();
+
 	private final ScheduledExecutorService scheduler;
 
 	private final LongSupplier nanoClock;
+
+	private final Clock wallClock;
 
 	private final BrokerStats stats = new BrokerStats();
 
@@ -59,9 +81,24 @@ public final class Broker {
 	 */
 	public Broker(SessionSettings settings, Router router, Authenticator authenticator,
 			ScheduledExecutorService scheduler, LongSupplier nanoClock) {
+		this(settings, router, authenticator, DestinationPolicy.ALLOW_ALL, AbuseLimits.DEFAULT, scheduler, nanoClock,
+				Clock.systemUTC());
+	}
+
+	/**
+	 * @param policy who may subscribe and send where
+	 * @param abuseLimits connection and inbound-rate bounds
+	 * @param wallClock the time credentials expire against
+	 */
+	public Broker(SessionSettings settings, Router router, Authenticator authenticator, DestinationPolicy policy,
+			AbuseLimits abuseLimits, ScheduledExecutorService scheduler, LongSupplier nanoClock, Clock wallClock) {
+		this.wallClock = wallClock;
 		this.settings = settings;
 		this.router = router;
 		this.authenticator = authenticator;
+		this.policy = policy;
+		this.abuseLimits = abuseLimits;
+		this.loginThrottle = new LoginThrottle(abuseLimits.maxLoginDelayMillis());
 		this.scheduler = scheduler;
 		this.nanoClock = nanoClock;
 		this.idPrefix = Long.toString(System.currentTimeMillis() % 1_000_000_000L, 36) + "-";
@@ -75,8 +112,18 @@ public final class Broker {
 		Session session = new Session(this, this.idPrefix + this.sessionIds.incrementAndGet(), transport);
 		this.sessions.add(session);
 		this.stats.connectionOpened();
+		int fromAddress = this.connectionsPerAddress.merge(transport.remoteAddress(), 1, Integer::sum);
 		if (!this.accepting) {
 			session.shutdown();
+		}
+		else if (this.abuseLimits.maxConnections() > 0 && this.sessions.size() > this.abuseLimits.maxConnections()) {
+			session.refuse("connection refused: the broker exceeds the limit of " + this.abuseLimits.maxConnections()
+					+ " connections");
+		}
+		else if (this.abuseLimits.maxConnectionsPerAddress() > 0
+				&& fromAddress > this.abuseLimits.maxConnectionsPerAddress()) {
+			session.refuse("connection refused: address " + transport.remoteAddress() + " exceeds the limit of "
+					+ this.abuseLimits.maxConnectionsPerAddress() + " connections");
 		}
 		return session;
 	}
@@ -114,6 +161,14 @@ public final class Broker {
 	}
 
 	PublishResult publish(Destination destination, String requestedName, Headers headers, byte[] body) {
+		return publish(destination, requestedName, headers, body, null);
+	}
+
+	/**
+	 * @param sender the authenticated sender, stamped as {@value #SENDER_HEADER};
+	 * {@code null} for anonymous
+	 */
+	PublishResult publish(Destination destination, String requestedName, Headers headers, byte[] body, String sender) {
 		String shownName = (destination.kind() == Destination.Kind.USER) ? "/user" + destination.name() : requestedName;
 		Headers.Builder forwarded = Headers.builder();
 		headers.forEach((name, value) -> {
@@ -121,6 +176,9 @@ public final class Broker {
 				forwarded.add(name, value);
 			}
 		});
+		if (sender != null) {
+			forwarded.add(SENDER_HEADER, sender);
+		}
 		Message message = new Message(shownName, forwarded.build(), body, nextMessageId(), !Utf8.isValid(body));
 		PublishResult result = this.router.publish(destination, message);
 		if (result.accepted()) {
@@ -149,6 +207,22 @@ public final class Broker {
 		return this.authenticator;
 	}
 
+	DestinationPolicy policy() {
+		return this.policy;
+	}
+
+	AbuseLimits abuseLimits() {
+		return this.abuseLimits;
+	}
+
+	LoginThrottle loginThrottle() {
+		return this.loginThrottle;
+	}
+
+	Instant now() {
+		return this.wallClock.instant();
+	}
+
 	long nanoTime() {
 		return this.nanoClock.getAsLong();
 	}
@@ -172,7 +246,10 @@ public final class Broker {
 				session.releaseNow();
 			}
 			finally {
-				this.sessions.remove(session);
+				if (this.sessions.remove(session)) {
+					this.connectionsPerAddress.computeIfPresent(session.remoteAddress(),
+							(address, count) -> (count <= 1) ? null : count - 1);
+				}
 			}
 		});
 	}

@@ -16,6 +16,10 @@ public final class BrokerStats {
 
 	private final LongAdder protocolErrors = new LongAdder();
 
+	private final LongAdder authenticationFailures = new LongAdder();
+
+	private final LongAdder connectionsRefused = new LongAdder();
+
 	void connectionOpened() {
 		this.connectionsOpened.increment();
 	}
@@ -30,6 +34,24 @@ public final class BrokerStats {
 
 	void protocolError() {
 		this.protocolErrors.increment();
+	}
+
+	void authenticationFailed() {
+		this.authenticationFailures.increment();
+	}
+
+	void connectionRefused() {
+		this.connectionsRefused.increment();
+	}
+
+	/** CONNECT attempts refused for bad or missing credentials. */
+	public long authenticationFailures() {
+		return this.authenticationFailures.sum();
+	}
+
+	/** Connections refused for the total or per-address connection limit. */
+	public long connectionsRefused() {
+		return this.connectionsRefused.sum();
 	}
 
 	public long connectionsOpened() {

@@ -6,6 +6,7 @@ import io.herald.protocol.StompVersion;
 import io.herald.routing.Destination;
 import io.herald.routing.DestinationException;
 import io.herald.routing.PublishResult;
+import io.herald.security.Action;
 
 /**
  * The handlers of client frames after CONNECT (STOMP 1.2, "Client Frames"). Each either
@@ -13,6 +14,12 @@ import io.herald.routing.PublishResult;
  * ERROR. Runs on the session's thread.
  */
 final class ClientFrames {
+
+	/**
+	 * The reserved destination for in-band token refresh: a SEND here carries a new
+	 * bearer token in its body and is never routed.
+	 */
+	static final String TOKEN_DESTINATION = "/herald/token";
 
 	private ClientFrames() {
 	}
@@ -33,7 +40,13 @@ final class ClientFrames {
 	}
 
 	private static void send(Session session, Frame frame, boolean committing) throws StompViolation {
-		Destination destination = parse(required(frame, "destination"), true);
+		String destinationName = required(frame, "destination");
+		if (TOKEN_DESTINATION.equals(destinationName)) {
+			session.refreshToken(frame.bodyAsText().trim());
+			return;
+		}
+		Destination destination = parse(destinationName, true);
+		authorize(session, Action.SEND, destinationName);
 		String transaction = frame.header("transaction");
 		if (transaction != null && !committing) {
 			session.transactions().add(transaction, frame);
@@ -69,6 +82,7 @@ final class ClientFrames {
 					"invalid ack mode '" + frame.header("ack") + "'; use auto, client or client-individual");
 		}
 		Destination destination = parse(destinationName, false);
+		authorize(session, Action.SUBSCRIBE, destinationName);
 		if (destination.kind() == Destination.Kind.USER && session.user() == null) {
 			throw new StompViolation("destination '" + destinationName
 					+ "' needs a user: connect with a login to use /user/ destinations");
@@ -144,6 +158,17 @@ final class ClientFrames {
 				acknowledge(session, frame, true);
 			}
 		}
+	}
+
+	private static void authorize(Session session, Action action, String destination) throws StompViolation {
+		if (!session.broker().policy().allows(session.identity(), action, destination)) {
+			throw new StompViolation("access denied: " + describe(session) + " may not "
+					+ action.name().toLowerCase(java.util.Locale.ROOT) + " to '" + destination + "'");
+		}
+	}
+
+	private static String describe(Session session) {
+		return session.identity().isAnonymous() ? "an anonymous client" : "user '" + session.user() + "'";
 	}
 
 	private static Destination parse(String destination, boolean forSend) throws StompViolation {

@@ -1,6 +1,8 @@
 package io.herald.session;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -19,6 +21,8 @@ import io.herald.routing.Destination;
 import io.herald.routing.DestinationException;
 import io.herald.routing.Route;
 import io.herald.security.AuthenticationException;
+import io.herald.security.Credentials;
+import io.herald.security.Identity;
 
 /**
  * One client connection's STOMP session (STOMP 1.2, "Connecting", "Client Frames",
@@ -42,7 +46,12 @@ public final class Session {
 
 	private enum State {
 
-		AWAITING_CONNECT, CONNECTED, CLOSED
+		/** Socket open, waiting for CONNECT. */
+		AWAITING_CONNECT,
+		/**
+		 * CONNECT refused; the ERROR waits out the login throttle, frames are ignored.
+		 */
+		REFUSING, CONNECTED, CLOSED
 
 	}
 
@@ -68,7 +77,13 @@ public final class Session {
 
 	private volatile StompVersion version = StompVersion.V1_2;
 
-	private String user;
+	private volatile Identity identity = Identity.anonymous();
+
+	private final TokenBucket inboundFrames;
+
+	private final TokenBucket inboundBytes;
+
+	private volatile ScheduledFuture<?> expiry;
 
 	private int subscriptionIndex;
 
@@ -94,6 +109,11 @@ public final class Session {
 		this.transactions = new Transactions(this.settings.maxTransactionFrames());
 		this.lastReadNanos = broker.nanoTime();
 		this.lastWriteNanos = this.lastReadNanos;
+		AbuseLimits limits = broker.abuseLimits();
+		this.inboundFrames = (limits.inboundFramesPerSecond() > 0)
+				? new TokenBucket(limits.inboundFramesPerSecond(), this.lastReadNanos) : null;
+		this.inboundBytes = (limits.inboundBytesPerSecond() > 0)
+				? new TokenBucket(limits.inboundBytesPerSecond(), this.lastReadNanos) : null;
 		this.timer = broker.schedule(this::connectTimedOut, this.settings.connectTimeoutMillis());
 	}
 
@@ -105,7 +125,15 @@ public final class Session {
 	 * The authenticated user, or {@code null} for an anonymous or unconnected session.
 	 */
 	public String user() {
-		return this.user;
+		return this.identity.name();
+	}
+
+	Identity identity() {
+		return this.identity;
+	}
+
+	String remoteAddress() {
+		return this.transport.remoteAddress();
 	}
 
 	public Outbound outbound() {
@@ -122,8 +150,14 @@ public final class Session {
 
 	/** Feeds bytes read from the connection. Called by one transport thread at a time. */
 	public void onBytes(ByteBuffer bytes) {
-		this.lastReadNanos = this.broker.nanoTime();
+		long now = this.broker.nanoTime();
+		this.lastReadNanos = now;
 		if (!isOpen()) {
+			return;
+		}
+		if (this.inboundBytes != null && !this.inboundBytes.take(bytes.remaining(), now)) {
+			fail("inbound rate exceeds the limit of " + this.broker.abuseLimits().inboundBytesPerSecond()
+					+ " bytes per second", null);
 			return;
 		}
 		try {
@@ -142,10 +176,16 @@ public final class Session {
 	}
 
 	private void onFrame(Frame frame) {
-		if (!isOpen()) {
+		State current = this.state.get();
+		if (current == State.CLOSED || current == State.REFUSING) {
 			return;
 		}
 		String receipt = frame.header("receipt");
+		if (this.inboundFrames != null && !this.inboundFrames.take(1, this.lastReadNanos)) {
+			fail("inbound rate exceeds the limit of " + this.broker.abuseLimits().inboundFramesPerSecond()
+					+ " frames per second", receipt);
+			return;
+		}
 		try {
 			if (this.state.get() == State.AWAITING_CONNECT) {
 				if (frame.command() != Command.CONNECT && frame.command() != Command.STOMP) {
@@ -185,12 +225,14 @@ public final class Session {
 			return;
 		}
 		long[] clientBeats = HeartBeats.parse(frame.header("heart-beat"));
+		Credentials credentials = new Credentials(frame.header("login"), frame.header("passcode"),
+				frame.header("Authorization"), this.transport.handshakeToken(), this.transport.remoteAddress());
 		try {
-			this.user = this.broker.authenticator()
-				.authenticate(frame.header("login"), frame.header("passcode"), this.transport.remoteAddress());
+			this.identity = this.broker.authenticator().authenticate(credentials);
 		}
 		catch (AuthenticationException ex) {
-			throw new StompViolation(ex.getMessage());
+			refuseLogin(frame.header("receipt"));
+			return;
 		}
 		this.version = negotiated;
 		this.decoder.setVersion(negotiated);
@@ -207,10 +249,11 @@ public final class Session {
 		connected.header("server", this.settings.serverName())
 			.header("session", this.id)
 			.header("heart-beat", this.settings.heartBeatSendMillis() + "," + this.settings.heartBeatReceiveMillis());
-		if (this.user != null) {
-			connected.header("user-name", this.user);
+		if (!this.identity.isAnonymous()) {
+			connected.header("user-name", this.identity.name());
 		}
 		send(connected.build());
+		scheduleExpiry();
 		long period = HeartBeats.checkPeriod(this.sendEveryMillis, this.expectEveryMillis);
 		if (period > 0) {
 			this.timer = this.broker.scheduleAtFixedRate(this::heartBeatTick, period);
@@ -245,7 +288,7 @@ public final class Session {
 			return;
 		}
 		this.subscriptions.put(subscription.id(), subscription);
-		Route route = this.broker.router().subscribe(subscription.destination(), this.user, subscription);
+		Route route = this.broker.router().subscribe(subscription.destination(), user(), subscription);
 		subscription.attach(route);
 		this.starting = subscription;
 	}
@@ -372,6 +415,78 @@ public final class Session {
 		this.transactions.abortAll();
 	}
 
+	/** Refuses a new connection for a connection limit: one ERROR, then close. */
+	void refuse(String message) {
+		if (this.state.getAndSet(State.CLOSED) == State.CLOSED) {
+			return;
+		}
+		this.broker.stats().connectionRefused();
+		sendFinalError(message, null);
+	}
+
+	/**
+	 * Answers a failed login with ERROR "authentication failed" (never saying which part
+	 * was wrong), later and later for an address that keeps failing.
+	 */
+	private void refuseLogin(String receipt) {
+		if (!this.state.compareAndSet(State.AWAITING_CONNECT, State.REFUSING)) {
+			return;
+		}
+		cancelTimer();
+		this.broker.stats().authenticationFailed();
+		long delay = this.broker.loginThrottle().failed(this.transport.remoteAddress(), this.broker.nanoTime());
+		if (delay <= 0) {
+			fail("authentication failed", receipt);
+		}
+		else {
+			this.timer = this.broker.schedule(() -> fail("authentication failed", receipt), delay);
+		}
+	}
+
+	/**
+	 * Validates a token sent in band to {@code /herald/token}: a valid one for the same
+	 * user replaces the session's identity and expiry, anything else ends the session.
+	 */
+	void refreshToken(String token) throws StompViolation {
+		Identity refreshed;
+		try {
+			refreshed = this.broker.authenticator().refresh(this.identity, token);
+		}
+		catch (AuthenticationException ex) {
+			throw new StompViolation("token refresh failed: " + ex.getMessage());
+		}
+		if (!java.util.Objects.equals(refreshed.name(), this.identity.name())) {
+			throw new StompViolation("token refresh failed: the token names another user");
+		}
+		this.identity = refreshed;
+		scheduleExpiry();
+	}
+
+	private void scheduleExpiry() {
+		ScheduledFuture<?> previous = this.expiry;
+		if (previous != null) {
+			previous.cancel(false);
+		}
+		Instant expiresAt = this.identity.expiresAt();
+		if (expiresAt != null) {
+			long delay = Math.max(0, Duration.between(this.broker.now(), expiresAt).toMillis());
+			this.expiry = this.broker.schedule(this::checkExpiry, delay);
+		}
+	}
+
+	private void checkExpiry() {
+		Instant expiresAt = this.identity.expiresAt();
+		if (expiresAt == null || !isOpen()) {
+			return;
+		}
+		if (!this.broker.now().isBefore(expiresAt)) {
+			fail("token expired", null);
+		}
+		else {
+			scheduleExpiry();
+		}
+	}
+
 	// ---- timers ----
 
 	private void connectTimedOut() {
@@ -409,6 +524,10 @@ public final class Session {
 		ScheduledFuture<?> current = this.timer;
 		if (current != null) {
 			current.cancel(false);
+		}
+		ScheduledFuture<?> expiring = this.expiry;
+		if (expiring != null && !isOpen()) {
+			expiring.cancel(false);
 		}
 	}
 

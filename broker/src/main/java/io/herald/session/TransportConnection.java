@@ -17,7 +17,16 @@ public interface TransportConnection {
 	/** Closes the connection now. Idempotent; must not block. */
 	void close();
 
-	/** The peer's address, for logs and limits. */
+	/** The peer's IP address (no port), for logs and per-address limits. */
 	String remoteAddress();
+
+	/**
+	 * A credential the transport received before STOMP began, such as the
+	 * {@code access_token} query parameter of a WebSocket handshake; {@code null} if
+	 * none.
+	 */
+	default String handshakeToken() {
+		return null;
+	}
 
 }

@@ -1,11 +1,13 @@
 package io.herald.spring;
 
+import java.time.Clock;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,6 +22,8 @@ import io.herald.protocol.FrameLimits;
 import io.herald.routing.Router;
 import io.herald.security.AnonymousAuthenticator;
 import io.herald.security.Authenticator;
+import io.herald.security.DestinationPolicy;
+import io.herald.session.AbuseLimits;
 import io.herald.session.Broker;
 import io.herald.session.SessionSettings;
 import io.herald.transport.tcp.StompTcpServer;
@@ -61,12 +65,19 @@ class HeraldConfiguration implements WebSocketConfigurer {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	static Authenticator heraldAuthenticator() {
 		return new AnonymousAuthenticator();
 	}
 
 	@Bean
-	static Broker heraldBroker(HeraldProperties properties, Authenticator authenticator,
+	@ConditionalOnMissingBean
+	static DestinationPolicy heraldDestinationPolicy() {
+		return DestinationPolicy.ALLOW_ALL;
+	}
+
+	@Bean
+	static Broker heraldBroker(HeraldProperties properties, Authenticator authenticator, DestinationPolicy policy,
 			ScheduledExecutorService heraldTimer) {
 		HeraldProperties.Limits limits = properties.limits();
 		FrameLimits frameLimits = new FrameLimits((int) limits.maxFrameSize().toBytes(),
@@ -76,7 +87,11 @@ class HeraldConfiguration implements WebSocketConfigurer {
 				properties.heartbeat().receiveInterval().toMillis(), limits.connectTimeout().toMillis(),
 				limits.maxTransactionFrames(), limits.maxUnackedPerSubscription(), "Herald/" + version());
 		Router router = new Router(properties.queues().maxLength(), MATCH_CACHE_SIZE);
-		return new Broker(settings, router, authenticator, heraldTimer, System::nanoTime);
+		AbuseLimits abuseLimits = new AbuseLimits(limits.maxConnections(), limits.maxConnectionsPerAddress(),
+				limits.inboundFramesPerSecond(), limits.inboundBytesPerSecond().toBytes(),
+				limits.maxLoginDelay().toMillis());
+		return new Broker(settings, router, authenticator, policy, abuseLimits, heraldTimer, System::nanoTime,
+				Clock.systemUTC());
 	}
 
 	@Bean

@@ -63,11 +63,23 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 	 * @param maxTransactionFrames most frames one open transaction may hold
 	 * @param maxUnackedPerSubscription most unacknowledged messages one client-ack
 	 * subscription may hold
+	 * @param maxConnections most open connections on this node; 0 = unbounded
+	 * @param maxConnectionsPerAddress most open connections from one remote address; 0 =
+	 * unbounded
+	 * @param inboundFramesPerSecond sustained frames per second one session may send; 0 =
+	 * unbounded
+	 * @param inboundBytesPerSecond sustained bytes per second one session may send; 0 =
+	 * unbounded
+	 * @param maxLoginDelay longest delay of the ERROR for repeated failed logins from one
+	 * address
 	 */
 	public record Limits(@DefaultValue("2MB") DataSize maxFrameSize, @DefaultValue("8KB") DataSize maxHeaderLineSize,
 			@DefaultValue("64") int maxHeaders, @DefaultValue("1000") int maxSubscriptionsPerSession,
 			@DefaultValue("4MB") DataSize outboundBufferSize, @DefaultValue("10s") Duration connectTimeout,
-			@DefaultValue("1000") int maxTransactionFrames, @DefaultValue("1000") int maxUnackedPerSubscription) {
+			@DefaultValue("1000") int maxTransactionFrames, @DefaultValue("1000") int maxUnackedPerSubscription,
+			@DefaultValue("100000") int maxConnections, @DefaultValue("1000") int maxConnectionsPerAddress,
+			@DefaultValue("10000") int inboundFramesPerSecond, @DefaultValue("16MB") DataSize inboundBytesPerSecond,
+			@DefaultValue("5s") Duration maxLoginDelay) {
 
 		private static final long MAX_BYTES = Integer.MAX_VALUE - 64;
 
@@ -84,6 +96,15 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 					maxTransactionFrames);
 			check(maxUnackedPerSubscription > 0, "herald.limits.max-unacked-per-subscription", "must be positive",
 					maxUnackedPerSubscription);
+			check(maxConnections >= 0, "herald.limits.max-connections", "must not be negative", maxConnections);
+			check(maxConnectionsPerAddress >= 0, "herald.limits.max-connections-per-address", "must not be negative",
+					maxConnectionsPerAddress);
+			check(inboundFramesPerSecond >= 0, "herald.limits.inbound-frames-per-second", "must not be negative",
+					inboundFramesPerSecond);
+			check(inboundBytesPerSecond != null && inboundBytesPerSecond.toBytes() >= 0,
+					"herald.limits.inbound-bytes-per-second", "must not be negative", inboundBytesPerSecond);
+			check(maxLoginDelay != null && !maxLoginDelay.isNegative(), "herald.limits.max-login-delay",
+					"must not be negative", maxLoginDelay);
 		}
 
 		private static void checkSize(DataSize size, String key, long minBytes) {

@@ -1,5 +1,6 @@
 package io.herald.transport.tcp;
 
+import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.netty.buffer.Unpooled;
@@ -25,10 +26,14 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Transp
 
 	private final AtomicBoolean scheduled = new AtomicBoolean();
 
+	private final String remoteAddress;
+
 	private volatile Session session;
 
 	TcpConnection(Channel channel) {
 		this.channel = channel;
+		this.remoteAddress = (channel.remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null)
+				? inet.getAddress().getHostAddress() : String.valueOf(channel.remoteAddress());
 	}
 
 	void bind(Session session) {
@@ -90,7 +95,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Transp
 
 	@Override
 	public String remoteAddress() {
-		return String.valueOf(this.channel.remoteAddress());
+		return this.remoteAddress;
 	}
 
 }
