@@ -1,0 +1,4 @@
+/**
+ * The load generator: STOMP over WebSocket clients, scenarios, results.
+ */
+package io.herald.bench;
