@@ -1,5 +1,6 @@
 package io.herald.it.security;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -328,7 +329,7 @@ class AbuseLimitsIT {
 	}
 
 	private static byte[] concat(byte[]... parts) {
-		java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		for (byte[] part : parts) {
 			out.writeBytes(part);
 		}

@@ -1,5 +1,6 @@
 package io.herald.it.security;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -208,7 +209,7 @@ final class RawStomp implements AutoCloseable {
 
 		private final StringBuilder text = new StringBuilder();
 
-		private final java.io.ByteArrayOutputStream binary = new java.io.ByteArrayOutputStream();
+		private final ByteArrayOutputStream binary = new ByteArrayOutputStream();
 
 		@Override
 		public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
