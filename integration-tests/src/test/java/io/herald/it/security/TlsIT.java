@@ -37,8 +37,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TlsIT {
 
-	private static final String PASSWORD = "changeit";
-
 	@TempDir
 	static Path directory;
 
@@ -52,17 +50,12 @@ class TlsIT {
 
 	@BeforeAll
 	static void startBroker() throws Exception {
-		Path keystore = directory.resolve("herald.p12");
-		Path certificate = directory.resolve("herald.crt");
-		keytool("-genkeypair", "-alias", "herald", "-keyalg", "RSA", "-keysize", "2048", "-dname", "CN=localhost",
-				"-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore",
-				keystore.toString(), "-storepass", PASSWORD, "-keypass", PASSWORD);
-		keytool("-exportcert", "-rfc", "-alias", "herald", "-keystore", keystore.toString(), "-storepass", PASSWORD,
-				"-file", certificate.toString());
-		clientTls = trusting(certificate);
+		TestCertificate certificate = TestCertificate.generate(directory);
+		Path keystore = certificate.keystore();
+		clientTls = certificate.clientTls();
 		broker = new SpringApplicationBuilder(HeraldApplication.class).run("--server.port=0", "--herald.tcp.port=0",
 				"--spring.main.banner-mode=off", "--spring.ssl.bundle.jks.herald.keystore.location=file:" + keystore,
-				"--spring.ssl.bundle.jks.herald.keystore.password=" + PASSWORD,
+				"--spring.ssl.bundle.jks.herald.keystore.password=" + TestCertificate.PASSWORD,
 				"--spring.ssl.bundle.jks.herald.keystore.type=PKCS12",
 				"--spring.ssl.bundle.jks.herald.key.alias=herald", "--server.ssl.bundle=herald",
 				"--herald.tcp.ssl-bundle=herald");
@@ -106,29 +99,6 @@ class TlsIT {
 		catch (IOException ex) {
 			// a reset is an equally good refusal
 		}
-	}
-
-	private static SSLContext trusting(Path certificate) throws Exception {
-		KeyStore trust = KeyStore.getInstance("PKCS12");
-		trust.load(null, null);
-		try (InputStream in = Files.newInputStream(certificate)) {
-			trust.setCertificateEntry("herald", CertificateFactory.getInstance("X.509").generateCertificate(in));
-		}
-		TrustManagerFactory trustManagers = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-		trustManagers.init(trust);
-		SSLContext context = SSLContext.getInstance("TLS");
-		context.init(null, trustManagers.getTrustManagers(), null);
-		return context;
-	}
-
-	private static void keytool(String... arguments) throws Exception {
-		Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-		List<String> command = new ArrayList<>(List.of(keytool.toString()));
-		command.addAll(List.of(arguments));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("keytool finished").isTrue();
-		assertThat(process.exitValue()).as("keytool %s: %s", arguments[0], output).isZero();
 	}
 
 }
