@@ -149,4 +149,24 @@ class ConnectionIT {
 		}
 	}
 
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void framesSplitAcrossWritesAndBatchedInOneWrite(Transport transport) {
+		String topic = "/topic/" + HeraldServer.unique("split");
+		try (StompConnection client = transport.connect(server)) {
+			client.subscribe(topic, "s");
+			// one frame in three pieces, each its own transport message
+			client.sendRaw("SEND\ndestin");
+			client.sendRaw("ation:" + topic + "\ncontent-le");
+			client.sendRaw("ngth:5\n\nsplit\0");
+			assertThat(client.receive("MESSAGE").bodyText()).isEqualTo("split");
+			// three frames (and heart-beats between them) in one transport message
+			client.sendRaw("SEND\ndestination:" + topic + "\n\none\0\nSEND\r\ndestination:" + topic
+					+ "\r\n\r\ntwo\0\r\nSEND\ndestination:" + topic + "\nreceipt:batch\n\nthree\0");
+			client.awaitReceipt("batch");
+			assertThat(client.receiveMessages(3, StompConnection.WAIT)).extracting(StompFrame::bodyText)
+				.containsExactly("one", "two", "three");
+		}
+	}
+
 }
