@@ -1,5 +1,7 @@
 package io.herald.it;
 
+import java.util.List;
+
 import io.herald.it.support.HeraldServer;
 import io.herald.it.support.StompConnection;
 import io.herald.it.support.StompFrame;
@@ -166,6 +168,23 @@ class ConnectionIT {
 			client.awaitReceipt("batch");
 			assertThat(client.receiveMessages(3, StompConnection.WAIT)).extracting(StompFrame::bodyText)
 				.containsExactly("one", "two", "three");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void disconnectReceiptComesAfterEveryMessageQueuedBeforeIt(Transport transport) {
+		String topic = "/topic/" + HeraldServer.unique("flush");
+		try (StompConnection client = transport.connect(server)) {
+			client.subscribe(topic, "s");
+			for (int i = 0; i < 200; i++) {
+				client.publish(topic, "m" + i);
+			}
+			client.send(StompFrame.create("DISCONNECT").header("receipt", "last"));
+			List<StompFrame> messages = client.receiveMessages(200, StompConnection.LONG_WAIT);
+			assertThat(messages.get(199).bodyText()).isEqualTo("m199");
+			assertThat(client.receive("RECEIPT").header("receipt-id")).isEqualTo("last");
+			client.awaitClosed();
 		}
 	}
 

@@ -81,7 +81,12 @@ class QueueIT {
 			publisher.disconnect();
 		}
 		try (StompConnection consumer = transport.connect(server)) {
-			consumer.subscribe(queue, "late");
+			consumer.send(StompFrame.create("SUBSCRIBE")
+				.header("destination", queue)
+				.header("id", "late")
+				.header("receipt", "late-sub"));
+			// buffered messages flow only after the RECEIPT of the SUBSCRIBE
+			assertThat(consumer.receive().header("receipt-id")).isEqualTo("late-sub");
 			assertThat(consumer.receiveMessages(3, StompConnection.WAIT)).extracting(StompFrame::bodyText)
 				.containsExactly("a", "b", "c");
 		}
