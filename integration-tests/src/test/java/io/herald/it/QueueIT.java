@@ -219,4 +219,23 @@ class QueueIT {
 		}
 	}
 
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void nackInClientModeIsCumulative(Transport transport) {
+		String queue = queue("nack-client");
+		try (StompConnection consumer = transport.connect(server);
+				StompConnection publisher = transport.connect(server)) {
+			consumer.subscribe(queue, "c", "ack", "client");
+			sendAll(publisher, queue, "m1", "m2", "m3");
+			List<StompFrame> first = consumer.receiveMessages(3, StompConnection.WAIT);
+			// rejects m1 and m2; m3 stays delivered and unacknowledged
+			consumer.send(StompFrame.create("NACK").header("id", first.get(1).header("ack")));
+			List<StompFrame> again = consumer.receiveMessages(2, StompConnection.WAIT);
+			assertThat(again).extracting(StompFrame::bodyText).containsExactly("m1", "m2");
+			assertThat(again).allSatisfy((m) -> assertThat(m.header("redelivered")).isEqualTo("true"));
+			consumer.sendWithReceipt(StompFrame.create("ACK").header("id", again.get(1).header("ack")));
+			consumer.expectNoFrame(java.time.Duration.ofMillis(200));
+		}
+	}
+
 }

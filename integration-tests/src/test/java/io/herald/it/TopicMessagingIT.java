@@ -391,4 +391,20 @@ class TopicMessagingIT {
 		}
 	}
 
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void textBodyWithNulBytesNeedsContentLength(Transport transport) {
+		String topic = topic("nul");
+		String text = "before\0middle\0after";
+		try (StompConnection subscriber = transport.connect(server);
+				StompConnection publisher = transport.connect(server)) {
+			subscriber.subscribe(topic, "n");
+			publisher.send(StompFrame.create("SEND").header("destination", topic).body(text));
+			StompFrame message = subscriber.receive("MESSAGE");
+			assertThat(message.bodyText()).isEqualTo(text);
+			assertThat(message.header("content-length")).isEqualTo(Integer.toString(text.length()));
+			assertThat(message.arrivedAsBinary()).as("NUL is valid UTF-8: a text message").isFalse();
+		}
+	}
+
 }
