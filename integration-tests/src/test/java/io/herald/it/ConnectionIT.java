@@ -8,6 +8,7 @@ import io.herald.it.support.StompFrame;
 import io.herald.it.support.Transport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -185,6 +186,20 @@ class ConnectionIT {
 			assertThat(messages.get(199).bodyText()).isEqualTo("m199");
 			assertThat(client.receive("RECEIPT").header("receipt-id")).isEqualTo("last");
 			client.awaitClosed();
+		}
+	}
+
+	@Test
+	void webSocketSubProtocolIsNegotiated() {
+		for (String subProtocol : new String[] { "v10.stomp", "v11.stomp", "v12.stomp" }) {
+			try (StompConnection client = Transport.webSocket(server, subProtocol)) {
+				assertThat(client.subProtocol()).isEqualTo(subProtocol);
+				client.connect();
+				client.disconnect();
+			}
+		}
+		try (StompConnection client = Transport.webSocket(server, "v12.stomp", "v11.stomp", "v10.stomp")) {
+			assertThat(client.subProtocol()).isEqualTo("v12.stomp");
 		}
 	}
 

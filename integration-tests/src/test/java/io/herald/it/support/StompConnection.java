@@ -64,6 +64,13 @@ public abstract class StompConnection implements AutoCloseable {
 		throw new UnsupportedOperationException(this.name + " cannot stop reading");
 	}
 
+	/**
+	 * The WebSocket sub-protocol the server selected, {@code null} where there is none.
+	 */
+	public String subProtocol() {
+		return null;
+	}
+
 	/** Whether the transport can carry bytes that are not UTF-8 text. */
 	public abstract boolean carriesBinary();
 

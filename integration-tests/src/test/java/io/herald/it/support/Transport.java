@@ -20,6 +20,13 @@ public enum Transport {
 		};
 	}
 
+	/**
+	 * Opens a WebSocket connection at {@code /ws} offering only the given sub-protocols.
+	 */
+	public static StompConnection webSocket(HeraldServer server, String... subProtocols) {
+		return WebSocketStompConnection.open(server.webSocketUri(), subProtocols);
+	}
+
 	/** Opens a connection and sends CONNECT (1.2) with the given header pairs. */
 	public StompConnection connect(HeraldServer server, String... headerPairs) {
 		StompConnection connection = open(server);

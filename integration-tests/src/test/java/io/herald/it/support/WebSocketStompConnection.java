@@ -23,28 +23,32 @@ final class WebSocketStompConnection extends StompConnection {
 
 	private final Listener listener;
 
-	private WebSocketStompConnection(URI uri, Listener listener) throws Exception {
+	private WebSocketStompConnection(URI uri, Listener listener, String... subProtocols) throws Exception {
 		super("ws:" + uri.getPort());
 		listener.connection = this;
 		this.listener = listener;
 		this.webSocket = HTTP.newWebSocketBuilder()
-			.subprotocols("v12.stomp", "v11.stomp", "v10.stomp")
+			.subprotocols(subProtocols[0], java.util.Arrays.copyOfRange(subProtocols, 1, subProtocols.length))
 			.connectTimeout(Duration.ofSeconds(10))
 			.buildAsync(uri, listener)
 			.get(15, TimeUnit.SECONDS);
 	}
 
 	static WebSocketStompConnection open(URI uri) {
+		return open(uri, "v12.stomp", "v11.stomp", "v10.stomp");
+	}
+
+	static WebSocketStompConnection open(URI uri, String... subProtocols) {
 		try {
-			return new WebSocketStompConnection(uri, new Listener());
+			return new WebSocketStompConnection(uri, new Listener(), subProtocols);
 		}
 		catch (Exception ex) {
 			throw new IllegalStateException("cannot open WebSocket " + uri, ex);
 		}
 	}
 
-	/** The sub-protocol the server selected. */
-	String subProtocol() {
+	@Override
+	public String subProtocol() {
 		return this.webSocket.getSubprotocol();
 	}
 
