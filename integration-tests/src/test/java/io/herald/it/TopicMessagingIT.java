@@ -407,4 +407,37 @@ class TopicMessagingIT {
 		}
 	}
 
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void subscribersOnEveryTransportGetWhatOnePublisherSends(Transport publishing) {
+		String topic = topic("cross");
+		byte[] binary = { (byte) 0xC3, (byte) 0x28, 0, (byte) 0xFF, 42 };
+		List<StompConnection> subscribers = new ArrayList<>();
+		try (StompConnection publisher = publishing.connect(server)) {
+			for (Transport transport : Transport.values()) {
+				StompConnection subscriber = transport.connect(server);
+				subscribers.add(subscriber);
+				subscriber.subscribe(topic, "x-" + transport);
+			}
+			publisher.publish(topic, "text from " + publishing);
+			if (publishing.carriesBinary()) {
+				publisher.sendRaw(StompFrame.create("SEND").header("destination", topic).body(binary).encode(), true);
+			}
+			publisher.publish(topic, "after");
+			for (int i = 0; i < subscribers.size(); i++) {
+				StompConnection subscriber = subscribers.get(i);
+				assertThat(subscriber.receive("MESSAGE").bodyText()).isEqualTo("text from " + publishing);
+				if (publishing.carriesBinary() && Transport.values()[i].carriesBinary()) {
+					StompFrame message = subscriber.receive("MESSAGE");
+					assertThat(message.body()).isEqualTo(binary);
+					assertThat(message.arrivedAsBinary()).isEqualTo(Transport.values()[i] == Transport.WEBSOCKET);
+				}
+				assertThat(subscriber.receive("MESSAGE").bodyText()).as("%s", subscriber).isEqualTo("after");
+			}
+		}
+		finally {
+			subscribers.forEach(StompConnection::close);
+		}
+	}
+
 }

@@ -5,8 +5,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.sockjs.transport.SockJsSession;
 
 import io.herald.session.OutboundFrame;
 import io.herald.session.Session;
@@ -14,15 +16,24 @@ import io.herald.session.Session;
 /**
  * Writes a session's outbound frames with {@link WebSocketSession#sendMessage}, which may
  * block, so it runs on the shared writer executor, at most one drain per session at a
- * time. Used for SockJS sessions (which carry text only: bodies that are not UTF-8 cannot
- * pass SockJS) and any container without a native asynchronous endpoint.
+ * time. Used for SockJS sessions and any container without a native asynchronous
+ * endpoint.
+ *
+ * <p>
+ * SockJS carries text only. A MESSAGE whose body is not UTF-8 cannot pass it intact:
+ * decoding it as text would change the body under its {@code content-length} and corrupt
+ * the client's frame stream, so such frames are not sent to SockJS clients. Elsewhere
+ * they go out as binary WebSocket messages.
  */
 final class SerialWebSocketConnection extends WebSocketConnection {
 
 	private final AtomicBoolean scheduled = new AtomicBoolean();
 
+	private final boolean textOnly;
+
 	SerialWebSocketConnection(WebSocketSession webSocket, Executor executor) {
 		super(webSocket, executor);
+		this.textOnly = webSocket instanceof SockJsSession;
 	}
 
 	@Override
@@ -37,7 +48,13 @@ final class SerialWebSocketConnection extends WebSocketConnection {
 		try {
 			OutboundFrame frame;
 			while ((frame = session.outbound().poll()) != null) {
-				this.webSocket.sendMessage(new TextMessage(new String(frame.toByteArray(), StandardCharsets.UTF_8)));
+				if (!frame.binary()) {
+					this.webSocket
+						.sendMessage(new TextMessage(new String(frame.toByteArray(), StandardCharsets.UTF_8)));
+				}
+				else if (!this.textOnly) {
+					this.webSocket.sendMessage(new BinaryMessage(frame.toByteArray()));
+				}
 			}
 			if (session.outbound().isCloseWhenDrained()) {
 				close();
