@@ -29,12 +29,15 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import org.springframework.web.socket.messaging.WebSocketStompClient;
+import org.springframework.web.socket.sockjs.client.SockJsClient;
+import org.springframework.web.socket.sockjs.client.WebSocketTransport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Spring's own {@link WebSocketStompClient} works against Herald: connect, subscribe and
- * send with receipts, custom headers and JSON payloads through Jackson.
+ * Spring's own {@link WebSocketStompClient} works against Herald, over WebSocket and over
+ * SockJS: connect, subscribe and send with receipts, custom headers, JSON payloads
+ * through Jackson and client acknowledgements.
  */
 class SpringStompClientIT {
 
@@ -234,6 +237,44 @@ class SpringStompClientIT {
 			next.subscribe(queue, "n");
 			next.publish(queue, "fence");
 			assertThat(next.receive("MESSAGE").bodyText()).isEqualTo("fence");
+		}
+	}
+
+	@Test
+	void springClientOverSockJs() throws Exception {
+		WebSocketContainer container = ContainerProvider.getWebSocketContainer();
+		container.setDefaultMaxTextMessageBufferSize(1024 * 1024);
+		WebSocketStompClient sockJsStomp = new WebSocketStompClient(
+				new SockJsClient(List.of(new WebSocketTransport(new StandardWebSocketClient(container)))));
+		sockJsStomp.setMessageConverter(new CompositeMessageConverter(
+				List.of(new StringMessageConverter(), new JacksonJsonMessageConverter())));
+		sockJsStomp.setTaskScheduler(scheduler);
+		String topic = "/topic/" + HeraldServer.unique("spring-sockjs");
+		BlockingQueue<Tick> received = new LinkedBlockingQueue<>();
+		StompSession session = sockJsStomp.connectAsync(server.sockJsUrl(), new WebSocketHttpHeaders(),
+				new StompHeaders(), new StompSessionHandlerAdapter() {
+				})
+			.get(WAIT_SECONDS, TimeUnit.SECONDS);
+		session.setAutoReceipt(true);
+		try {
+			awaitReceipt(session.subscribe(topic, new StompFrameHandler() {
+
+				@Override
+				public Type getPayloadType(StompHeaders headers) {
+					return Tick.class;
+				}
+
+				@Override
+				public void handleFrame(StompHeaders headers, Object payload) {
+					received.add((Tick) payload);
+				}
+
+			}));
+			awaitReceipt(session.send(tickHeaders(topic), new Tick("SOCKJS", 3.25, 9)));
+			assertThat(received.poll(WAIT_SECONDS, TimeUnit.SECONDS)).isEqualTo(new Tick("SOCKJS", 3.25, 9));
+		}
+		finally {
+			session.disconnect();
 		}
 	}
 
