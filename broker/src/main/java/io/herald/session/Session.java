@@ -116,7 +116,11 @@ public final class Session {
 				? new TokenBucket(limits.inboundBytesPerSecond(), this.lastReadNanos) : null;
 		this.timer = broker.schedule(this::connectTimedOut, this.settings.connectTimeoutMillis());
 		// off the transport's thread: dispatching takes queue locks
-		this.outbound.onRoomForQueues(() -> broker.schedule(this::resumeQueues, 0));
+		this.outbound.onRoomForQueues(() -> {
+			if (isOpen()) {
+				broker.schedule(this::resumeQueues, 0);
+			}
+		});
 	}
 
 	public String id() {
