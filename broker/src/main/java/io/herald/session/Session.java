@@ -115,6 +115,8 @@ public final class Session {
 		this.inboundBytes = (limits.inboundBytesPerSecond() > 0)
 				? new TokenBucket(limits.inboundBytesPerSecond(), this.lastReadNanos) : null;
 		this.timer = broker.schedule(this::connectTimedOut, this.settings.connectTimeoutMillis());
+		// off the transport's thread: dispatching takes queue locks
+		this.outbound.onRoomForQueues(() -> broker.schedule(this::resumeQueues, 0));
 	}
 
 	public String id() {
@@ -342,6 +344,20 @@ public final class Session {
 	private void written() {
 		this.lastWriteNanos = this.broker.nanoTime();
 		this.transport.wakeUp();
+	}
+
+	/** The outbound buffer drained after turning queues away: let them dispatch again. */
+	private void resumeQueues() {
+		if (!isOpen()) {
+			return;
+		}
+		List<SessionSubscription> current;
+		synchronized (this) {
+			current = new ArrayList<>(this.subscriptions.values());
+		}
+		for (SessionSubscription subscription : current) {
+			subscription.start();
+		}
 	}
 
 	// ---- ending ----
