@@ -125,6 +125,51 @@ class RouterTest {
 	}
 
 	@Test
+	void publishAllPublishesEveryMessageInOrder() throws DestinationException {
+		Consumer topic = new Consumer(10);
+		Consumer queue = new Consumer(10);
+		this.router.subscribe(Destination.forSubscribe("/topic/a"), null, topic);
+		this.router.subscribe(Destination.forSubscribe("/queue/jobs"), null, queue).ready();
+		PublishResult result = this.router
+			.publishAll(List.of(new Publication(Destination.forSend("/topic/a"), message("1")),
+					new Publication(Destination.forSend("/queue/jobs"), message("2")),
+					new Publication(Destination.forSend("/topic/a"), message("3"))));
+		assertThat(result.accepted()).isTrue();
+		assertThat(topic.ids()).containsExactly("1", "3");
+		assertThat(queue.ids()).containsExactly("2");
+	}
+
+	@Test
+	void publishAllPublishesNothingWhenAQueueLacksRoom() throws DestinationException {
+		Consumer topic = new Consumer(10);
+		this.router.subscribe(Destination.forSubscribe("/topic/a"), null, topic);
+		this.router.publish(Destination.forSend("/queue/other"), message("0"));
+		PublishResult result = this.router
+			.publishAll(List.of(new Publication(Destination.forSend("/topic/a"), message("1")),
+					new Publication(Destination.forSend("/queue/jobs"), message("2")),
+					new Publication(Destination.forSend("/queue/other"), message("3")),
+					new Publication(Destination.forSend("/queue/other"), message("4"))));
+		assertThat(result.accepted()).isFalse();
+		assertThat(result.refusal()).isEqualTo("queue '/queue/other' is full: it holds its limit of 2 messages");
+		assertThat(topic.ids()).isEmpty();
+		assertThat(this.router.queueDepth("jobs")).isZero();
+		assertThat(this.router.queueDepth("other")).isEqualTo(1);
+	}
+
+	@Test
+	void publishAllCountsRoomAConsumerCanMake() throws DestinationException {
+		this.router.publish(Destination.forSend("/queue/jobs"), message("1"));
+		this.router.publish(Destination.forSend("/queue/jobs"), message("2"));
+		Consumer consumer = new Consumer(1);
+		this.router.subscribe(Destination.forSubscribe("/queue/jobs"), null, consumer);
+		PublishResult result = this.router
+			.publishAll(List.of(new Publication(Destination.forSend("/queue/jobs"), message("3"))));
+		assertThat(result.accepted()).isTrue();
+		assertThat(consumer.ids()).containsExactly("1");
+		assertThat(this.router.queueDepth("jobs")).isEqualTo(2);
+	}
+
+	@Test
 	void queueLengthMustBePositive() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new Router(0, 10))
 			.withMessageContaining("maxQueueLength");
