@@ -25,8 +25,10 @@ public final class BrokerHarness {
 
 	private BrokerHarness(Builder builder) {
 		Router router = new Router(builder.maxQueueLength, builder.matchCacheSize);
-		this.broker = new Broker(builder.settings.build(), router, builder.authenticator, builder.policy,
-				builder.abuseLimits, this.scheduler, this.scheduler::nanoTime, this.scheduler.clock());
+		Authenticator authenticator = builder.testAuthenticator ? new TestAuthenticator(this.scheduler.clock())
+				: builder.authenticator;
+		this.broker = new Broker(builder.settings.build(), router, authenticator, builder.policy, builder.abuseLimits,
+				this.scheduler, this.scheduler::nanoTime, this.scheduler.clock());
 	}
 
 	public static BrokerHarness create() {
@@ -91,6 +93,8 @@ public final class BrokerHarness {
 
 		private Authenticator authenticator = new AnonymousAuthenticator();
 
+		private boolean testAuthenticator;
+
 		private DestinationPolicy policy = DestinationPolicy.ALLOW_ALL;
 
 		private AbuseLimits abuseLimits = AbuseLimits.DEFAULT;
@@ -109,6 +113,12 @@ public final class BrokerHarness {
 
 		public Builder authenticator(Authenticator authenticator) {
 			this.authenticator = authenticator;
+			return this;
+		}
+
+		/** Uses a {@link TestAuthenticator} on the harness's clock. */
+		public Builder testAuthenticator() {
+			this.testAuthenticator = true;
 			return this;
 		}
 
