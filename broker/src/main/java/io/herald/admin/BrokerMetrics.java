@@ -43,6 +43,12 @@ public final class BrokerMetrics implements MeterBinder {
 			.tag("reason", "protocol-error")
 			.description("sessions closed by the broker")
 			.register(registry);
+		FunctionCounter.builder("herald.authentication.failures", stats, BrokerStats::authenticationFailures)
+			.description("refused logins (bad or missing credentials, invalid tokens)")
+			.register(registry);
+		FunctionCounter.builder("herald.connections.refused", stats, BrokerStats::connectionsRefused)
+			.description("connections refused by a connection limit")
+			.register(registry);
 	}
 
 }

@@ -53,7 +53,7 @@ final class ClientFrames {
 			return;
 		}
 		PublishResult result = session.broker()
-			.publish(destination, frame.header("destination"), frame.headers(), frame.body());
+			.publish(destination, frame.header("destination"), frame.headers(), frame.body(), session.user());
 		if (!result.accepted()) {
 			throw new StompViolation(result.refusal());
 		}

@@ -197,7 +197,7 @@ public final class Session {
 			else {
 				ClientFrames.handle(this, frame);
 			}
-			if (receipt != null && frame.command() != Command.DISCONNECT && isOpen()) {
+			if (receipt != null && frame.command() != Command.DISCONNECT && this.state.get() == State.CONNECTED) {
 				send(Frame.builder(Command.RECEIPT).header("receipt-id", receipt).build());
 			}
 			if (this.starting != null) {

@@ -1,14 +1,33 @@
 package io.herald.spring;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import javax.net.ssl.SSLException;
+
+import io.herald.admin.BrokerMetrics;
+import io.herald.protocol.FrameLimits;
+import io.herald.routing.Router;
+import io.herald.security.Authenticator;
+import io.herald.security.DestinationPolicy;
+import io.herald.security.TokenHandshakeInterceptor;
+import io.herald.session.AbuseLimits;
+import io.herald.session.Broker;
+import io.herald.session.SessionSettings;
+import io.herald.transport.tcp.StompTcpServer;
+import io.herald.transport.websocket.StompWebSocketHandler;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundle;
+import org.springframework.boot.ssl.SslBundles;
+import org.springframework.boot.ssl.SslOptions;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -16,18 +35,6 @@ import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
-
-import io.herald.admin.BrokerMetrics;
-import io.herald.protocol.FrameLimits;
-import io.herald.routing.Router;
-import io.herald.security.AnonymousAuthenticator;
-import io.herald.security.Authenticator;
-import io.herald.security.DestinationPolicy;
-import io.herald.session.AbuseLimits;
-import io.herald.session.Broker;
-import io.herald.session.SessionSettings;
-import io.herald.transport.tcp.StompTcpServer;
-import io.herald.transport.websocket.StompWebSocketHandler;
 
 /**
  * Builds the plain-Java broker core from {@link HeraldProperties} and registers the
@@ -48,10 +55,14 @@ class HeraldConfiguration implements WebSocketConfigurer {
 
 	private final ExecutorService webSocketWriters;
 
-	HeraldConfiguration(HeraldProperties properties, Broker broker, ExecutorService heraldWebSocketWriters) {
+	private final Authenticator authenticator;
+
+	HeraldConfiguration(HeraldProperties properties, Broker broker, ExecutorService heraldWebSocketWriters,
+			Authenticator authenticator) {
 		this.properties = properties;
 		this.broker = broker;
 		this.webSocketWriters = heraldWebSocketWriters;
+		this.authenticator = authenticator;
 	}
 
 	@Bean(destroyMethod = "shutdownNow")
@@ -62,18 +73,6 @@ class HeraldConfiguration implements WebSocketConfigurer {
 	@Bean(destroyMethod = "shutdownNow")
 	static ExecutorService heraldWebSocketWriters() {
 		return Executors.newFixedThreadPool(8, daemonThreads("herald-ws-writer"));
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	static Authenticator heraldAuthenticator() {
-		return new AnonymousAuthenticator();
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	static DestinationPolicy heraldDestinationPolicy() {
-		return DestinationPolicy.ALLOW_ALL;
 	}
 
 	@Bean
@@ -106,10 +105,30 @@ class HeraldConfiguration implements WebSocketConfigurer {
 
 	@Bean
 	static HeraldLifecycle heraldLifecycle(Broker broker, HeraldProperties properties,
-			ConfigurableEnvironment environment) {
+			ConfigurableEnvironment environment, SslBundles sslBundles) throws SSLException {
 		HeraldProperties.Tcp tcp = properties.tcp();
-		StompTcpServer server = (tcp.port() >= 0) ? new StompTcpServer(broker, tcp.host(), tcp.port()) : null;
+		StompTcpServer server = null;
+		if (tcp.port() >= 0) {
+			SslContext ssl = null;
+			if (tcp.sslBundle() != null && !tcp.sslBundle().isBlank()) {
+				ssl = nettySslContext(sslBundles.getBundle(tcp.sslBundle()));
+			}
+			server = new StompTcpServer(broker, tcp.host(), tcp.port(), ssl);
+		}
 		return new HeraldLifecycle(broker, server, environment);
+	}
+
+	/** The bundle's key material and options, for the Netty TLS handler of STOMP/TCP. */
+	private static SslContext nettySslContext(SslBundle bundle) throws SSLException {
+		SslContextBuilder builder = SslContextBuilder.forServer(bundle.getManagers().getKeyManagerFactory());
+		SslOptions options = bundle.getOptions();
+		if (options.getEnabledProtocols() != null) {
+			builder.protocols(options.getEnabledProtocols());
+		}
+		if (options.getCiphers() != null) {
+			builder.ciphers(List.of(options.getCiphers()));
+		}
+		return builder.build();
 	}
 
 	@Bean
@@ -126,11 +145,14 @@ class HeraldConfiguration implements WebSocketConfigurer {
 	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
 		HeraldProperties.WebSocket websocket = this.properties.websocket();
 		String[] origins = websocket.allowedOrigins().toArray(new String[0]);
+		TokenHandshakeInterceptor tokens = new TokenHandshakeInterceptor(this.authenticator);
 		registry.addHandler(new StompWebSocketHandler(this.broker, false, this.webSocketWriters), websocket.path())
+			.addInterceptors(tokens)
 			.setAllowedOriginPatterns(origins);
 		if (websocket.sockjsPath() != null && !websocket.sockjsPath().isEmpty()) {
 			registry
 				.addHandler(new StompWebSocketHandler(this.broker, true, this.webSocketWriters), websocket.sockjsPath())
+				.addInterceptors(tokens)
 				.setAllowedOriginPatterns(origins)
 				.withSockJS();
 		}

@@ -1,7 +1,16 @@
 package io.herald.spring;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.herald.security.AccessRule;
+import io.herald.security.Action;
+import io.herald.security.DestinationPattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -17,21 +26,153 @@ import org.springframework.util.unit.DataSize;
  * @param limits per-session bounds
  * @param heartbeat the broker's heart-beat offer
  * @param queues point-to-point queue bounds
+ * @param security who may connect, publish and subscribe
  */
 @ConfigurationProperties("herald")
 public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket websocket, @DefaultValue Limits limits,
-		@DefaultValue HeartBeat heartbeat, @DefaultValue Queues queues) {
+		@DefaultValue HeartBeat heartbeat, @DefaultValue Queues queues, @DefaultValue Security security) {
 
 	/**
 	 * @param port STOMP/TCP port; 0 picks any free port, -1 disables the listener
 	 * @param host address to bind
+	 * @param sslBundle the Spring Boot SSL bundle ({@code spring.ssl.bundle.*}) to serve
+	 * STOMP/TCP over TLS with; empty for plain TCP
 	 */
-	public record Tcp(@DefaultValue("61613") int port, @DefaultValue("0.0.0.0") String host) {
+	public record Tcp(@DefaultValue("61613") int port, @DefaultValue("0.0.0.0") String host, String sslBundle) {
 
 		public Tcp {
 			check(port >= -1 && port <= 65535, "herald.tcp.port", "must be -1 (off), 0 (any free port) or 1-65535",
 					port);
 			check(host != null && !host.isBlank(), "herald.tcp.host", "must not be blank", host);
+		}
+
+	}
+
+	/**
+	 * @param anonymous whether clients without credentials may connect; when it is the
+	 * only mode the CONNECT {@code login} header names the user
+	 * @param users static users with bcrypt password hashes
+	 * @param jwt JWT bearer tokens; on when a secret or a JWKS URI is set
+	 * @param rules ordered access rules for SUBSCRIBE and SEND; once there is one,
+	 * whatever no rule allows is denied
+	 * @param adminRole the role the admin API and actuator endpoints (other than health)
+	 * require
+	 */
+	public record Security(@DefaultValue("true") boolean anonymous, @DefaultValue List<User> users,
+			@DefaultValue Jwt jwt, @DefaultValue List<Rule> rules, @DefaultValue("admin") String adminRole) {
+
+		public Security {
+			for (int i = 0; i < users.size(); i++) {
+				users.get(i).check("herald.security.users[" + i + "]");
+			}
+			for (int i = 0; i < rules.size(); i++) {
+				rules.get(i).check("herald.security.rules[" + i + "]");
+			}
+			check(adminRole != null && !adminRole.isBlank(), "herald.security.admin-role", "must not be blank",
+					adminRole);
+		}
+
+		/**
+		 * @param name the login
+		 * @param password the bcrypt hash of the password ({@code $2a$…}, optionally
+		 * prefixed {@code {bcrypt}}), never the password itself
+		 * @param roles the user's roles
+		 */
+		public record User(String name, String password, @DefaultValue List<String> roles) {
+
+			void check(String key) {
+				HeraldProperties.check(name != null && !name.isBlank(), key + ".name", "must not be blank", name);
+				HeraldProperties.check(password != null && BCRYPT.matcher(bcryptHash()).matches(), key + ".password",
+						"must be a bcrypt hash ($2a$..., $2b$... or $2y$...)", "<hidden>");
+			}
+
+			/** The hash without its optional {@code {bcrypt}} prefix. */
+			public String bcryptHash() {
+				return (password != null && password.startsWith("{bcrypt}")) ? password.substring(8) : password;
+			}
+
+		}
+
+		/**
+		 * @param secret HMAC secret (HS256), at least 32 bytes; or
+		 * @param jwksUri where the issuer publishes its signing keys (RS256/ES256)
+		 * @param issuer the required {@code iss}, empty for any
+		 * @param audience the required {@code aud}, empty for any
+		 * @param clockSkew tolerance of the {@code exp} and {@code nbf} checks
+		 * @param userClaim the claim naming the user
+		 * @param rolesClaim the claim holding roles (array or space separated)
+		 * @param grantsClaim the claim holding destination grants ({@code {"subscribe":
+		 * [...], "send": [...]}})
+		 */
+		public record Jwt(String secret, String jwksUri, String issuer, String audience,
+				@DefaultValue("60s") Duration clockSkew, @DefaultValue("sub") String userClaim,
+				@DefaultValue("roles") String rolesClaim, @DefaultValue("herald_grants") String grantsClaim) {
+
+			public Jwt {
+				check(!hasText(secret) || !hasText(jwksUri), "herald.security.jwt",
+						"takes a secret or a jwks-uri, not both", "both");
+				check(!hasText(secret) || secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= 32,
+						"herald.security.jwt.secret", "must be at least 32 bytes (256 bits) for HS256", "<hidden>");
+				check(clockSkew != null && !clockSkew.isNegative(), "herald.security.jwt.clock-skew",
+						"must not be negative", clockSkew);
+				check(hasText(userClaim), "herald.security.jwt.user-claim", "must not be blank", userClaim);
+			}
+
+			public boolean enabled() {
+				return hasText(this.secret) || hasText(this.jwksUri);
+			}
+
+		}
+
+		/**
+		 * @param who {@code everyone}, {@code anonymous}, {@code authenticated},
+		 * {@code user:NAME} or {@code role:NAME}
+		 * @param actions {@code subscribe} and/or {@code send}
+		 * @param destinations patterns with routing wildcards and the {@code {user}}
+		 * placeholder
+		 * @param access {@code allow} (default) or {@code deny}
+		 */
+		public record Rule(String who, @DefaultValue List<String> actions, @DefaultValue List<String> destinations,
+				@DefaultValue("allow") String access) {
+
+			void check(String key) {
+				try {
+					toAccessRule();
+				}
+				catch (IllegalArgumentException ex) {
+					throw new IllegalArgumentException(key + " " + ex.getMessage(), ex);
+				}
+			}
+
+			public AccessRule toAccessRule() {
+				Set<Action> parsed = EnumSet.noneOf(Action.class);
+				for (String action : actions) {
+					parsed.add(switch (action.trim().toLowerCase(Locale.ROOT)) {
+						case "subscribe" -> Action.SUBSCRIBE;
+						case "send" -> Action.SEND;
+						default -> throw new IllegalArgumentException(
+								"actions: '" + action + "' is not one of subscribe, send");
+					});
+				}
+				if (parsed.isEmpty()) {
+					throw new IllegalArgumentException("actions: must name subscribe and/or send");
+				}
+				if (destinations.isEmpty()) {
+					throw new IllegalArgumentException("destinations: must name at least one pattern");
+				}
+				List<DestinationPattern> patterns = new ArrayList<>();
+				for (String destination : destinations) {
+					patterns.add(DestinationPattern.compile(destination));
+				}
+				boolean allow = switch ((access != null) ? access.trim().toLowerCase(Locale.ROOT) : "") {
+					case "allow" -> true;
+					case "deny" -> false;
+					default ->
+						throw new IllegalArgumentException("access: must be allow or deny, was '" + access + "'");
+				};
+				return new AccessRule(AccessRule.Who.parse(who), parsed, patterns, allow);
+			}
+
 		}
 
 	}
@@ -138,6 +279,12 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 			check(maxLength > 0, "herald.queues.max-length", "must be positive", maxLength);
 		}
 
+	}
+
+	private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]?\\$\\d{2}\\$[./A-Za-z0-9]{53}");
+
+	private static boolean hasText(String value) {
+		return value != null && !value.isBlank();
 	}
 
 	private static void check(boolean valid, String key, String rule, Object value) {

@@ -2,13 +2,13 @@ package io.herald.transport.tcp;
 
 import java.time.Duration;
 
+import io.herald.session.Broker;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.ssl.SslContext;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
 import reactor.netty.DisposableServer;
 import reactor.netty.tcp.TcpServer;
-
-import io.herald.session.Broker;
 
 /**
  * The STOMP/TCP listener. Each connection gets a {@link TcpConnection} and a session;
@@ -22,22 +22,30 @@ public final class StompTcpServer {
 
 	private final int port;
 
+	private final SslContext ssl;
+
 	private DisposableServer server;
 
 	/**
 	 * @param port the port to listen on, 0 for any free port
+	 * @param ssl the TLS context to serve with, or {@code null} for plain TCP
 	 */
-	public StompTcpServer(Broker broker, String host, int port) {
+	public StompTcpServer(Broker broker, String host, int port, SslContext ssl) {
 		this.broker = broker;
 		this.host = host;
 		this.port = port;
+		this.ssl = ssl;
 	}
 
 	public synchronized void start() {
 		if (this.server != null) {
 			return;
 		}
-		this.server = TcpServer.create().host(this.host).port(this.port).handle((inbound, outbound) -> {
+		TcpServer listener = TcpServer.create().host(this.host).port(this.port);
+		if (this.ssl != null) {
+			listener = listener.secure((spec) -> spec.sslContext(this.ssl));
+		}
+		this.server = listener.handle((inbound, outbound) -> {
 			TcpConnection[] holder = new TcpConnection[1];
 			inbound.withConnection((connection) -> holder[0] = open(connection));
 			TcpConnection tcp = holder[0];

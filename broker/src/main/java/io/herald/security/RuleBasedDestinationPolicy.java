@@ -1,0 +1,33 @@
+package io.herald.security;
+
+import java.util.List;
+
+/**
+ * Ordered access rules, then the identity's own grants, then deny. The first rule that
+ * applies to a request decides it; a request no rule speaks about is allowed only by a
+ * matching {@link Grant} the credentials carry (e.g. from a JWT claim).
+ */
+public final class RuleBasedDestinationPolicy implements DestinationPolicy {
+
+	private final List<AccessRule> rules;
+
+	public RuleBasedDestinationPolicy(List<AccessRule> rules) {
+		this.rules = List.copyOf(rules);
+	}
+
+	@Override
+	public boolean allows(Identity identity, Action action, String destination) {
+		for (AccessRule rule : this.rules) {
+			if (rule.appliesTo(identity, action, destination)) {
+				return rule.allow();
+			}
+		}
+		for (Grant grant : identity.grants()) {
+			if (grant.action() == action && grant.destination().matches(destination, identity.name())) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}

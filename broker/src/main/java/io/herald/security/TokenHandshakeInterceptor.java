@@ -1,0 +1,58 @@
+package io.herald.security;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+import org.springframework.web.util.UriComponentsBuilder;
+import org.springframework.web.util.UriUtils;
+
+/**
+ * Authentication at the WebSocket handshake: browsers cannot set headers on a WebSocket,
+ * so they pass their token as the {@code access_token} query parameter. A token that does
+ * not verify is refused with HTTP 401 before the upgrade; a valid one is checked again at
+ * CONNECT, where the session takes its identity from it. A handshake without a token goes
+ * through: the credentials may come with CONNECT.
+ */
+public final class TokenHandshakeInterceptor implements HandshakeInterceptor {
+
+	/** The query parameter carrying the token. */
+	public static final String ACCESS_TOKEN = "access_token";
+
+	private final Authenticator authenticator;
+
+	public TokenHandshakeInterceptor(Authenticator authenticator) {
+		this.authenticator = authenticator;
+	}
+
+	@Override
+	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
+			Map<String, Object> attributes) {
+		String token = UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams().getFirst(ACCESS_TOKEN);
+		if (token == null) {
+			return true;
+		}
+		InetSocketAddress remote = request.getRemoteAddress();
+		String address = (remote != null && remote.getAddress() != null) ? remote.getAddress().getHostAddress() : null;
+		try {
+			this.authenticator.authenticate(
+					new Credentials(null, null, null, UriUtils.decode(token, StandardCharsets.UTF_8), address));
+			return true;
+		}
+		catch (AuthenticationException ex) {
+			response.setStatusCode(HttpStatus.UNAUTHORIZED);
+			return false;
+		}
+	}
+
+	@Override
+	public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
+			Exception exception) {
+	}
+
+}

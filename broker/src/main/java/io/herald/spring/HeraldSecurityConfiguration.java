@@ -1,0 +1,177 @@
+package io.herald.spring;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+import javax.crypto.spec.SecretKeySpec;
+
+import io.herald.security.AccessRule;
+import io.herald.security.Authenticator;
+import io.herald.security.DestinationPolicy;
+import io.herald.security.HeraldAuthenticator;
+import io.herald.security.JwtAuthenticator;
+import io.herald.security.RuleBasedDestinationPolicy;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.core.userdetails.User;
+import org.springframework.security.core.userdetails.UserDetails;
+import org.springframework.security.core.userdetails.UserDetailsService;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtIssuerValidator;
+import org.springframework.security.oauth2.jwt.JwtTimestampValidator;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationConverter;
+import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
+import org.springframework.security.provisioning.InMemoryUserDetailsManager;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * {@code herald.security.*}: the {@link Authenticator} and {@link DestinationPolicy} the
+ * session core consults, and Spring Security for HTTP: the WebSocket and SockJS endpoints
+ * and health are open (STOMP authenticates at CONNECT), everything else (actuator, admin)
+ * needs the admin role, by HTTP Basic with a static user or by a JWT bearer token.
+ */
+@Configuration(proxyBeanMethods = false)
+class HeraldSecurityConfiguration {
+
+	private static final Log logger = LogFactory.getLog(HeraldSecurityConfiguration.class);
+
+	@Bean
+	@ConditionalOnMissingBean
+	static PasswordEncoder heraldPasswordEncoder() {
+		return new BCryptPasswordEncoder();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	static JwtDecoder heraldJwtDecoder(HeraldProperties properties) {
+		HeraldProperties.Security.Jwt jwt = properties.security().jwt();
+		if (!jwt.enabled()) {
+			return (token) -> {
+				throw new org.springframework.security.oauth2.jwt.BadJwtException("JWT is not configured");
+			};
+		}
+		NimbusJwtDecoder decoder = hasText(jwt.secret()) ? NimbusJwtDecoder
+			.withSecretKey(new SecretKeySpec(jwt.secret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"))
+			.macAlgorithm(MacAlgorithm.HS256)
+			.build() : NimbusJwtDecoder.withJwkSetUri(jwt.jwksUri()).build();
+		List<OAuth2TokenValidator<Jwt>> validators = new ArrayList<>();
+		JwtTimestampValidator timestamps = new JwtTimestampValidator(jwt.clockSkew());
+		// a token without exp would never expire: the session expiry check needs one
+		timestamps.setAllowEmptyExpiryClaim(false);
+		validators.add(timestamps);
+		if (hasText(jwt.issuer())) {
+			validators.add(new JwtIssuerValidator(jwt.issuer()));
+		}
+		if (hasText(jwt.audience())) {
+			validators.add(new JwtAudienceValidator(jwt.audience()));
+		}
+		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
+		return decoder;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	static Authenticator heraldAuthenticator(HeraldProperties properties, PasswordEncoder passwordEncoder,
+			JwtDecoder jwtDecoder) {
+		HeraldProperties.Security security = properties.security();
+		List<HeraldAuthenticator.StaticUser> users = security.users()
+			.stream()
+			.map((user) -> new HeraldAuthenticator.StaticUser(user.name(), user.bcryptHash(), Set.copyOf(user.roles())))
+			.toList();
+		JwtAuthenticator jwt = null;
+		if (security.jwt().enabled()) {
+			HeraldProperties.Security.Jwt settings = security.jwt();
+			jwt = new JwtAuthenticator(jwtDecoder,
+					new JwtAuthenticator.Claims(settings.userClaim(), settings.rolesClaim(), settings.grantsClaim()));
+		}
+		if (!security.anonymous() && users.isEmpty() && jwt == null) {
+			logger.warn("herald.security.anonymous is false and no users or JWT are configured: nobody can connect");
+		}
+		return new HeraldAuthenticator(security.anonymous(), users, passwordEncoder, jwt);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	static DestinationPolicy heraldDestinationPolicy(HeraldProperties properties) {
+		List<HeraldProperties.Security.Rule> rules = properties.security().rules();
+		if (rules.isEmpty()) {
+			return DestinationPolicy.ALLOW_ALL;
+		}
+		List<AccessRule> accessRules = rules.stream().map(HeraldProperties.Security.Rule::toAccessRule).toList();
+		return new RuleBasedDestinationPolicy(accessRules);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	static UserDetailsService heraldUserDetailsService(HeraldProperties properties) {
+		List<UserDetails> users = properties.security()
+			.users()
+			.stream()
+			.map((user) -> User.withUsername(user.name())
+				.password(user.bcryptHash())
+				.roles(user.roles().toArray(new String[0]))
+				.build())
+			.toList();
+		return new InMemoryUserDetailsManager(users);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	static SecurityFilterChain heraldHttpSecurity(HttpSecurity http, HeraldProperties properties,
+			ObjectProvider<JwtDecoder> jwtDecoder) throws Exception {
+		HeraldProperties.WebSocket websocket = properties.websocket();
+		HeraldProperties.Security security = properties.security();
+		List<String> open = new ArrayList<>(
+				List.of(websocket.path(), "/actuator/health", "/actuator/health/**", "/error"));
+		String sockjs = websocket.sockjsPath();
+		if (hasText(sockjs)) {
+			open.add(sockjs);
+			open.add(sockjs + "/**");
+		}
+		http.authorizeHttpRequests((requests) -> requests.requestMatchers(open.toArray(new String[0]))
+			.permitAll()
+			.anyRequest()
+			.hasRole(security.adminRole()))
+			// SockJS posts frames from scripts of other origins; its origins are checked
+			// by the handshake, and STOMP carries its own credentials
+			.csrf((csrf) -> csrf.ignoringRequestMatchers(open.toArray(new String[0])))
+			// SockJS's iframe transports need same-origin framing
+			.headers((headers) -> headers.frameOptions((frames) -> frames.sameOrigin()))
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+			.httpBasic(Customizer.withDefaults());
+		if (security.jwt().enabled()) {
+			JwtGrantedAuthoritiesConverter authorities = new JwtGrantedAuthoritiesConverter();
+			authorities.setAuthoritiesClaimName(security.jwt().rolesClaim());
+			authorities.setAuthorityPrefix("ROLE_");
+			JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+			converter.setJwtGrantedAuthoritiesConverter(authorities);
+			converter.setPrincipalClaimName(security.jwt().userClaim());
+			http.oauth2ResourceServer((server) -> server
+				.jwt((jwt) -> jwt.decoder(jwtDecoder.getObject()).jwtAuthenticationConverter(converter)));
+		}
+		return http.build();
+	}
+
+	private static boolean hasText(String value) {
+		return value != null && !value.isBlank();
+	}
+
+}

@@ -1,0 +1,68 @@
+package io.herald.security;
+
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class RuleBasedDestinationPolicyTest {
+
+	private static final Identity FEED = Identity.of("feed", Set.of("feed"));
+
+	private static final Identity ALICE = Identity.of("alice", Set.of("trader"));
+
+	private final RuleBasedDestinationPolicy policy = new RuleBasedDestinationPolicy(
+			List.of(rule("role:feed", Set.of(Action.SEND), "/topic/prices.#", true),
+					rule("everyone", Set.of(Action.SUBSCRIBE), "/topic/prices.#", true),
+					rule("user:mallory", Set.of(Action.SUBSCRIBE, Action.SEND), "/topic/chat.#", false),
+					rule("authenticated", Set.of(Action.SUBSCRIBE, Action.SEND), "/topic/chat.#", true),
+					rule("authenticated", Set.of(Action.SUBSCRIBE), "/user/queue/#", true),
+					rule("authenticated", Set.of(Action.SEND), "/user/*/queue/#", true)));
+
+	@Test
+	void onlyTheFeedPublishesPricesButEveryoneSubscribes() {
+		assertThat(this.policy.allows(FEED, Action.SEND, "/topic/prices.AAPL")).isTrue();
+		assertThat(this.policy.allows(ALICE, Action.SEND, "/topic/prices.AAPL")).isFalse();
+		assertThat(this.policy.allows(Identity.anonymous(), Action.SUBSCRIBE, "/topic/prices.*")).isTrue();
+	}
+
+	@Test
+	void theFirstRuleThatAppliesDecides() {
+		Identity mallory = Identity.of("mallory", Set.of());
+		assertThat(this.policy.allows(mallory, Action.SEND, "/topic/chat.room1")).isFalse();
+		assertThat(this.policy.allows(ALICE, Action.SEND, "/topic/chat.room1")).isTrue();
+		assertThat(this.policy.allows(Identity.anonymous(), Action.SEND, "/topic/chat.room1")).isFalse();
+	}
+
+	@Test
+	void whatNoRuleAllowsIsDenied() {
+		assertThat(this.policy.allows(ALICE, Action.SUBSCRIBE, "/queue/orders")).isFalse();
+		assertThat(this.policy.allows(FEED, Action.SEND, "/topic/news")).isFalse();
+	}
+
+	@Test
+	void grantsOfTheIdentityAllowWhatNoRuleSpeaksAbout() {
+		Identity granted = new Identity("bob", Set.of(),
+				List.of(new Grant(Action.SEND, DestinationPattern.compile("/queue/{user}.orders"))), null);
+		assertThat(this.policy.allows(granted, Action.SEND, "/queue/bob.orders")).isTrue();
+		assertThat(this.policy.allows(granted, Action.SEND, "/queue/alice.orders")).isFalse();
+		assertThat(this.policy.allows(granted, Action.SUBSCRIBE, "/queue/bob.orders")).isFalse();
+	}
+
+	@Test
+	void whoIsParsedOrRefusedWithTheAcceptedForms() {
+		assertThat(AccessRule.Who.parse("role:admin")).isEqualTo(new AccessRule.Who(AccessRule.Who.Kind.ROLE, "admin"));
+		assertThat(AccessRule.Who.parse("Anonymous").kind()).isEqualTo(AccessRule.Who.Kind.ANONYMOUS);
+		assertThatIllegalArgumentException().isThrownBy(() -> AccessRule.Who.parse("group:x"))
+			.withMessageContaining("user:NAME, role:NAME");
+	}
+
+	private static AccessRule rule(String who, Set<Action> actions, String destination, boolean allow) {
+		return new AccessRule(AccessRule.Who.parse(who), actions, List.of(DestinationPattern.compile(destination)),
+				allow);
+	}
+
+}

@@ -1,0 +1,152 @@
+package io.herald.it;
+
+import io.herald.it.support.HeraldServer;
+import io.herald.it.support.StompConnection;
+import io.herald.it.support.StompFrame;
+import io.herald.it.support.Transport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Connecting (STOMP 1.2, "Connecting", "Protocol Negotiation") and receipts, over every
+ * transport.
+ */
+class ConnectionIT {
+
+	private static HeraldServer server;
+
+	@BeforeAll
+	static void start() {
+		server = HeraldServer.start("--herald.heartbeat.send-interval=5000ms",
+				"--herald.heartbeat.receive-interval=7000ms");
+	}
+
+	@AfterAll
+	static void stop() {
+		if (server != null) {
+			server.close();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void connectedCarriesVersionServerSessionAndHeartBeat(Transport transport) {
+		try (StompConnection client = transport.open(server)) {
+			StompFrame connected = client.connect();
+			assertThat(connected.header("version")).isEqualTo("1.2");
+			assertThat(connected.header("server")).startsWith("Herald/");
+			assertThat(connected.header("session")).isNotBlank();
+			assertThat(connected.header("heart-beat")).isEqualTo("5000,7000");
+			client.disconnect();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void eachConnectionGetsItsOwnSession(Transport transport) {
+		try (StompConnection first = transport.open(server); StompConnection second = transport.open(server)) {
+			String one = first.connect().header("session");
+			String two = second.connect().header("session");
+			assertThat(one).isNotEqualTo(two);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void negotiatesTheHighestCommonVersion(Transport transport) {
+		assertThat(negotiate(transport, "1.0")).isEqualTo("1.0");
+		assertThat(negotiate(transport, "1.0,1.1")).isEqualTo("1.1");
+		assertThat(negotiate(transport, "1.1,1.0")).isEqualTo("1.1");
+		assertThat(negotiate(transport, "1.0,1.1,1.2")).isEqualTo("1.2");
+		assertThat(negotiate(transport, "1.2,2.0")).isEqualTo("1.2");
+	}
+
+	private static String negotiate(Transport transport, String acceptVersion) {
+		try (StompConnection client = transport.open(server)) {
+			client
+				.send(StompFrame.create("CONNECT").header("accept-version", acceptVersion).header("host", "localhost"));
+			StompFrame connected = client.receive("CONNECTED");
+			client.disconnect();
+			return connected.header("version");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void connectWithoutAcceptVersionIsStomp10(Transport transport) {
+		try (StompConnection client = transport.open(server)) {
+			client.unescapeHeaders(false);
+			client.sendUnescaped(StompFrame.create("CONNECT"));
+			StompFrame connected = client.receive("CONNECTED");
+			// a 1.0 CONNECTED may omit the version header
+			assertThat(connected.header("version")).isIn(null, "1.0");
+			// 1.0: SUBSCRIBE without id subscribes by destination
+			String destination = "/topic/" + HeraldServer.unique("v10");
+			client.sendUnescaped(
+					StompFrame.create("SUBSCRIBE").header("destination", destination).header("receipt", "s1"));
+			client.awaitReceipt("s1");
+			client.sendUnescaped(StompFrame.create("SEND").header("destination", destination).body("one-zero"));
+			StompFrame message = client.receive("MESSAGE");
+			assertThat(message.bodyText()).isEqualTo("one-zero");
+			assertThat(message.header("destination")).isEqualTo(destination);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void stompCommandConnectsLikeConnect(Transport transport) {
+		try (StompConnection client = transport.open(server)) {
+			client.send(StompFrame.create("STOMP").header("accept-version", "1.2").header("host", "localhost"));
+			StompFrame connected = client.receive("CONNECTED");
+			assertThat(connected.header("version")).isEqualTo("1.2");
+			client.disconnect();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void unsupportedVersionGetsErrorListingTheSupportedOnesThenClose(Transport transport) {
+		try (StompConnection client = transport.open(server)) {
+			client.send(StompFrame.create("CONNECT").header("accept-version", "2.0,3.1").header("host", "localhost"));
+			StompFrame error = client.expectErrorAndClose();
+			assertThat(error.header("version")).contains("1.2");
+			assertThat(error.header("message")).contains("version");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void receiptsForSendSubscribeUnsubscribeAndDisconnect(Transport transport) {
+		try (StompConnection client = transport.connect(server)) {
+			String destination = "/topic/" + HeraldServer.unique("receipts");
+			StompFrame subscribed = client
+				.sendWithReceipt(StompFrame.create("SUBSCRIBE").header("destination", destination).header("id", "s-1"));
+			assertThat(subscribed.command()).isEqualTo("RECEIPT");
+			client.send(StompFrame.create("SEND")
+				.header("destination", destination)
+				.header("receipt", "send-receipt")
+				.body("hello"));
+			StompFrame receipt = client.awaitReceipt("send-receipt");
+			assertThat(receipt.body()).isEmpty();
+			assertThat(client.receive("MESSAGE").bodyText()).isEqualTo("hello");
+			client.sendWithReceipt(StompFrame.create("UNSUBSCRIBE").header("id", "s-1"));
+			client.send(StompFrame.create("DISCONNECT").header("receipt", "bye-77"));
+			assertThat(client.receive("RECEIPT").header("receipt-id")).isEqualTo("bye-77");
+			client.awaitClosed();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void disconnectWithoutReceiptCloses(Transport transport) {
+		try (StompConnection client = transport.connect(server)) {
+			client.send(StompFrame.create("DISCONNECT"));
+			client.awaitClosed();
+		}
+	}
+
+}

@@ -1,0 +1,316 @@
+package io.herald.it;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import io.herald.it.support.HeraldServer;
+import io.herald.it.support.StompConnection;
+import io.herald.it.support.StompFrame;
+import io.herald.it.support.Transport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Publish/subscribe on {@code /topic/…} over every transport: fan-out, order, wildcards,
+ * headers and bodies of every kind.
+ */
+class TopicMessagingIT {
+
+	private static HeraldServer server;
+
+	@BeforeAll
+	static void start() {
+		server = HeraldServer.start();
+	}
+
+	@AfterAll
+	static void stop() {
+		if (server != null) {
+			server.close();
+		}
+	}
+
+	private static String topic(String name) {
+		return "/topic/" + HeraldServer.unique(name);
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void everySubscriberGetsEveryMessageInOrder(Transport transport) {
+		String topic = topic("fanout");
+		List<StompConnection> subscribers = new ArrayList<>();
+		try (StompConnection publisher = transport.connect(server)) {
+			for (int i = 0; i < 20; i++) {
+				StompConnection subscriber = transport.connect(server);
+				subscribers.add(subscriber);
+				subscriber.subscribe(topic, "fan-" + i);
+			}
+			for (int i = 0; i < 10; i++) {
+				publisher.publish(topic, "tick-" + i);
+			}
+			publisher.disconnect();
+			for (int s = 0; s < subscribers.size(); s++) {
+				List<StompFrame> messages = subscribers.get(s).receiveMessages(10, StompConnection.LONG_WAIT);
+				assertThat(messages).extracting(StompFrame::bodyText)
+					.containsExactly("tick-0", "tick-1", "tick-2", "tick-3", "tick-4", "tick-5", "tick-6", "tick-7",
+							"tick-8", "tick-9");
+				assertThat(messages).allSatisfy((message) -> {
+					assertThat(message.header("destination")).isEqualTo(topic);
+					assertThat(message.header("message-id")).isNotBlank();
+				});
+				assertThat(messages.get(0).header("subscription")).isEqualTo("fan-" + s);
+			}
+		}
+		finally {
+			subscribers.forEach(StompConnection::close);
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void thousandMessagesFromOnePublisherArriveInOrder(Transport transport) {
+		String topic = topic("order");
+		try (StompConnection subscriber = transport.connect(server);
+				StompConnection publisher = transport.connect(server)) {
+			subscriber.subscribe(topic, "ordered");
+			for (int i = 0; i < 1000; i++) {
+				publisher.publish(topic, Integer.toString(i));
+			}
+			List<StompFrame> messages = subscriber.receiveMessages(1000, StompConnection.LONG_WAIT);
+			for (int i = 0; i < 1000; i++) {
+				assertThat(messages.get(i).bodyText()).as("message %d", i).isEqualTo(Integer.toString(i));
+			}
+			assertThat(messages).extracting((m) -> m.header("message-id")).doesNotHaveDuplicates();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void unsubscribeStopsDelivery(Transport transport) {
+		String topic = topic("unsub");
+		String fence = topic("fence");
+		try (StompConnection subscriber = transport.connect(server);
+				StompConnection publisher = transport.connect(server)) {
+			subscriber.subscribe(topic, "main");
+			subscriber.subscribe(fence, "fence");
+			publisher.publish(topic, "before");
+			assertThat(subscriber.receive("MESSAGE").bodyText()).isEqualTo("before");
+			subscriber.unsubscribe("main");
+			publisher.publish(topic, "after");
+			publisher.publish(fence, "fence");
+			// the fence message was published after "after": nothing of "main" may
+			// precede it
+			StompFrame next = subscriber.receive("MESSAGE");
+			assertThat(next.header("subscription")).isEqualTo("fence");
+			assertThat(next.bodyText()).isEqualTo("fence");
+			subscriber.expectNoFrame(Duration.ofMillis(200));
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void wildcardsMatchOneOrManySegments(Transport transport) {
+		String base = "/topic/" + HeraldServer.unique("wild");
+		try (StompConnection subscriber = transport.connect(server);
+				StompConnection publisher = transport.connect(server)) {
+			subscriber.subscribe(base + ".prices.*", "star");
+			subscriber.subscribe(base + ".chat.#", "hash");
+			subscriber.subscribe(base + ".fence", "fence");
+			publisher.publish(base + ".prices.AAPL", "star-match");
+			publisher.publish(base + ".prices.AAPL.bid", "star-too-deep");
+			publisher.publish(base + ".prices", "star-too-short");
+			publisher.publish(base + ".chat", "hash-zero");
+			publisher.publish(base + ".chat.room.42", "hash-two");
+			publisher.publish(base + ".other.x", "no-match");
+			publisher.publish(base + ".fence", "fence");
+			List<String> got = new ArrayList<>();
+			while (true) {
+				StompFrame message = subscriber.receive("MESSAGE");
+				got.add(message.header("subscription") + ":" + message.bodyText());
+				if (message.header("subscription").equals("fence")) {
+					break;
+				}
+			}
+			assertThat(got).containsExactly("star:star-match", "hash:hash-zero", "hash:hash-two", "fence:fence");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void overlappingSubscriptionsEachGetACopy(Transport transport) {
+		String base = "/topic/" + HeraldServer.unique("overlap");
+		try (StompConnection subscriber = transport.connect(server)) {
+			subscriber.subscribe(base + ".a", "exact");
+			subscriber.subscribe(base + ".*", "star");
+			subscriber.sendWithReceipt(StompFrame.create("SEND").header("destination", base + ".a").body("once"));
+			List<StompFrame> messages = subscriber.receiveMessages(2, StompConnection.WAIT);
+			assertThat(messages).extracting((m) -> m.header("subscription")).containsExactlyInAnyOrder("exact", "star");
+			assertThat(messages).extracting((m) -> m.header("destination")).containsOnly(base + ".a");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void customHeadersAndContentTypePassThrough(Transport transport) {
+		String topic = topic("headers");
+		try (StompConnection subscriber = transport.connect(server);
+				StompConnection publisher = transport.connect(server)) {
+			subscriber.subscribe(topic, "h");
+			publisher.send(StompFrame.create("SEND")
+				.header("destination", topic)
+				.header("content-type", "application/json;charset=utf-8")
+				.header("x-trace-id", "abc-123")
+				.header("priority", "9")
+				.header("x-repeated", "first")
+				.header("x-repeated", "second")
+				.body("{\"bid\":189.5}"));
+			StompFrame message = subscriber.receive("MESSAGE");
+			assertThat(message.header("content-type")).isEqualTo("application/json;charset=utf-8");
+			assertThat(message.header("x-trace-id")).isEqualTo("abc-123");
+			assertThat(message.header("priority")).isEqualTo("9");
+			assertThat(message.header("x-repeated")).isEqualTo("first");
+			assertThat(message.header("content-length")).isEqualTo("13");
+			assertThat(message.header("subscription")).isEqualTo("h");
+			assertThat(message.bodyText()).isEqualTo("{\"bid\":189.5}");
+			assertThat(message.headerNames()).doesNotContain("receipt", "transaction");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void headerValuesAreEscapedPerStomp12(Transport transport) {
+		String topic = topic("escape");
+		String value = "colon:line\nfeed\\back\rreturn";
+		try (StompConnection subscriber = transport.connect(server);
+				StompConnection publisher = transport.connect(server)) {
+			subscriber.subscribe(topic, "sub:with:colons");
+			publisher.send(StompFrame.create("SEND").header("destination", topic).header("x-tricky", value).body("e"));
+			StompFrame message = subscriber.receive("MESSAGE");
+			assertThat(message.header("x-tricky")).isEqualTo(value);
+			assertThat(message.header("subscription")).isEqualTo("sub:with:colons");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void utf8BodiesAndHeadersArriveIntact(Transport transport) {
+		String topic = topic("utf8");
+		String text = "héllo wörld — 日本語 — 🚀 — Ελληνικά";
+		try (StompConnection subscriber = transport.connect(server);
+				StompConnection publisher = transport.connect(server)) {
+			subscriber.subscribe(topic, "u");
+			publisher.send(StompFrame.create("SEND")
+				.header("destination", topic)
+				.header("x-name", "Zoë 🚀")
+				.header("content-type", "text/plain;charset=utf-8")
+				.body(text));
+			StompFrame message = subscriber.receive("MESSAGE");
+			assertThat(message.bodyText()).isEqualTo(text);
+			assertThat(message.header("x-name")).isEqualTo("Zoë 🚀");
+			assertThat(message.header("content-length"))
+				.isEqualTo(Integer.toString(text.getBytes(StandardCharsets.UTF_8).length));
+			assertThat(message.arrivedAsBinary()).as("UTF-8 body in a text message").isFalse();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void binaryBodiesArriveIntact(Transport transport) {
+		assumeTrue(transport.carriesBinary(), "SockJS carries text only: binary bodies are not supported over it");
+		String topic = topic("binary");
+		byte[] body = new byte[1024];
+		for (int i = 0; i < body.length; i++) {
+			body[i] = (byte) (255 - (i % 256));
+		}
+		body[10] = 0;
+		try (StompConnection subscriber = transport.connect(server);
+				StompConnection publisher = transport.connect(server)) {
+			subscriber.subscribe(topic, "b");
+			StompFrame send = StompFrame.create("SEND")
+				.header("destination", topic)
+				.header("content-type", "application/octet-stream")
+				.body(body);
+			publisher.sendRaw(send.encode(), true);
+			StompFrame message = subscriber.receive("MESSAGE");
+			assertThat(message.body()).isEqualTo(body);
+			assertThat(message.header("content-length")).isEqualTo("1024");
+			assertThat(message.header("content-type")).isEqualTo("application/octet-stream");
+			if (transport == Transport.WEBSOCKET) {
+				assertThat(message.arrivedAsBinary()).as("non-UTF-8 body in a binary WebSocket message").isTrue();
+			}
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void emptyBody(Transport transport) {
+		String topic = topic("empty");
+		try (StompConnection subscriber = transport.connect(server);
+				StompConnection publisher = transport.connect(server)) {
+			subscriber.subscribe(topic, "e");
+			publisher.send(StompFrame.create("SEND").header("destination", topic));
+			StompFrame message = subscriber.receive("MESSAGE");
+			assertThat(message.body()).isEmpty();
+			assertThat(message.header("content-length")).isEqualTo("0");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void bodiesOf256KiBAnd1MiB(Transport transport) {
+		String topic = topic("large");
+		Random random = new Random(42);
+		// The SockJS endpoint buffers whole inbound messages in the container's 64 KiB
+		// message buffer (SockJS has no partial messages), so over SockJS only the
+		// delivery of large bodies is tested; they are published over WebSocket.
+		Transport publishing = (transport == Transport.SOCKJS) ? Transport.WEBSOCKET : transport;
+		try (StompConnection subscriber = transport.connect(server);
+				StompConnection publisher = publishing.connect(server)) {
+			subscriber.subscribe(topic, "l");
+			for (int size : new int[] { 256 * 1024, 1024 * 1024 }) {
+				byte[] body = new byte[size];
+				for (int i = 0; i < size; i++) {
+					body[i] = (byte) ('a' + random.nextInt(26));
+				}
+				publisher.sendWithReceipt(StompFrame.create("SEND").header("destination", topic).body(body));
+				StompFrame message = subscriber.receive(StompConnection.LONG_WAIT);
+				assertThat(message.command()).isEqualTo("MESSAGE");
+				assertThat(message.header("content-length")).isEqualTo(Integer.toString(size));
+				assertThat(message.body()).as("%d byte body", size).isEqualTo(body);
+			}
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void hundredSubscriptionsOnOneConnection(Transport transport) {
+		String base = "/topic/" + HeraldServer.unique("hundred");
+		try (StompConnection subscriber = transport.connect(server);
+				StompConnection publisher = transport.connect(server)) {
+			for (int i = 0; i < 100; i++) {
+				subscriber.subscribe(base + "." + i, "s" + i);
+			}
+			for (int i = 0; i < 100; i++) {
+				publisher.publish(base + "." + i, "for-" + i);
+			}
+			Map<String, String> bySubscription = new HashMap<>();
+			for (StompFrame message : subscriber.receiveMessages(100, StompConnection.LONG_WAIT)) {
+				assertThat(bySubscription.put(message.header("subscription"), message.bodyText())).isNull();
+			}
+			for (int i = 0; i < 100; i++) {
+				assertThat(bySubscription).containsEntry("s" + i, "for-" + i);
+			}
+		}
+	}
+
+}

@@ -1,0 +1,135 @@
+package io.herald.it;
+
+import java.time.Duration;
+
+import io.herald.it.support.HeraldServer;
+import io.herald.it.support.StompConnection;
+import io.herald.it.support.StompFrame;
+import io.herald.it.support.Transport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Transactions (STOMP 1.2, "BEGIN", "COMMIT", "ABORT") cover SEND and ACK. */
+class TransactionIT {
+
+	private static HeraldServer server;
+
+	@BeforeAll
+	static void start() {
+		server = HeraldServer.start();
+	}
+
+	@AfterAll
+	static void stop() {
+		if (server != null) {
+			server.close();
+		}
+	}
+
+	private static StompFrame txSend(String destination, String tx, String body) {
+		return StompFrame.create("SEND").header("destination", destination).header("transaction", tx).body(body);
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void commitDeliversTheTransactionsSendsInOrder(Transport transport) {
+		String topic = "/topic/" + HeraldServer.unique("tx");
+		try (StompConnection subscriber = transport.connect(server);
+				StompConnection publisher = transport.connect(server)) {
+			subscriber.subscribe(topic, "s");
+			publisher.sendWithReceipt(StompFrame.create("BEGIN").header("transaction", "t1"));
+			publisher.sendWithReceipt(txSend(topic, "t1", "one"));
+			publisher.sendWithReceipt(txSend(topic, "t1", "two"));
+			publisher.publish(topic, "outside");
+			// nothing of t1 before its COMMIT
+			assertThat(subscriber.receive("MESSAGE").bodyText()).isEqualTo("outside");
+			publisher.sendWithReceipt(StompFrame.create("COMMIT").header("transaction", "t1"));
+			assertThat(subscriber.receiveMessages(2, StompConnection.WAIT)).extracting(StompFrame::bodyText)
+				.containsExactly("one", "two");
+			assertThat(subscriber.poll(Duration.ZERO)).isNull();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void abortDiscardsTheTransactionsSends(Transport transport) {
+		String topic = "/topic/" + HeraldServer.unique("tx-abort");
+		try (StompConnection subscriber = transport.connect(server);
+				StompConnection publisher = transport.connect(server)) {
+			subscriber.subscribe(topic, "s");
+			publisher.send(StompFrame.create("BEGIN").header("transaction", "t2"));
+			publisher.send(txSend(topic, "t2", "discarded"));
+			publisher.sendWithReceipt(StompFrame.create("ABORT").header("transaction", "t2"));
+			publisher.publish(topic, "after abort");
+			assertThat(subscriber.receive("MESSAGE").bodyText()).isEqualTo("after abort");
+			subscriber.expectNoFrame(Duration.ofMillis(300));
+			// the transaction is gone
+			publisher.send(StompFrame.create("COMMIT").header("transaction", "t2"));
+			assertThat(publisher.expectErrorAndClose().header("message")).contains("unknown transaction 't2'");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void ackInACommittedTransactionSettlesTheMessage(Transport transport) {
+		String queue = "/queue/" + HeraldServer.unique("tx-ack");
+		try (StompConnection consumer = transport.connect(server)) {
+			consumer.subscribe(queue, "c", "ack", "client-individual");
+			consumer.publish(queue, "acked in tx");
+			String ack = consumer.receive("MESSAGE").header("ack");
+			consumer.send(StompFrame.create("BEGIN").header("transaction", "t3"));
+			consumer.send(StompFrame.create("ACK").header("id", ack).header("transaction", "t3"));
+			consumer.sendWithReceipt(StompFrame.create("COMMIT").header("transaction", "t3"));
+			consumer.disconnect();
+		}
+		try (StompConnection next = transport.connect(server)) {
+			next.subscribe(queue, "n");
+			next.publish(queue, "fence");
+			assertThat(next.receive("MESSAGE").bodyText()).isEqualTo("fence");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void ackInAnAbortedTransactionIsUndone(Transport transport) {
+		String queue = "/queue/" + HeraldServer.unique("tx-ack-abort");
+		try (StompConnection consumer = transport.connect(server)) {
+			consumer.subscribe(queue, "c", "ack", "client-individual");
+			consumer.publish(queue, "still unacked");
+			String ack = consumer.receive("MESSAGE").header("ack");
+			consumer.send(StompFrame.create("BEGIN").header("transaction", "t4"));
+			consumer.send(StompFrame.create("ACK").header("id", ack).header("transaction", "t4"));
+			consumer.sendWithReceipt(StompFrame.create("ABORT").header("transaction", "t4"));
+			consumer.disconnect();
+		}
+		try (StompConnection next = transport.connect(server)) {
+			next.subscribe(queue, "n");
+			StompFrame redelivered = next.receive("MESSAGE");
+			assertThat(redelivered.bodyText()).isEqualTo("still unacked");
+			assertThat(redelivered.header("redelivered")).isEqualTo("true");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void disconnectAbortsOpenTransactions(Transport transport) {
+		String topic = "/topic/" + HeraldServer.unique("tx-open");
+		try (StompConnection subscriber = transport.connect(server)) {
+			subscriber.subscribe(topic, "s");
+			try (StompConnection publisher = transport.connect(server)) {
+				publisher.send(StompFrame.create("BEGIN").header("transaction", "t5"));
+				publisher.send(txSend(topic, "t5", "never"));
+				publisher.disconnect();
+			}
+			try (StompConnection publisher = transport.connect(server)) {
+				publisher.sendWithReceipt(StompFrame.create("SEND").header("destination", topic).body("fence"));
+			}
+			assertThat(subscriber.receive("MESSAGE").bodyText()).isEqualTo("fence");
+		}
+	}
+
+}

@@ -1,0 +1,77 @@
+package io.herald.it;
+
+import java.time.Duration;
+
+import io.herald.it.support.HeraldServer;
+import io.herald.it.support.StompConnection;
+import io.herald.it.support.StompFrame;
+import io.herald.it.support.Transport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code /user/queue/…}: a SEND to {@code /user/USER/queue/NAME} reaches every session of
+ * that user and nobody else. Under the default (anonymous) authenticator the
+ * {@code login} header names the user.
+ */
+class UserDestinationIT {
+
+	private static HeraldServer server;
+
+	@BeforeAll
+	static void start() {
+		server = HeraldServer.start();
+	}
+
+	@AfterAll
+	static void stop() {
+		if (server != null) {
+			server.close();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void deliveredToEverySessionOfTheNamedUser(Transport transport) {
+		String alice = HeraldServer.unique("alice");
+		String bob = HeraldServer.unique("bob");
+		try (StompConnection alicePhone = transport.open(server);
+				StompConnection aliceLaptop = transport.open(server);
+				StompConnection bobs = transport.open(server);
+				StompConnection sender = transport.connect(server)) {
+			assertThat(alicePhone.connect("login", alice).header("user-name")).isEqualTo(alice);
+			aliceLaptop.connect("login", alice);
+			bobs.connect("login", bob);
+			alicePhone.subscribe("/user/queue/inbox", "in");
+			aliceLaptop.subscribe("/user/queue/inbox", "in");
+			bobs.subscribe("/user/queue/inbox", "in");
+
+			sender.publish("/user/" + alice + "/queue/inbox", "for alice");
+			sender.publish("/user/" + bob + "/queue/inbox", "for bob");
+			for (StompConnection session : new StompConnection[] { alicePhone, aliceLaptop }) {
+				StompFrame message = session.receive("MESSAGE");
+				assertThat(message.bodyText()).isEqualTo("for alice");
+				assertThat(message.header("destination")).isEqualTo("/user/queue/inbox");
+				assertThat(message.header("subscription")).isEqualTo("in");
+			}
+			// bob's first message is his own: alice's never reached him
+			assertThat(bobs.receive("MESSAGE").bodyText()).isEqualTo("for bob");
+			alicePhone.expectNoFrame(Duration.ofMillis(200));
+			aliceLaptop.expectNoFrame(Duration.ofMillis(10));
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void anonymousSessionCannotSubscribeToUserQueue(Transport transport) {
+		try (StompConnection anonymous = transport.connect(server)) {
+			anonymous.send(StompFrame.create("SUBSCRIBE").header("destination", "/user/queue/inbox").header("id", "1"));
+			assertThat(anonymous.expectErrorAndClose().header("message")).contains("needs a user");
+		}
+	}
+
+}

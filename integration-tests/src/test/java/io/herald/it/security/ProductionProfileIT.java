@@ -1,0 +1,114 @@
+package io.herald.it.security;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+
+import javax.net.ssl.SSLSocket;
+
+import io.herald.it.support.HeraldServer;
+import io.herald.protocol.Command;
+import io.herald.protocol.Frame;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code config/production.yml} as shipped, with only its secrets and ports supplied: a
+ * browser with a JWT reads prices and chats over WSS, the feed publishes over STOMP/TLS,
+ * anonymous clients and forged prices are refused.
+ */
+class ProductionProfileIT {
+
+	private static final String JWT_SECRET = "production-profile-secret-0123456789";
+
+	private static final String FEED_PASSWORD = "feed-password";
+
+	@TempDir
+	static Path directory;
+
+	private static HeraldServer broker;
+
+	private static TestCertificate certificate;
+
+	private static int httpsPort;
+
+	private static int tcpPort;
+
+	@BeforeAll
+	static void startBroker() throws Exception {
+		certificate = TestCertificate.generate(directory);
+		Path profile = projectFile("config/production.yml");
+		BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(4);
+		broker = HeraldServer.start("--spring.config.additional-location=file:" + profile,
+				"--HERALD_KEYSTORE=" + certificate.keystore(), "--HERALD_KEYSTORE_PASSWORD=" + TestCertificate.PASSWORD,
+				"--HERALD_JWT_SECRET=" + JWT_SECRET, "--HERALD_FEED_PASSWORD_HASH=" + bcrypt.encode(FEED_PASSWORD),
+				"--HERALD_OPS_PASSWORD_HASH=" + bcrypt.encode("ops-password"));
+		httpsPort = broker.httpPort();
+		tcpPort = broker.tcpPort();
+	}
+
+	@AfterAll
+	static void stopBroker() {
+		if (broker != null) {
+			broker.close();
+		}
+	}
+
+	@Test
+	void browsersReadPricesOnlyTheFeedWritesThemAndAnonymousIsOut() throws Exception {
+		String token = Tokens.sign(Tokens.claims("alice", Instant.now().plusSeconds(600))
+			.issuer("https://id.example.com")
+			.audience("herald")
+			.build(), JWT_SECRET);
+		URI wss = URI.create("wss://127.0.0.1:" + httpsPort + "/ws?access_token=" + token);
+		SSLSocket feedSocket = (SSLSocket) certificate.clientTls()
+			.getSocketFactory()
+			.createSocket("127.0.0.1", tcpPort);
+		SSLSocket anonymousSocket = (SSLSocket) certificate.clientTls()
+			.getSocketFactory()
+			.createSocket("127.0.0.1", tcpPort);
+		try (RawStomp browser = RawStomp.webSocket(wss, Map.of("Origin", "https://app.example.com"),
+				certificate.clientTls());
+				RawStomp feed = RawStomp.tcp(feedSocket);
+				RawStomp anonymous = RawStomp.tcp(anonymousSocket)) {
+			assertThat(browser.connect().header("user-name")).isEqualTo("alice");
+			browser.send("SUBSCRIBE", "", "id:0", "destination:/topic/prices.*", "receipt:sub");
+			assertThat(browser.next().command()).isEqualTo(Command.RECEIPT);
+
+			assertThat(feed.connect("login:price-feed", "passcode:" + FEED_PASSWORD).command())
+				.isEqualTo(Command.CONNECTED);
+			feed.send("SEND", "{\"bid\":42}", "destination:/topic/prices.ACME");
+			Frame price = browser.next();
+			assertThat(price.bodyAsText()).isEqualTo("{\"bid\":42}");
+			assertThat(price.header("x-herald-user")).isEqualTo("price-feed");
+
+			Frame refused = anonymous.connect();
+			assertThat(refused.command()).isEqualTo(Command.ERROR);
+			assertThat(refused.header("message")).isEqualTo("authentication failed");
+
+			browser.send("SEND", "{\"bid\":0}", "destination:/topic/prices.ACME");
+			Frame denied = browser.next();
+			assertThat(denied.command()).isEqualTo(Command.ERROR);
+			assertThat(denied.header("message")).contains("/topic/prices.ACME");
+		}
+	}
+
+	private static Path projectFile(String relative) {
+		Path module = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
+		Path file = module.resolve("..").resolve(relative).normalize();
+		if (!Files.exists(file)) {
+			file = module.resolve(relative).normalize();
+		}
+		assertThat(file).exists();
+		return file;
+	}
+
+}

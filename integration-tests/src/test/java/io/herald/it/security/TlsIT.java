@@ -1,0 +1,100 @@
+package io.herald.it.security;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
+
+import io.herald.it.support.HeraldServer;
+import io.herald.protocol.Command;
+import io.herald.protocol.Frame;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * TLS for WSS and STOMP/TCP from one Spring Boot SSL bundle, with a certificate the test
+ * generates with the JDK's keytool.
+ */
+class TlsIT {
+
+	@TempDir
+	static Path directory;
+
+	private static HeraldServer broker;
+
+	private static int httpsPort;
+
+	private static int tcpPort;
+
+	private static SSLContext clientTls;
+
+	@BeforeAll
+	static void startBroker() throws Exception {
+		TestCertificate certificate = TestCertificate.generate(directory);
+		Path keystore = certificate.keystore();
+		clientTls = certificate.clientTls();
+		broker = HeraldServer.start("--spring.ssl.bundle.jks.herald.keystore.location=file:" + keystore,
+				"--spring.ssl.bundle.jks.herald.keystore.password=" + TestCertificate.PASSWORD,
+				"--spring.ssl.bundle.jks.herald.keystore.type=PKCS12",
+				"--spring.ssl.bundle.jks.herald.key.alias=herald", "--server.ssl.bundle=herald",
+				"--herald.tcp.ssl-bundle=herald");
+		httpsPort = broker.httpPort();
+		tcpPort = broker.tcpPort();
+	}
+
+	@AfterAll
+	static void stopBroker() {
+		if (broker != null) {
+			broker.close();
+		}
+	}
+
+	@Test
+	void wssAndTlsTcpClientsExchangeMessages() throws Exception {
+		SSLSocket socket = (SSLSocket) clientTls.getSocketFactory().createSocket("127.0.0.1", tcpPort);
+		socket.startHandshake();
+		try (RawStomp browser = RawStomp.webSocket(URI.create("wss://127.0.0.1:" + httpsPort + "/ws"), Map.of(),
+				clientTls); RawStomp feed = RawStomp.tcp(socket)) {
+			assertThat(browser.connect().command()).isEqualTo(Command.CONNECTED);
+			browser.send("SUBSCRIBE", "", "id:0", "destination:/topic/prices.ACME", "receipt:sub");
+			assertThat(browser.next().command()).isEqualTo(Command.RECEIPT);
+			assertThat(feed.connect().command()).isEqualTo(Command.CONNECTED);
+			feed.send("SEND", "{\"bid\":1}", "destination:/topic/prices.ACME");
+			Frame message = browser.next();
+			assertThat(message.command()).isEqualTo(Command.MESSAGE);
+			assertThat(message.bodyAsText()).isEqualTo("{\"bid\":1}");
+		}
+	}
+
+	@Test
+	void plainTextOnTheTlsPortGetsNoStomp() throws Exception {
+		try (Socket plain = new Socket("127.0.0.1", tcpPort)) {
+			plain.setSoTimeout(10_000);
+			plain.getOutputStream().write("CONNECT\naccept-version:1.2\n\n\0".getBytes(StandardCharsets.UTF_8));
+			InputStream in = plain.getInputStream();
+			byte[] answer = in.readNBytes(9);
+			assertThat(new String(answer, StandardCharsets.ISO_8859_1)).doesNotStartWith("CONNECTED");
+		}
+		catch (IOException ex) {
+			// a reset is an equally good refusal
+		}
+	}
+
+}

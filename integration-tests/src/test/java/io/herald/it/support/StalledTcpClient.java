@@ -1,0 +1,96 @@
+package io.herald.it.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A STOMP/TCP subscriber that truly stops reading: a plain socket with a small receive
+ * buffer that is read only up to the RECEIPT of its SUBSCRIBE, then left alone until
+ * {@link #drain}. Nothing in between reads for it, so the broker sees a consumer whose
+ * TCP window is closed.
+ */
+public final class StalledTcpClient implements AutoCloseable {
+
+	private final Socket socket;
+
+	private final FrameParser parser = new FrameParser();
+
+	private final List<StompFrame> frames = new ArrayList<>();
+
+	private StalledTcpClient(Socket socket) {
+		this.socket = socket;
+	}
+
+	/** Connects, subscribes with a receipt and reads up to that receipt, then stalls. */
+	public static StalledTcpClient subscribe(HeraldServer server, String destination) throws IOException {
+		Socket socket = new Socket();
+		socket.setReceiveBufferSize(4096);
+		socket.connect(new InetSocketAddress("127.0.0.1", server.tcpPort()), 10_000);
+		socket.setSoTimeout((int) StompConnection.WAIT.toMillis());
+		StalledTcpClient client = new StalledTcpClient(socket);
+		socket.getOutputStream()
+			.write(StompFrame.create("CONNECT").header("accept-version", "1.2").header("host", "localhost").encode());
+		socket.getOutputStream()
+			.write(StompFrame.create("SUBSCRIBE")
+				.header("destination", destination)
+				.header("id", "stalled")
+				.header("receipt", "stalled-subscribed")
+				.encode());
+		InputStream in = socket.getInputStream();
+		while (client.frames.stream().noneMatch((frame) -> frame.command().equals("RECEIPT"))) {
+			// one byte at a time: not one byte past the RECEIPT is taken off the socket
+			int b = in.read();
+			if (b < 0) {
+				throw new IOException("closed before the SUBSCRIBE receipt: " + client.frames);
+			}
+			client.parser.feed(new byte[] { (byte) b }, 0, 1, false, client.frames::add);
+		}
+		client.frames.clear();
+		return client;
+	}
+
+	/**
+	 * Reads everything left until the broker closes the connection (or it is reset).
+	 * @return the frames received since the SUBSCRIBE receipt
+	 */
+	public List<StompFrame> drain(Duration timeout) throws IOException {
+		this.socket.setSoTimeout((int) timeout.toMillis());
+		byte[] buffer = new byte[64 * 1024];
+		InputStream in = this.socket.getInputStream();
+		try {
+			int n;
+			while ((n = in.read(buffer)) >= 0) {
+				this.parser.feed(buffer, 0, n, false, this.frames::add);
+			}
+		}
+		catch (SocketTimeoutException ex) {
+			throw new AssertionError("the broker did not close the stalled connection within " + timeout
+					+ "; frames so far: " + this.frames.size(), ex);
+		}
+		catch (IOException ex) {
+			// connection reset: what arrived before it still counts
+		}
+		return this.frames;
+	}
+
+	/** Describes the last frame for assertion messages. */
+	public static String describe(List<StompFrame> frames) {
+		if (frames.isEmpty()) {
+			return "no frames";
+		}
+		StompFrame last = frames.get(frames.size() - 1);
+		return frames.size() + " frames, last " + last;
+	}
+
+	@Override
+	public void close() throws IOException {
+		this.socket.close();
+	}
+
+}

@@ -1,0 +1,74 @@
+package io.herald.it.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+
+/** Raw STOMP over a plain {@link Socket}; a daemon thread reads what the broker sends. */
+final class TcpStompConnection extends StompConnection {
+
+	private final Socket socket;
+
+	private final OutputStream out;
+
+	private TcpStompConnection(Socket socket) throws IOException {
+		super("tcp:" + socket.getLocalPort());
+		this.socket = socket;
+		this.out = socket.getOutputStream();
+		Thread reader = new Thread(this::read, "it-tcp-reader-" + socket.getLocalPort());
+		reader.setDaemon(true);
+		reader.start();
+	}
+
+	static TcpStompConnection open(int port) {
+		try {
+			Socket socket = new Socket();
+			socket.setTcpNoDelay(true);
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+			return new TcpStompConnection(socket);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("cannot connect to 127.0.0.1:" + port, ex);
+		}
+	}
+
+	private void read() {
+		byte[] buffer = new byte[64 * 1024];
+		try (InputStream in = this.socket.getInputStream()) {
+			int n;
+			while ((n = in.read(buffer)) >= 0) {
+				received(buffer, 0, n, false);
+			}
+		}
+		catch (IOException ex) {
+			// reset or closed locally: either way the connection is over
+		}
+		finally {
+			closed();
+		}
+	}
+
+	@Override
+	protected synchronized void write(byte[] bytes, boolean binary) throws IOException {
+		this.out.write(bytes);
+		this.out.flush();
+	}
+
+	@Override
+	public boolean carriesBinary() {
+		return true;
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.socket.close();
+		}
+		catch (IOException ex) {
+			// closing anyway
+		}
+	}
+
+}
