@@ -6,15 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.herald.it.support.HeraldServer;
 import io.herald.protocol.Command;
 import io.herald.protocol.Frame;
-import io.herald.spring.HeraldApplication;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -25,7 +22,7 @@ import static org.awaitility.Awaitility.await;
  */
 class ConnectionLimitIT {
 
-	private static ConfigurableApplicationContext broker;
+	private static HeraldServer broker;
 
 	private static int httpPort;
 
@@ -33,10 +30,9 @@ class ConnectionLimitIT {
 
 	@BeforeAll
 	static void startBroker() {
-		broker = new SpringApplicationBuilder(HeraldApplication.class).run("--server.port=0", "--herald.tcp.port=0",
-				"--spring.main.banner-mode=off", "--herald.limits.max-connections=3");
-		httpPort = Integer.parseInt(broker.getEnvironment().getRequiredProperty("local.server.port"));
-		tcpPort = Integer.parseInt(broker.getEnvironment().getRequiredProperty("local.herald.tcp.port"));
+		broker = HeraldServer.start("--herald.limits.max-connections=3");
+		httpPort = broker.httpPort();
+		tcpPort = broker.tcpPort();
 	}
 
 	@AfterAll

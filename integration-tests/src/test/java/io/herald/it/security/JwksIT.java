@@ -16,15 +16,12 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
+import io.herald.it.support.HeraldServer;
 import io.herald.protocol.Command;
 import io.herald.protocol.Frame;
-import io.herald.spring.HeraldApplication;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,7 +38,7 @@ class JwksIT {
 
 	private static final AtomicInteger keySetRequests = new AtomicInteger();
 
-	private static ConfigurableApplicationContext broker;
+	private static HeraldServer broker;
 
 	private static int tcpPort;
 
@@ -60,11 +57,9 @@ class JwksIT {
 		});
 		issuer.start();
 		String jwksUri = "http://127.0.0.1:" + issuer.getAddress().getPort() + "/jwks.json";
-		broker = new SpringApplicationBuilder(HeraldApplication.class).run("--server.port=0", "--herald.tcp.port=0",
-				"--spring.main.banner-mode=off", "--herald.security.anonymous=false",
-				"--herald.security.jwt.jwks-uri=" + jwksUri, "--herald.security.jwt.issuer=" + Tokens.ISSUER,
-				"--herald.security.jwt.audience=" + Tokens.AUDIENCE);
-		tcpPort = Integer.parseInt(broker.getEnvironment().getRequiredProperty("local.herald.tcp.port"));
+		broker = HeraldServer.start("--herald.security.anonymous=false", "--herald.security.jwt.jwks-uri=" + jwksUri,
+				"--herald.security.jwt.issuer=" + Tokens.ISSUER, "--herald.security.jwt.audience=" + Tokens.AUDIENCE);
+		tcpPort = broker.tcpPort();
 	}
 
 	@AfterAll
