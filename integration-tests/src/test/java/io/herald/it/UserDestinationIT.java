@@ -74,4 +74,31 @@ class UserDestinationIT {
 		}
 	}
 
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void sendToUserQueueWithoutAUserIsRefused(Transport transport) {
+		try (StompConnection client = transport.connect(server, "login", HeraldServer.unique("carol"))) {
+			client.send(StompFrame.create("SEND").header("destination", "/user/queue/inbox").body("to whom?"));
+			assertThat(client.expectErrorAndClose().header("message")).contains("/user/USER/queue/NAME");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void userQueueSubscriptionsAreSeparatedByName(Transport transport) {
+		String dave = HeraldServer.unique("dave");
+		try (StompConnection client = transport.connect(server, "login", dave);
+				StompConnection sender = transport.connect(server)) {
+			client.subscribe("/user/queue/a", "a");
+			client.subscribe("/user/queue/b", "b");
+			sender.publish("/user/" + dave + "/queue/b", "for b");
+			sender.publish("/user/" + dave + "/queue/a", "for a");
+			StompFrame first = client.receive("MESSAGE");
+			StompFrame second = client.receive("MESSAGE");
+			assertThat(first.header("subscription") + "=" + first.bodyText()).isEqualTo("b=for b");
+			assertThat(second.header("subscription") + "=" + second.bodyText()).isEqualTo("a=for a");
+			assertThat(second.header("destination")).isEqualTo("/user/queue/a");
+		}
+	}
+
 }
