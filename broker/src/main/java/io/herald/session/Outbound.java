@@ -11,6 +11,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * bound, which is the signal for the slow-consumer policy. A single frame larger than the
  * bound is accepted when the buffer is empty, so a big message can always pass an idle
  * session.
+ *
+ * <p>
+ * Queues, unlike topics, can wait: they hand a message over only while
+ * {@link #hasRoomForDelivery()} says the largest possible frame still fits, and a queue
+ * backlog bigger than the buffer then flows as fast as the client reads instead of making
+ * it a slow consumer. When a refusal left the buffer starved, the transport's
+ * {@link #poll} that makes room again runs the room listener once.
  */
 public final class Outbound {
 
@@ -20,10 +27,48 @@ public final class Outbound {
 
 	private final long maxBytes;
 
+	private final long deliveryReserve;
+
 	private volatile boolean closeWhenDrained;
 
+	private volatile boolean starved;
+
+	private volatile Runnable roomListener = () -> {
+	};
+
 	Outbound(long maxBytes) {
+		this(maxBytes, 0);
+	}
+
+	/**
+	 * @param deliveryReserve the room a queue delivery needs: the largest frame it may be
+	 */
+	Outbound(long maxBytes, long deliveryReserve) {
 		this.maxBytes = maxBytes;
+		this.deliveryReserve = deliveryReserve;
+	}
+
+	/** Runs, on the transport's thread, when a starved buffer has room again. */
+	void onRoom(Runnable listener) {
+		this.roomListener = listener;
+	}
+
+	/**
+	 * Whether a queue may hand over another message now. When not, the buffer is marked
+	 * starved, and the listener runs once the transport has made room.
+	 */
+	boolean hasRoomForDelivery() {
+		if (roomForDelivery()) {
+			return true;
+		}
+		this.starved = true;
+		// the transport may have drained between the check and the mark
+		return roomForDelivery();
+	}
+
+	private boolean roomForDelivery() {
+		long queued = this.queuedBytes.get();
+		return queued == 0 || queued + this.deliveryReserve <= this.maxBytes;
 	}
 
 	boolean offer(OutboundFrame frame) {
@@ -60,6 +105,10 @@ public final class Outbound {
 		OutboundFrame frame = this.frames.poll();
 		if (frame != null) {
 			this.queuedBytes.addAndGet(-frame.length());
+			if (this.starved && roomForDelivery()) {
+				this.starved = false;
+				this.roomListener.run();
+			}
 		}
 		return frame;
 	}

@@ -106,7 +106,9 @@ public final class Session {
 		this.id = id;
 		this.transport = transport;
 		this.settings = broker.settings();
-		this.outbound = new Outbound(this.settings.outboundBufferBytes());
+		this.outbound = new Outbound(this.settings.outboundBufferBytes(), deliveryReserve(this.settings));
+		// runs on the transport's thread, which may hold a queue's lock: hand over
+		this.outbound.onRoom(() -> broker.execute(this::resumeQueueDeliveries));
 		this.decoder = new FrameDecoder(this.settings.frameLimits());
 		this.transactions = new Transactions(this.settings.maxTransactionFrames());
 		this.lastReadNanos = broker.nanoTime();
@@ -117,6 +119,28 @@ public final class Session {
 		this.inboundBytes = (limits.inboundBytesPerSecond() > 0)
 				? new TokenBucket(limits.inboundBytesPerSecond(), this.lastReadNanos) : null;
 		this.timer = broker.schedule(this::connectTimedOut, this.settings.connectTimeoutMillis());
+	}
+
+	/**
+	 * The most a MESSAGE can take in the outbound buffer: a frame at the inbound limit,
+	 * plus the per-delivery head and sender stamp, each at most a header line.
+	 */
+	private static long deliveryReserve(SessionSettings settings) {
+		return settings.frameLimits().maxFrameBytes() + 2L * settings.frameLimits().maxHeaderLineBytes() + 128;
+	}
+
+	/** Lets queues hand over messages again after the transport made room. */
+	private void resumeQueueDeliveries() {
+		if (!isOpen()) {
+			return;
+		}
+		List<SessionSubscription> current;
+		synchronized (this) {
+			current = new ArrayList<>(this.subscriptions.values());
+		}
+		for (SessionSubscription subscription : current) {
+			subscription.start();
+		}
 	}
 
 	public String id() {

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import io.herald.protocol.Command;
 import io.herald.protocol.Frame;
+import io.herald.protocol.FrameLimits;
 import io.herald.support.BrokerHarness;
 import io.herald.support.StompClient;
 
@@ -148,20 +149,53 @@ class SessionTimingTest {
 	}
 
 	@Test
-	void unackedQueueMessagesOfASlowConsumerGoToAnotherConsumer() {
+	void stalledQueueConsumerIsSkippedNotDisconnected() {
 		BrokerHarness small = BrokerHarness.builder().settings((s) -> s.outboundBufferBytes(1024)).build();
 		StompClient slow = small.connect();
 		slow.subscribe("q", "/queue/jobs", "ack", "client");
 		slow.connection().stall();
+		StompClient other = small.connect();
+		other.subscribe("q", "/queue/jobs");
 		StompClient publisher = small.connect();
 		for (int i = 1; i <= 5; i++) {
 			publisher.publish("/queue/jobs", i + "x".repeat(300));
 		}
-		assertThat(slow.session().isOpen()).isFalse();
-		StompClient other = small.connect();
-		other.subscribe("q", "/queue/jobs");
+		assertThat(slow.session().isOpen()).isTrue();
+		assertThat(small.broker().stats().slowConsumers()).isZero();
 		assertThat(other.drain()).extracting((frame) -> frame.bodyAsText().charAt(0))
-			.containsExactly('1', '2', '3', '4', '5');
+			.containsExactly('2', '3', '4', '5');
+		slow.closeSocket();
+		Frame redelivered = other.next(Command.MESSAGE);
+		assertThat(redelivered.bodyAsText().charAt(0)).isEqualTo('1');
+		assertThat(redelivered.header("redelivered")).isEqualTo("true");
+	}
+
+	@Test
+	void queueBacklogLargerThanTheOutboundBufferFlowsAsTheClientReads() {
+		BrokerHarness small = BrokerHarness.builder()
+			.settings((s) -> s.outboundBufferBytes(4096).frameLimits(new FrameLimits(1024, 512, 16)))
+			.build();
+		StompClient publisher = small.connect();
+		for (int i = 0; i < 100; i++) {
+			publisher.publish("/queue/jobs", String.format("%03d", i) + "x".repeat(200));
+		}
+		StompClient consumer = small.connect();
+		consumer.connection().drainOnlyWhenAsked();
+		consumer.subscribe("q", "/queue/jobs", "receipt", "sub");
+		java.util.List<String> received = new java.util.ArrayList<>();
+		for (int round = 0; round < 1000 && received.size() < 100; round++) {
+			consumer.connection().drainNow();
+			small.runDue();
+			for (Frame frame : consumer.drain()) {
+				if (frame.command() == Command.MESSAGE) {
+					received.add(frame.bodyAsText().substring(0, 3));
+				}
+			}
+			assertThat(consumer.session().isOpen()).isTrue();
+		}
+		assertThat(received).hasSize(100).startsWith("000", "001").endsWith("099");
+		assertThat(small.broker().stats().slowConsumers()).isZero();
+		assertThat(small.broker().router().queueDepth("jobs")).isZero();
 	}
 
 	@Test
