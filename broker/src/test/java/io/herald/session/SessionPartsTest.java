@@ -89,6 +89,7 @@ class SessionPartsTest {
 		assertThat(HeartBeats.checkPeriod(4000, 1000)).isEqualTo(500);
 		assertThat(HeartBeats.checkPeriod(1, 0)).isEqualTo(10);
 		assertThat(HeartBeats.deadline(1000)).isEqualTo(2000);
+		assertThat(HeartBeats.deadline(Long.MAX_VALUE / 2 + 1)).isEqualTo(Long.MAX_VALUE);
 	}
 
 	@Test

@@ -83,6 +83,16 @@ class SessionTimingTest {
 	}
 
 	@Test
+	void hugeClientHeartBeatIntervalDoesNotDropTheClient() {
+		StompClient client = this.harness.connect("heart-beat", (Long.MAX_VALUE / 2 + 1) + ",1000");
+		client.drain();
+		this.harness.advanceMillis(60_000);
+		assertThat(client.session().isOpen()).isTrue();
+		assertThat(client.heartBeats()).isPositive();
+		client.expectNothingMore();
+	}
+
+	@Test
 	void clientHeartBeatsKeepTheSessionAlive() {
 		StompClient client = this.harness.connect("heart-beat", "2000,0");
 		for (int i = 0; i < 20; i++) {
