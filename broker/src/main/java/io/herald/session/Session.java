@@ -108,7 +108,11 @@ public final class Session {
 		this.settings = broker.settings();
 		this.outbound = new Outbound(this.settings.outboundBufferBytes(), deliveryReserve(this.settings));
 		// runs on the transport's thread, which may hold a queue's lock: hand over
-		this.outbound.onRoom(() -> broker.execute(this::resumeQueueDeliveries));
+		this.outbound.onRoom(() -> {
+			if (isOpen()) {
+				broker.execute(this::resumeQueueDeliveries);
+			}
+		});
 		this.decoder = new FrameDecoder(this.settings.frameLimits());
 		this.transactions = new Transactions(this.settings.maxTransactionFrames());
 		this.lastReadNanos = broker.nanoTime();
