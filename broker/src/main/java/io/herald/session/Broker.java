@@ -251,11 +251,6 @@ public final class Broker {
 		return this.idPrefix + this.messageIds.incrementAndGet();
 	}
 
-	/** Runs a task soon on the timer thread, never on the caller's. */
-	void execute(Runnable task) {
-		this.scheduler.execute(task);
-	}
-
 	ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
 		return this.scheduler.schedule(task, delayMillis, TimeUnit.MILLISECONDS);
 	}

@@ -2,6 +2,7 @@ package io.herald.session;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -13,11 +14,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * session.
  *
  * <p>
- * Queues, unlike topics, can wait: they hand a message over only while
- * {@link #hasRoomForDelivery()} says the largest possible frame still fits, and a queue
- * backlog bigger than the buffer then flows as fast as the client reads instead of making
- * it a slow consumer. When a refusal left the buffer starved, the transport's
- * {@link #poll} that makes room again runs the room listener once.
+ * Queue messages are pulled, not pushed: a queue dispatches to a session only while its
+ * buffer is less than half full ({@link #hasRoomForQueues()}), and when the transport has
+ * drained a buffer that turned a queue away below that mark, the room callback lets the
+ * queues resume. A backlog therefore waits in its queue instead of overflowing the buffer
+ * of the consumer that subscribes to it (which would drop that consumer as slow, and in
+ * the auto ack mode lose what it had been handed).
  */
 public final class Outbound {
 
@@ -27,48 +29,38 @@ public final class Outbound {
 
 	private final long maxBytes;
 
-	private final long deliveryReserve;
+	private final long queueDispatchBytes;
+
+	private final AtomicBoolean waitingForRoom = new AtomicBoolean();
+
+	private volatile Runnable onRoomForQueues = () -> {
+	};
 
 	private volatile boolean closeWhenDrained;
 
-	private volatile boolean starved;
-
-	private volatile Runnable roomListener = () -> {
-	};
-
 	Outbound(long maxBytes) {
-		this(maxBytes, 0);
-	}
-
-	/**
-	 * @param deliveryReserve the room a queue delivery needs: the largest frame it may be
-	 */
-	Outbound(long maxBytes, long deliveryReserve) {
 		this.maxBytes = maxBytes;
-		this.deliveryReserve = deliveryReserve;
-	}
-
-	/** Runs, on the transport's thread, when a starved buffer has room again. */
-	void onRoom(Runnable listener) {
-		this.roomListener = listener;
+		this.queueDispatchBytes = maxBytes / 2;
 	}
 
 	/**
-	 * Whether a queue may hand over another message now. When not, the buffer is marked
-	 * starved, and the listener runs once the transport has made room.
+	 * Runs (on the transport's thread) when a buffer that refused queues has room again.
 	 */
-	boolean hasRoomForDelivery() {
-		if (roomForDelivery()) {
+	void onRoomForQueues(Runnable callback) {
+		this.onRoomForQueues = callback;
+	}
+
+	/**
+	 * Whether a queue may dispatch to this session: the buffer is less than half full. A
+	 * refusal arms the room callback.
+	 */
+	boolean hasRoomForQueues() {
+		if (this.queuedBytes.get() < this.queueDispatchBytes) {
 			return true;
 		}
-		this.starved = true;
-		// the transport may have drained between the check and the mark
-		return roomForDelivery();
-	}
-
-	private boolean roomForDelivery() {
-		long queued = this.queuedBytes.get();
-		return queued == 0 || queued + this.deliveryReserve <= this.maxBytes;
+		this.waitingForRoom.set(true);
+		// the transport may have drained between the check and arming the callback
+		return this.queuedBytes.get() < this.queueDispatchBytes && this.waitingForRoom.compareAndSet(true, false);
 	}
 
 	boolean offer(OutboundFrame frame) {
@@ -104,10 +96,10 @@ public final class Outbound {
 	public OutboundFrame poll() {
 		OutboundFrame frame = this.frames.poll();
 		if (frame != null) {
-			this.queuedBytes.addAndGet(-frame.length());
-			if (this.starved && roomForDelivery()) {
-				this.starved = false;
-				this.roomListener.run();
+			long left = this.queuedBytes.addAndGet(-frame.length());
+			if (left < this.queueDispatchBytes && this.waitingForRoom.get()
+					&& this.waitingForRoom.compareAndSet(true, false)) {
+				this.onRoomForQueues.run();
 			}
 		}
 		return frame;

@@ -106,13 +106,7 @@ public final class Session {
 		this.id = id;
 		this.transport = transport;
 		this.settings = broker.settings();
-		this.outbound = new Outbound(this.settings.outboundBufferBytes(), deliveryReserve(this.settings));
-		// runs on the transport's thread, which may hold a queue's lock: hand over
-		this.outbound.onRoom(() -> {
-			if (isOpen()) {
-				broker.execute(this::resumeQueueDeliveries);
-			}
-		});
+		this.outbound = new Outbound(this.settings.outboundBufferBytes());
 		this.decoder = new FrameDecoder(this.settings.frameLimits());
 		this.transactions = new Transactions(this.settings.maxTransactionFrames());
 		this.lastReadNanos = broker.nanoTime();
@@ -123,28 +117,8 @@ public final class Session {
 		this.inboundBytes = (limits.inboundBytesPerSecond() > 0)
 				? new TokenBucket(limits.inboundBytesPerSecond(), this.lastReadNanos) : null;
 		this.timer = broker.schedule(this::connectTimedOut, this.settings.connectTimeoutMillis());
-	}
-
-	/**
-	 * The most a MESSAGE can take in the outbound buffer: a frame at the inbound limit,
-	 * plus the per-delivery head and sender stamp, each at most a header line.
-	 */
-	private static long deliveryReserve(SessionSettings settings) {
-		return settings.frameLimits().maxFrameBytes() + 2L * settings.frameLimits().maxHeaderLineBytes() + 128;
-	}
-
-	/** Lets queues hand over messages again after the transport made room. */
-	private void resumeQueueDeliveries() {
-		if (!isOpen()) {
-			return;
-		}
-		List<SessionSubscription> current;
-		synchronized (this) {
-			current = new ArrayList<>(this.subscriptions.values());
-		}
-		for (SessionSubscription subscription : current) {
-			subscription.start();
-		}
+		// off the transport's thread: dispatching takes queue locks
+		this.outbound.onRoomForQueues(() -> broker.schedule(this::resumeQueues, 0));
 	}
 
 	public String id() {
@@ -376,6 +350,20 @@ public final class Session {
 	private void written() {
 		this.lastWriteNanos = this.broker.nanoTime();
 		this.transport.wakeUp();
+	}
+
+	/** The outbound buffer drained after turning queues away: let them dispatch again. */
+	private void resumeQueues() {
+		if (!isOpen()) {
+			return;
+		}
+		List<SessionSubscription> current;
+		synchronized (this) {
+			current = new ArrayList<>(this.subscriptions.values());
+		}
+		for (SessionSubscription subscription : current) {
+			subscription.start();
+		}
 	}
 
 	// ---- ending ----

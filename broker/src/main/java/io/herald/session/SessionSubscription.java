@@ -138,7 +138,7 @@ final class SessionSubscription implements QueueConsumer {
 	@Override
 	public synchronized boolean hasCapacity() {
 		return !this.closed && (this.ackMode == AckMode.AUTO || this.unacked.size() < this.maxUnacked)
-				&& this.session.outbound().hasRoomForDelivery();
+				&& this.session.outbound().hasRoomForQueues();
 	}
 
 	/** Whether this subscription delivered the tag and has not had it acknowledged. */

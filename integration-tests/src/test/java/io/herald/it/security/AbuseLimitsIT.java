@@ -13,17 +13,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
+import io.herald.it.support.HeraldServer;
 import io.herald.protocol.Command;
 import io.herald.protocol.Frame;
-import io.herald.spring.HeraldApplication;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,7 +35,7 @@ class AbuseLimitsIT {
 
 	private static final int PER_ADDRESS = 12;
 
-	private static ConfigurableApplicationContext broker;
+	private static HeraldServer broker;
 
 	private static int httpPort;
 
@@ -54,15 +51,14 @@ class AbuseLimitsIT {
 
 	@BeforeAll
 	static void startBroker() {
-		broker = new SpringApplicationBuilder(HeraldApplication.class).run("--server.port=0", "--herald.tcp.port=0",
-				"--spring.main.banner-mode=off", "--herald.limits.max-connections-per-address=" + PER_ADDRESS,
+		broker = HeraldServer.start("--herald.limits.max-connections-per-address=" + PER_ADDRESS,
 				"--herald.limits.inbound-frames-per-second=200", "--herald.limits.inbound-bytes-per-second=256KB",
 				"--herald.limits.max-frame-size=64KB", "--herald.limits.max-headers=16",
 				"--herald.limits.max-header-line-size=1KB", "--herald.limits.connect-timeout=1s",
 				"--herald.limits.max-subscriptions-per-session=5", "--herald.limits.max-unacked-per-subscription=3",
 				"--herald.queues.max-length=5");
-		httpPort = Integer.parseInt(broker.getEnvironment().getRequiredProperty("local.server.port"));
-		tcpPort = Integer.parseInt(broker.getEnvironment().getRequiredProperty("local.herald.tcp.port"));
+		httpPort = broker.httpPort();
+		tcpPort = broker.tcpPort();
 		baselineHeap = usedHeapAfterGc();
 	}
 

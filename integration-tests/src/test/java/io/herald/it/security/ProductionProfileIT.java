@@ -8,16 +8,14 @@ import java.util.Map;
 
 import javax.net.ssl.SSLSocket;
 
+import io.herald.it.support.HeraldServer;
 import io.herald.protocol.Command;
 import io.herald.protocol.Frame;
-import io.herald.spring.HeraldApplication;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,7 +34,7 @@ class ProductionProfileIT {
 	@TempDir
 	static Path directory;
 
-	private static ConfigurableApplicationContext broker;
+	private static HeraldServer broker;
 
 	private static TestCertificate certificate;
 
@@ -49,14 +47,12 @@ class ProductionProfileIT {
 		certificate = TestCertificate.generate(directory);
 		Path profile = projectFile("config/production.yml");
 		BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(4);
-		broker = new SpringApplicationBuilder(HeraldApplication.class).run(
-				"--spring.config.additional-location=file:" + profile, "--spring.main.banner-mode=off",
-				"--server.port=0", "--herald.tcp.port=0", "--HERALD_KEYSTORE=" + certificate.keystore(),
-				"--HERALD_KEYSTORE_PASSWORD=" + TestCertificate.PASSWORD, "--HERALD_JWT_SECRET=" + JWT_SECRET,
-				"--HERALD_FEED_PASSWORD_HASH=" + bcrypt.encode(FEED_PASSWORD),
+		broker = HeraldServer.start("--spring.config.additional-location=file:" + profile,
+				"--HERALD_KEYSTORE=" + certificate.keystore(), "--HERALD_KEYSTORE_PASSWORD=" + TestCertificate.PASSWORD,
+				"--HERALD_JWT_SECRET=" + JWT_SECRET, "--HERALD_FEED_PASSWORD_HASH=" + bcrypt.encode(FEED_PASSWORD),
 				"--HERALD_OPS_PASSWORD_HASH=" + bcrypt.encode("ops-password"));
-		httpsPort = Integer.parseInt(broker.getEnvironment().getRequiredProperty("local.server.port"));
-		tcpPort = Integer.parseInt(broker.getEnvironment().getRequiredProperty("local.herald.tcp.port"));
+		httpsPort = broker.httpPort();
+		tcpPort = broker.tcpPort();
 	}
 
 	@AfterAll

@@ -14,15 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 
+import io.herald.it.support.HeraldServer;
 import io.herald.protocol.Command;
 import io.herald.protocol.Frame;
-import io.herald.spring.HeraldApplication;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,7 +40,7 @@ class SecurityIT {
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-	private static ConfigurableApplicationContext broker;
+	private static HeraldServer broker;
 
 	private static int httpPort;
 
@@ -51,9 +49,7 @@ class SecurityIT {
 	@BeforeAll
 	static void startBroker() {
 		BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(4);
-		broker = new SpringApplicationBuilder(HeraldApplication.class).run("--server.port=0", "--herald.tcp.port=0",
-				"--spring.main.banner-mode=off", "--herald.security.anonymous=false",
-				"--herald.security.users[0].name=feed",
+		broker = HeraldServer.start("--herald.security.anonymous=false", "--herald.security.users[0].name=feed",
 				"--herald.security.users[0].password=" + bcrypt.encode(FEED_PASSWORD),
 				"--herald.security.users[0].roles[0]=feed", "--herald.security.users[1].name=ops",
 				"--herald.security.users[1].password=" + bcrypt.encode(OPS_PASSWORD),
@@ -72,8 +68,8 @@ class SecurityIT {
 				"--herald.websocket.allowed-origins=https://app.herald.test",
 				// failed logins are slowed down up to this; small to keep the suite fast
 				"--herald.limits.max-login-delay=400ms");
-		httpPort = Integer.parseInt(broker.getEnvironment().getRequiredProperty("local.server.port"));
-		tcpPort = Integer.parseInt(broker.getEnvironment().getRequiredProperty("local.herald.tcp.port"));
+		httpPort = broker.httpPort();
+		tcpPort = broker.tcpPort();
 	}
 
 	@AfterAll

@@ -18,16 +18,13 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
+import io.herald.it.support.HeraldServer;
 import io.herald.protocol.Command;
 import io.herald.protocol.Frame;
-import io.herald.spring.HeraldApplication;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,7 +37,7 @@ class TlsIT {
 	@TempDir
 	static Path directory;
 
-	private static ConfigurableApplicationContext broker;
+	private static HeraldServer broker;
 
 	private static int httpsPort;
 
@@ -53,14 +50,13 @@ class TlsIT {
 		TestCertificate certificate = TestCertificate.generate(directory);
 		Path keystore = certificate.keystore();
 		clientTls = certificate.clientTls();
-		broker = new SpringApplicationBuilder(HeraldApplication.class).run("--server.port=0", "--herald.tcp.port=0",
-				"--spring.main.banner-mode=off", "--spring.ssl.bundle.jks.herald.keystore.location=file:" + keystore,
+		broker = HeraldServer.start("--spring.ssl.bundle.jks.herald.keystore.location=file:" + keystore,
 				"--spring.ssl.bundle.jks.herald.keystore.password=" + TestCertificate.PASSWORD,
 				"--spring.ssl.bundle.jks.herald.keystore.type=PKCS12",
 				"--spring.ssl.bundle.jks.herald.key.alias=herald", "--server.ssl.bundle=herald",
 				"--herald.tcp.ssl-bundle=herald");
-		httpsPort = Integer.parseInt(broker.getEnvironment().getRequiredProperty("local.server.port"));
-		tcpPort = Integer.parseInt(broker.getEnvironment().getRequiredProperty("local.herald.tcp.port"));
+		httpsPort = broker.httpPort();
+		tcpPort = broker.tcpPort();
 	}
 
 	@AfterAll

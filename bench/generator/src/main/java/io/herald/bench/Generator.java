@@ -1,0 +1,117 @@
+package io.herald.bench;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ArrayNode;
+
+/**
+ * Command line entry of the load generator: runs the chosen scenarios one after another
+ * against one target and appends a row per scenario to a JSON array.
+ *
+ * <pre>
+ * java -cp ... io.herald.bench.Generator --uri ws://127.0.0.1:8080/ws --target herald
+ *     [--scenario fanout,tickers,chat,connections,slow-consumer] [--quick]
+ *     [--login guest --passcode guest] [--broker-pid PID] [--json FILE]
+ * </pre>
+ */
+public final class Generator {
+
+	static final List<String> SCENARIOS = List.of("fanout", "tickers", "chat", "slow-consumer", "connections");
+
+	private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+	private Generator() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Map<String, String> options = parse(args);
+		URI uri = URI.create(options.getOrDefault("uri", "ws://127.0.0.1:8080/ws"));
+		String target = options.getOrDefault("target", "herald");
+		List<String> scenarios = List.of(options.getOrDefault("scenario", String.join(",", SCENARIOS)).split(","));
+		Scenarios.Scale scale = options.containsKey("quick") ? Scenarios.Scale.quick() : Scenarios.Scale.full();
+		BrokerProbe broker = new BrokerProbe(Long.parseLong(options.getOrDefault("broker-pid", "0")));
+		Load.Settings probe = new Load.Settings(uri, options.getOrDefault("login", "guest"),
+				options.getOrDefault("passcode", "guest"), true, 128, 40);
+		boolean receipts = answersReceipts(probe);
+		Load.Settings settings = new Load.Settings(probe.uri(), probe.login(), probe.passcode(), receipts, 128, 40);
+		List<Map<String, Object>> rows = new ArrayList<>();
+		for (String scenario : scenarios) {
+			Map<String, Object> row;
+			try {
+				row = new Scenarios(settings, scale, broker, target).run(scenario.trim());
+			}
+			catch (Exception ex) {
+				row = new LinkedHashMap<>();
+				row.put("scenario", scenario);
+				row.put("target", target);
+				row.put("error", String.valueOf(ex));
+			}
+			row.put("receipts", receipts);
+			System.out
+				.println("RESULT " + JSON.writer().without(SerializationFeature.INDENT_OUTPUT).writeValueAsString(row));
+			rows.add(row);
+		}
+		if (options.containsKey("json")) {
+			append(Path.of(options.get("json")), rows);
+		}
+	}
+
+	/** Some brokers (Spring's simple broker) never answer a SUBSCRIBE receipt. */
+	static boolean answersReceipts(Load.Settings settings) throws Exception {
+		try (Load load = new Load(settings)) {
+			load.newConnection().subscribe("/topic/probe");
+			return load.openAll(1, 3000) >= 0 && load.readyCount() == 1;
+		}
+	}
+
+	static synchronized void append(Path file, List<Map<String, Object>> rows) throws IOException {
+		ArrayNode array;
+		if (Files.exists(file) && Files.size(file) > 0) {
+			JsonNode existing = JSON.readTree(file.toFile());
+			array = existing.isArray() ? (ArrayNode) existing : JSON.createArrayNode();
+		}
+		else {
+			array = JSON.createArrayNode();
+		}
+		for (Map<String, Object> row : rows) {
+			array.add(JSON.valueToTree(row));
+		}
+		if (file.getParent() != null) {
+			Files.createDirectories(file.getParent());
+		}
+		JSON.writeValue(file.toFile(), array);
+	}
+
+	private static Map<String, String> parse(String[] args) {
+		Map<String, String> options = new LinkedHashMap<>();
+		for (int i = 0; i < args.length; i++) {
+			String arg = args[i];
+			if (!arg.startsWith("--")) {
+				throw new IllegalArgumentException("unexpected argument: " + arg);
+			}
+			String key = arg.substring(2);
+			int eq = key.indexOf('=');
+			if (eq >= 0) {
+				options.put(key.substring(0, eq), key.substring(eq + 1));
+			}
+			else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+				options.put(key, args[++i]);
+			}
+			else {
+				options.put(key, "true");
+			}
+		}
+		return options;
+	}
+
+}

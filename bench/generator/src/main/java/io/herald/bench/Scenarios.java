@@ -1,0 +1,365 @@
+package io.herald.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import org.HdrHistogram.Histogram;
+
+/**
+ * The five scenarios of issue 3. Each opens its own connections, measures, verifies,
+ * closes everything and returns one result row (a map that becomes a JSON object). Counts
+ * and durations come from {@link Scale}, so {@code --quick} only shrinks them.
+ */
+final class Scenarios {
+
+	/**
+	 * A generator whose own process used this share of its one core is the bottleneck.
+	 */
+	private static final double GENERATOR_BOUND_CPU = 0.9;
+
+	private static final int OPEN_CONCURRENCY = 200;
+
+	private final Load.Settings settings;
+
+	private final Scale scale;
+
+	private final BrokerProbe broker;
+
+	private final String target;
+
+	/**
+	 * Counts and durations of a run.
+	 *
+	 * @param measureMillis length of each measured phase
+	 * @param warmupMillis traffic before each measured phase
+	 * @param fanoutSubscribers subscribers of the fanout topic
+	 * @param window messages in flight in the maximum-throughput phases
+	 * @param tickerConnections connections of tickers
+	 * @param tickerRate messages per second over all tickers
+	 * @param chatRooms rooms of ten members
+	 * @param chatMemberRate messages per second of each member
+	 * @param connections connections of the connections scenario
+	 * @param slowSubscribers subscribers of slow-consumer
+	 * @param openTimeoutMillis longest wait for a scenario's connections to be ready
+	 */
+	record Scale(long measureMillis, long warmupMillis, int fanoutSubscribers, int window, int tickerConnections,
+			double tickerRate, int chatRooms, double chatMemberRate, int connections, int slowSubscribers,
+			long openTimeoutMillis) {
+
+		static Scale quick() {
+			return new Scale(2500, 700, 1000, 32, 1000, 2000, 50, 1, 4000, 100, 20_000);
+		}
+
+		static Scale full() {
+			return new Scale(10_000, 2000, 1000, 32, 5000, 5000, 200, 1, 19_000, 100, 120_000);
+		}
+
+	}
+
+	Scenarios(Load.Settings settings, Scale scale, BrokerProbe broker, String target) {
+		this.settings = settings;
+		this.scale = scale;
+		this.broker = broker;
+		this.target = target;
+	}
+
+	Map<String, Object> run(String scenario) throws Exception {
+		return switch (scenario) {
+			case "fanout" -> fanout();
+			case "tickers" -> tickers();
+			case "chat" -> chat();
+			case "connections" -> connections();
+			case "slow-consumer" -> slowConsumer();
+			default -> throw new IllegalArgumentException("unknown scenario: " + scenario);
+		};
+	}
+
+	/**
+	 * 1 publisher, N subscribers of one topic: max rate with a window, then latency at
+	 * half.
+	 */
+	Map<String, Object> fanout() throws Exception {
+		try (Load load = new Load(this.settings)) {
+			StompConnection publisher = load.newConnection();
+			int stream = load.publication(publisher, "/topic/fanout");
+			for (int i = 0; i < this.scale.fanoutSubscribers(); i++) {
+				load.newConnection().subscribe("/topic/fanout", stream);
+			}
+			Map<String, Object> row = row("fanout");
+			if (!open(load, row)) {
+				return row;
+			}
+			load.startWindow(this.scale.window(), this.scale.fanoutSubscribers());
+			Phase max = phase(load, false);
+			load.stopPublishing();
+			load.drain(3000);
+			double rate = max.deliveredPerSec() / 2 / this.scale.fanoutSubscribers();
+			load.startRate(Math.max(1, rate));
+			Phase half = phase(load, true);
+			load.stopPublishing();
+			load.drain(5000);
+			row.put("delivered_per_sec", round(max.deliveredPerSec()));
+			latency(row, half.latency());
+			row.put("latency_rate_delivered_per_sec", round(half.deliveredPerSec()));
+			row.put("subscribers", this.scale.fanoutSubscribers());
+			finish(load, row, Math.max(max.cpu(), half.cpu()));
+			return row;
+		}
+	}
+
+	/**
+	 * Connections each subscribed to 5 of 1000 tickers, one publisher at a fixed rate.
+	 */
+	Map<String, Object> tickers() throws Exception {
+		int topics = 1000;
+		try (Load load = new Load(this.settings)) {
+			StompConnection publisher = load.newConnection();
+			int[] streams = new int[topics];
+			for (int t = 0; t < topics; t++) {
+				streams[t] = load.publication(publisher, "/topic/prices.SYM" + t);
+			}
+			Random random = new Random(42);
+			for (int i = 0; i < this.scale.tickerConnections(); i++) {
+				StompConnection c = load.newConnection();
+				random.ints(0, topics)
+					.distinct()
+					.limit(5)
+					.forEach((t) -> c.subscribe("/topic/prices.SYM" + t, streams[t]));
+			}
+			Map<String, Object> row = row("tickers");
+			if (!open(load, row)) {
+				return row;
+			}
+			load.startRate(this.scale.tickerRate());
+			Phase phase = phase(load, true);
+			load.stopPublishing();
+			load.drain(5000);
+			row.put("delivered_per_sec", round(phase.deliveredPerSec()));
+			latency(row, phase.latency());
+			row.put("connections", this.scale.tickerConnections());
+			row.put("publish_rate", this.scale.tickerRate());
+			finish(load, row, phase.cpu());
+			return row;
+		}
+	}
+
+	/** Rooms of 10 members, every member publishing to its room at a modest rate. */
+	Map<String, Object> chat() throws Exception {
+		int members = 10;
+		try (Load load = new Load(this.settings)) {
+			for (int room = 0; room < this.scale.chatRooms(); room++) {
+				String destination = "/topic/chat.room" + room;
+				List<StompConnection> roomMembers = new ArrayList<>();
+				int[] streams = new int[members];
+				for (int m = 0; m < members; m++) {
+					StompConnection c = load.newConnection();
+					roomMembers.add(c);
+					streams[m] = load.publication(c, destination);
+				}
+				for (StompConnection c : roomMembers) {
+					c.subscribe(destination, streams);
+				}
+			}
+			Map<String, Object> row = row("chat");
+			if (!open(load, row)) {
+				return row;
+			}
+			load.startRate(this.scale.chatRooms() * members * this.scale.chatMemberRate());
+			Phase phase = phase(load, true);
+			load.stopPublishing();
+			load.drain(5000);
+			row.put("delivered_per_sec", round(phase.deliveredPerSec()));
+			latency(row, phase.latency());
+			row.put("connections", this.scale.chatRooms() * members);
+			finish(load, row, phase.cpu());
+			return row;
+		}
+	}
+
+	/**
+	 * Opens many subscribed connections: connect rate and broker memory per connection.
+	 */
+	Map<String, Object> connections() throws Exception {
+		int n = this.scale.connections();
+		try (Load load = new Load(this.settings)) {
+			for (int i = 0; i < n; i++) {
+				load.newConnection().subscribe("/topic/idle." + (i % 100));
+			}
+			Map<String, Object> row = row("connections");
+			long heapBefore = this.broker.heapAfterGcBytes();
+			long rssBefore = this.broker.rssBytes();
+			long cpuBefore = Cpu.processNanos();
+			long wallBefore = System.nanoTime();
+			long openNanos = load.openAll(OPEN_CONCURRENCY, this.scale.openTimeoutMillis());
+			double cpu = (Cpu.processNanos() - cpuBefore) / (double) (System.nanoTime() - wallBefore);
+			int ready = load.readyCount();
+			Thread.sleep(500);
+			long heapAfter = this.broker.heapAfterGcBytes();
+			long rssAfter = this.broker.rssBytes();
+			row.put("connections", ready);
+			long elapsed = (openNanos > 0) ? openNanos : System.nanoTime() - wallBefore;
+			row.put("connect_per_sec", round(ready * 1e9 / elapsed));
+			if (ready < n) {
+				row.put("error", "only " + ready + " of " + n + " connections became ready");
+			}
+			row.put("rss_bytes_per_connection", (rssBefore > 0 && ready > 0) ? (rssAfter - rssBefore) / ready : null);
+			row.put("heap_bytes_per_connection",
+					(heapBefore > 0 && ready > 0) ? (heapAfter - heapBefore) / ready : null);
+			row.put("rss_before_bytes", (rssBefore > 0) ? rssBefore : null);
+			row.put("rss_after_bytes", (rssAfter > 0) ? rssAfter : null);
+			finish(load, row, cpu);
+			return row;
+		}
+	}
+
+	/**
+	 * 100 subscribers, one of them stops reading; the other 99 against a run without it.
+	 */
+	Map<String, Object> slowConsumer() throws Exception {
+		Map<String, Object> baseline = slowRun(false);
+		Map<String, Object> row = slowRun(true);
+		row.put("baseline_delivered_per_sec", baseline.get("delivered_per_sec"));
+		row.put("baseline_p99_ms", baseline.get("p99_ms"));
+		Object slow = row.get("delivered_per_sec");
+		Object base = baseline.get("delivered_per_sec");
+		if (slow instanceof Number s && base instanceof Number b && b.doubleValue() > 0) {
+			row.put("throughput_vs_baseline", Math.round(s.doubleValue() / b.doubleValue() * 1000) / 1000.0);
+		}
+		row.put("baseline_lost", baseline.get("lost"));
+		return row;
+	}
+
+	private Map<String, Object> slowRun(boolean stopOne) throws Exception {
+		int publishers = 4;
+		try (Load load = new Load(this.settings)) {
+			int[] streams = new int[publishers];
+			for (int p = 0; p < publishers; p++) {
+				streams[p] = load.publication(load.newConnection(), "/topic/slow");
+			}
+			List<StompConnection> subscribers = new ArrayList<>();
+			for (int i = 0; i < this.scale.slowSubscribers(); i++) {
+				StompConnection c = load.newConnection();
+				c.subscribe("/topic/slow", streams);
+				subscribers.add(c);
+			}
+			StompConnection slow = subscribers.get(0);
+			slow.counted = false;
+			Map<String, Object> row = row("slow-consumer");
+			if (!open(load, row)) {
+				return row;
+			}
+			load.startWindow(this.scale.window(), this.scale.slowSubscribers() - 1);
+			Thread.sleep(this.scale.warmupMillis());
+			if (stopOne) {
+				load.call(() -> slow.channel().config().setAutoRead(false));
+			}
+			List<Long> rss = new ArrayList<>();
+			Load.Counters start = load.measure(true);
+			long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.scale.measureMillis());
+			while (System.nanoTime() < end) {
+				rss.add(this.broker.rssBytes());
+				Thread.sleep(Math.min(250, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+			}
+			Load.Counters stop = load.measure(false);
+			Histogram latency = load.latencyCopy();
+			load.stopPublishing();
+			load.drain(3000);
+			double seconds = (stop.nanos() - start.nanos()) / 1e9;
+			row.put("delivered_per_sec", round((stop.delivered() - start.delivered()) / seconds));
+			latency(row, latency);
+			row.put("slow_subscriber", stopOne);
+			if (this.broker.known()) {
+				row.put("broker_rss_mb_over_time", rss.stream().map((b) -> b / (1024 * 1024)).toList());
+			}
+			if (stopOne) {
+				row.put("slow_subscriber_closed_by_broker", !load.call(() -> slow.channel().isActive()));
+				load.call(() -> slow.channel().config().setAutoRead(true));
+			}
+			finish(load, row, (stop.cpuNanos() - start.cpuNanos()) / (double) (stop.nanos() - start.nanos()));
+			return row;
+		}
+	}
+
+	private Phase phase(Load load, boolean record) throws Exception {
+		Thread.sleep(this.scale.warmupMillis());
+		Load.Counters start = load.measure(record);
+		Thread.sleep(this.scale.measureMillis());
+		Load.Counters stop = load.measure(false);
+		double seconds = (stop.nanos() - start.nanos()) / 1e9;
+		double cpu = (stop.cpuNanos() - start.cpuNanos()) / (double) (stop.nanos() - start.nanos());
+		return new Phase((stop.delivered() - start.delivered()) / seconds, cpu, record ? load.latencyCopy() : null);
+	}
+
+	private boolean open(Load load, Map<String, Object> row) throws Exception {
+		long nanos = load.openAll(OPEN_CONCURRENCY, this.scale.openTimeoutMillis());
+		int ready = load.readyCount();
+		if (nanos < 0 || ready < load.connections().size()) {
+			Load.Verdict v = load.verdict();
+			row.put("error", "only " + ready + " of " + load.connections().size() + " connections became ready");
+			row.put("errors", v.errors());
+			return false;
+		}
+		if (!this.settings.receipts()) {
+			// Without receipts nothing says when a subscription is active: give the
+			// broker time.
+			Thread.sleep(1000);
+		}
+		return true;
+	}
+
+	private Map<String, Object> row(String scenario) {
+		Map<String, Object> row = new LinkedHashMap<>();
+		row.put("scenario", scenario);
+		row.put("target", this.target);
+		row.put("delivered_per_sec", null);
+		row.put("p50_ms", null);
+		row.put("p99_ms", null);
+		row.put("p999_ms", null);
+		row.put("lost", null);
+		row.put("duplicated", null);
+		row.put("reordered", null);
+		row.put("generator_bound", null);
+		return row;
+	}
+
+	private void finish(Load load, Map<String, Object> row, double cpu) throws Exception {
+		Load.Verdict v = load.verdict();
+		row.put("lost", v.lost());
+		row.put("duplicated", v.duplicated());
+		row.put("reordered", v.reordered());
+		row.put("generator_cpu", Math.round(cpu * 100) / 100.0);
+		row.put("generator_bound", cpu >= GENERATOR_BOUND_CPU);
+		row.put("sent", v.sent());
+		row.put("failed_connections", v.failed());
+		row.put("dropped_connections", v.dropped());
+		if (v.foreign() > 0) {
+			row.put("foreign_messages", v.foreign());
+		}
+		if (!v.errors().isEmpty()) {
+			row.put("errors", v.errors());
+		}
+		row.put("clean", v.lost() == 0 && v.duplicated() == 0 && v.reordered() == 0);
+	}
+
+	private static void latency(Map<String, Object> row, Histogram h) {
+		if (h == null || h.getTotalCount() == 0) {
+			return;
+		}
+		row.put("p50_ms", h.getValueAtPercentile(50) / 1000.0);
+		row.put("p99_ms", h.getValueAtPercentile(99) / 1000.0);
+		row.put("p999_ms", h.getValueAtPercentile(99.9) / 1000.0);
+		row.put("latency_samples", h.getTotalCount());
+	}
+
+	private static long round(double v) {
+		return Math.round(v);
+	}
+
+	private record Phase(double deliveredPerSec, double cpu, Histogram latency) {
+	}
+
+}

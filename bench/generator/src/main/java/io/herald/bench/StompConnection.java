@@ -1,0 +1,227 @@
+package io.herald.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+
+/**
+ * One STOMP-over-WebSocket client connection, the last handler of its pipeline. It sends
+ * CONNECT once the WebSocket handshake is done, then its SUBSCRIBE frames (a receipt on
+ * the last), and parses only what it must of each inbound frame: the command, the
+ * {@code receipt-id} of a RECEIPT, and the fixed-layout body of a MESSAGE
+ * ({@link MessageBody}).
+ *
+ * <p>
+ * Every connection of a run lives on the same single event loop thread, so nothing here
+ * is synchronized; the {@link Load} reads the counters on that thread too.
+ */
+final class StompConnection extends ChannelInboundHandlerAdapter {
+
+	private final Load load;
+
+	private final int index;
+
+	private final List<String> subscriptions = new ArrayList<>();
+
+	final StreamTracker tracker = new StreamTracker();
+
+	private Channel channel;
+
+	private boolean connected;
+
+	private boolean ready;
+
+	/** Only subscribers whose deliveries count towards a scenario's figures. */
+	boolean counted = true;
+
+	StompConnection(Load load, int index) {
+		this.load = load;
+		this.index = index;
+	}
+
+	int index() {
+		return this.index;
+	}
+
+	Channel channel() {
+		return this.channel;
+	}
+
+	boolean isReady() {
+		return this.ready;
+	}
+
+	void subscribe(String destination, int... streams) {
+		this.subscriptions.add(destination);
+		for (int stream : streams) {
+			this.tracker.expect(stream);
+		}
+	}
+
+	@Override
+	public void channelActive(ChannelHandlerContext ctx) throws Exception {
+		this.channel = ctx.channel();
+		super.channelActive(ctx);
+	}
+
+	@Override
+	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+		if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+			String frame = "CONNECT\naccept-version:1.2,1.1\nhost:/\nlogin:" + this.load.login() + "\npasscode:"
+					+ this.load.passcode() + "\nheart-beat:0,0\n\n\0";
+			ctx.writeAndFlush(new TextWebSocketFrame(frame));
+		}
+		else if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+			this.load.failed(this, "WebSocket handshake timed out");
+		}
+		super.userEventTriggered(ctx, evt);
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		if (!(msg instanceof WebSocketFrame frame)) {
+			io.netty.util.ReferenceCountUtil.release(msg);
+			return;
+		}
+		try {
+			ByteBuf content = frame.content();
+			int i = content.readerIndex();
+			int end = content.writerIndex();
+			while (i < end) {
+				byte b = content.getByte(i);
+				if (b == '\n' || b == '\r') {
+					i++;
+					continue;
+				}
+				int nul = content.indexOf(i, end, (byte) 0);
+				if (nul < 0) {
+					this.load.failed(this, "a STOMP frame without its NUL terminator");
+					return;
+				}
+				onFrame(content, i, nul);
+				i = nul + 1;
+			}
+		}
+		finally {
+			frame.release();
+		}
+	}
+
+	@Override
+	public void channelReadComplete(ChannelHandlerContext ctx) {
+		this.load.afterRead();
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) {
+		this.load.closed(this);
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		this.load.failed(this, String.valueOf(cause));
+		ctx.close();
+	}
+
+	private void onFrame(ByteBuf buf, int start, int end) {
+		byte first = buf.getByte(start);
+		if (first == 'M') {
+			int body = bodyStart(buf, start, end);
+			if (body < 0 || !MessageBody.isBenchBody(buf, body, end)) {
+				this.load.foreign();
+				return;
+			}
+			int stream = MessageBody.stream(buf, body);
+			long seq = MessageBody.seq(buf, body);
+			long sentNanos = MessageBody.sentNanos(buf, body);
+			this.tracker.record(stream, seq);
+			this.load.delivered(this, sentNanos);
+		}
+		else if (first == 'R') {
+			onReceipt();
+		}
+		else if (first == 'C') {
+			onConnected();
+		}
+		else if (first == 'E') {
+			this.load.failed(this, "ERROR frame: "
+					+ buf.toString(start, Math.min(end - start, 300), StandardCharsets.UTF_8).replace('\n', ' '));
+		}
+	}
+
+	private void onConnected() {
+		if (this.connected) {
+			return;
+		}
+		this.connected = true;
+		if (this.subscriptions.isEmpty()) {
+			markReady();
+			return;
+		}
+		StringBuilder frames = new StringBuilder();
+		for (int i = 0; i < this.subscriptions.size(); i++) {
+			frames.append("SUBSCRIBE\nid:").append(i).append("\ndestination:").append(this.subscriptions.get(i));
+			frames.append("\nack:auto\n");
+			if (i == this.subscriptions.size() - 1 && this.load.receipts()) {
+				frames.append("receipt:sub-").append(this.index).append('\n');
+			}
+			frames.append("\n\0");
+		}
+		// One WebSocket message per STOMP frame: some brokers take only one frame per
+		// message.
+		String all = frames.toString();
+		int from = 0;
+		int nul;
+		while ((nul = all.indexOf('\0', from)) >= 0) {
+			TextWebSocketFrame frame = new TextWebSocketFrame(all.substring(from, nul + 1));
+			from = nul + 1;
+			if (from < all.length()) {
+				this.channel.write(frame);
+			}
+			else if (this.load.receipts()) {
+				this.channel.writeAndFlush(frame);
+			}
+			else {
+				// Without receipts, a subscription counts once its frame is on the wire.
+				this.channel.writeAndFlush(frame).addListener((f) -> markReady());
+			}
+		}
+	}
+
+	private void onReceipt() {
+		if (!this.ready) {
+			markReady();
+		}
+	}
+
+	private void markReady() {
+		if (!this.ready) {
+			this.ready = true;
+			this.load.ready(this);
+		}
+	}
+
+	private static int bodyStart(ByteBuf buf, int start, int end) {
+		for (int i = start; i < end - 1; i++) {
+			if (buf.getByte(i) == '\n') {
+				byte next = buf.getByte(i + 1);
+				if (next == '\n') {
+					return i + 2;
+				}
+				if (next == '\r' && i + 2 < end && buf.getByte(i + 2) == '\n') {
+					return i + 3;
+				}
+			}
+		}
+		return -1;
+	}
+
+}
