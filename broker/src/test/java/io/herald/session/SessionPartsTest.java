@@ -43,16 +43,17 @@ class SessionPartsTest {
 	}
 
 	@Test
-	void loginThrottleDoublesFromTheSecondFailureUpToTheCap() {
+	void loginThrottleAnswersTheFirstFailureAtOnceThenWaits100msDoublingUpToTheCap() {
 		LoginThrottle throttle = new LoginThrottle(1000);
 		assertThat(throttle.failed("a", 0)).isZero();
-		assertThat(throttle.failed("a", 1)).isEqualTo(200);
-		assertThat(throttle.failed("a", 2)).isEqualTo(400);
-		assertThat(throttle.failed("a", 3)).isEqualTo(800);
-		assertThat(throttle.failed("a", 4)).isEqualTo(1000);
-		assertThat(throttle.failed("b", 5)).isZero();
+		assertThat(throttle.failed("a", 1)).isEqualTo(100);
+		assertThat(throttle.failed("a", 2)).isEqualTo(200);
+		assertThat(throttle.failed("a", 3)).isEqualTo(400);
+		assertThat(throttle.failed("a", 4)).isEqualTo(800);
+		assertThat(throttle.failed("a", 5)).isEqualTo(1000);
+		assertThat(throttle.failed("b", 6)).isZero();
 		for (int i = 0; i < 100; i++) {
-			assertThat(throttle.failed("a", 6 + i)).isEqualTo(1000);
+			assertThat(throttle.failed("a", 7 + i)).isEqualTo(1000);
 		}
 	}
 
@@ -60,7 +61,7 @@ class SessionPartsTest {
 	void loginThrottleForgetsAfterAMinuteOfQuiet() {
 		LoginThrottle throttle = new LoginThrottle(5000);
 		throttle.failed("a", 0);
-		assertThat(throttle.failed("a", 30 * SECOND)).isEqualTo(200);
+		assertThat(throttle.failed("a", 30 * SECOND)).isEqualTo(100);
 		assertThat(throttle.failed("a", 91 * SECOND)).isZero();
 	}
 
