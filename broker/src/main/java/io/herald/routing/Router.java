@@ -125,7 +125,13 @@ public final class Router {
 			}
 			case USER -> {
 				String key = userKey(user, destination.name());
-				this.userDestinations.computeIfAbsent(key, (k) -> new CopyOnWriteArrayList<>()).add(subscriber);
+				// add inside the map's atomic update: adding to a list fetched before, a
+				// concurrent cancel could empty and unmap it, orphaning this subscriber
+				this.userDestinations.compute(key, (k, list) -> {
+					List<Subscriber> sessions = (list != null) ? list : new CopyOnWriteArrayList<>();
+					sessions.add(subscriber);
+					return sessions;
+				});
 				return () -> {
 					if (active.compareAndSet(true, false)) {
 						this.userDestinations.computeIfPresent(key, (k, list) -> {

@@ -46,7 +46,9 @@ final class HeartBeats {
 
 	/** Silence, in ms, after which the peer is considered dead. */
 	static long deadline(long expectEveryMillis) {
-		return expectEveryMillis * TOLERANCE;
+		// saturate: a client may promise an absurdly long interval, which must not wrap
+		// into a negative deadline that drops it at once
+		return (expectEveryMillis > Long.MAX_VALUE / TOLERANCE) ? Long.MAX_VALUE : expectEveryMillis * TOLERANCE;
 	}
 
 	/** How often the session's timer runs, 0 for no timer. */

@@ -5,10 +5,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Slows down repeated failed logins from one address: the ERROR for the n-th recent
- * failure is sent after {@code 100 ms × 2^(n-1)}, up to a maximum, without holding any
- * thread. Failures are forgotten a minute after the last one; the table is bounded and
- * simply cleared when full, which at worst forgives some attackers early.
+ * Slows down repeated failed logins from one address: the first recent failure is
+ * answered at once, the n-th after {@code 100 ms × 2^(n-2)} (100 ms, 200 ms, 400 ms, …),
+ * up to a maximum, without holding any thread. Failures are forgotten a minute after the
+ * last one; the table is bounded and simply cleared when full, which at worst forgives
+ * some attackers early.
  */
 final class LoginThrottle {
 
@@ -36,8 +37,11 @@ final class LoginThrottle {
 					: previous.count + 1;
 			return new Failures(count, nowNanos);
 		});
-		int exponent = Math.min(updated.count - 1, 20);
-		return Math.min(this.maxDelayMillis, BASE_DELAY_MILLIS << exponent) * ((updated.count > 1) ? 1 : 0);
+		if (updated.count == 1) {
+			return 0;
+		}
+		int exponent = Math.min(updated.count - 2, 20);
+		return Math.min(this.maxDelayMillis, BASE_DELAY_MILLIS << exponent);
 	}
 
 	private record Failures(int count, long lastNanos) {

@@ -57,6 +57,8 @@ public final class Session {
 
 	private static final long CLOSE_GRACE_MILLIS = 2_000;
 
+	private static final System.Logger LOGGER = System.getLogger(Session.class.getName());
+
 	private final Broker broker;
 
 	private final String id;
@@ -215,6 +217,13 @@ public final class Session {
 		}
 		catch (StompViolation ex) {
 			fail(ex.getMessage(), receipt);
+		}
+		catch (RuntimeException ex) {
+			// a fault of the broker or of a plug-in (authenticator, policy) ends this
+			// session the same way, with an ERROR and no details, instead of escaping to
+			// the transport, which would drop the connection silently
+			LOGGER.log(System.Logger.Level.ERROR, "failed to handle " + frame.command() + " in " + this, ex);
+			fail("internal error while handling " + frame.command(), receipt);
 		}
 	}
 

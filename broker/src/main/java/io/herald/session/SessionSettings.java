@@ -14,7 +14,8 @@ import io.herald.protocol.FrameLimits;
  * @param heartBeatReceiveMillis how often the broker wants heart-beats (its {@code cy}),
  * 0 never
  * @param connectTimeoutMillis time from socket open to CONNECT before the broker gives up
- * @param maxTransactionFrames most frames one open transaction may hold
+ * @param maxTransactionFrames most frames the open transactions of one session may hold
+ * together, and most transactions it may have open
  * @param maxUnackedPerSubscription most unacknowledged queue messages handed to one
  * subscription in a client ack mode
  * @param serverName the CONNECTED {@code server} header

@@ -186,6 +186,31 @@ class SessionErrorTest {
 		assertThat(harness.broker().stats().protocolErrors()).isEqualTo(1);
 	}
 
+	@Test
+	void failingAuthenticatorEndsTheSessionWithAnErrorWithoutDetails() {
+		BrokerHarness harness = BrokerHarness.builder().authenticator((credentials) -> {
+			throw new IllegalStateException("key store unreadable at /secret/path");
+		}).build();
+		StompClient client = harness.open();
+		client.send(Command.CONNECT, "accept-version", "1.2", "receipt", "c");
+		Frame error = client.expectError();
+		assertThat(error.header("message")).isEqualTo("internal error while handling CONNECT");
+		assertThat(error.header("receipt-id")).isEqualTo("c");
+		assertThat(harness.broker().stats().protocolErrors()).isEqualTo(1);
+		assertThat(harness.broker().sessionCount()).isZero();
+	}
+
+	@Test
+	void failingPolicyEndsTheSessionAndRoutesNothing() {
+		BrokerHarness harness = BrokerHarness.builder().policy((identity, action, destination) -> {
+			throw new IllegalArgumentException("bad rule");
+		}).build();
+		StompClient client = harness.connect();
+		client.publish("/topic/a", "x");
+		assertThat(client.expectError().header("message")).isEqualTo("internal error while handling SEND");
+		assertThat(harness.broker().stats().messagesPublished()).isZero();
+	}
+
 	interface Setup {
 
 		StompClient open(BrokerHarness harness);

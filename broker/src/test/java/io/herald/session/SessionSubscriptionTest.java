@@ -254,6 +254,18 @@ class SessionSubscriptionTest {
 		assertThat(message.header("note")).isEqualTo("line1\nline2:colon\\back");
 	}
 
+	@Test
+	void stomp10HeadersAreTakenLiterallyAndReachNewerClientsEscaped() {
+		StompClient subscriber = this.harness.connect();
+		subscriber.subscribe("s", "/topic/a");
+		StompClient old = this.harness.open();
+		old.send(Command.CONNECT);
+		old.next(Command.CONNECTED);
+		old.useVersion(StompVersion.V1_0);
+		old.sendRaw("SEND\ndestination:/topic/a\nnote:back\\nslash:colon\n\nx\0");
+		assertThat(subscriber.next(Command.MESSAGE).header("note")).isEqualTo("back\\nslash:colon");
+	}
+
 	/** A consumer of {@code /queue/jobs} after {@code count} messages were sent there. */
 	private StompClient queueConsumer(String ackMode, int count) {
 		StompClient publisher = this.harness.connect();

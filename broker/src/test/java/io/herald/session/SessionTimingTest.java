@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.herald.protocol.Command;
 import io.herald.protocol.Frame;
+import io.herald.protocol.FrameLimits;
 import io.herald.support.BrokerHarness;
 import io.herald.support.StompClient;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,16 @@ class SessionTimingTest {
 	}
 
 	@Test
+	void hugeClientHeartBeatIntervalDoesNotDropTheClient() {
+		StompClient client = this.harness.connect("heart-beat", (Long.MAX_VALUE / 2 + 1) + ",1000");
+		client.drain();
+		this.harness.advanceMillis(60_000);
+		assertThat(client.session().isOpen()).isTrue();
+		assertThat(client.heartBeats()).isPositive();
+		client.expectNothingMore();
+	}
+
+	@Test
 	void clientHeartBeatsKeepTheSessionAlive() {
 		StompClient client = this.harness.connect("heart-beat", "2000,0");
 		for (int i = 0; i < 20; i++) {
@@ -155,19 +166,53 @@ class SessionTimingTest {
 		StompClient slow = small.connect();
 		slow.subscribe("q", "/queue/jobs", "ack", "client");
 		slow.connection().stall();
+		StompClient other = small.connect();
+		other.subscribe("q", "/queue/jobs");
 		StompClient publisher = small.connect();
 		for (int i = 1; i <= 5; i++) {
 			publisher.publish("/queue/jobs", i + "x".repeat(300));
 		}
 		assertThat(slow.session().isOpen()).as("queues stop dispatching to a full buffer instead of overflowing it")
 			.isTrue();
-		StompClient other = small.connect();
-		other.subscribe("q", "/queue/jobs");
-		slow.closeSocket();
+		assertThat(small.broker().stats().slowConsumers()).isZero();
 		List<Character> received = new ArrayList<>();
 		other.drain().forEach((frame) -> received.add(frame.bodyAsText().charAt(0)));
+		assertThat(received).as("the stalled consumer holds some, the other takes the rest").isNotEmpty();
+		slow.closeSocket();
+		for (Frame redelivered : other.drain()) {
+			assertThat(redelivered.header("redelivered")).isEqualTo("true");
+			received.add(redelivered.bodyAsText().charAt(0));
+		}
 		assertThat(received).as("every job exactly once, whoever held it")
 			.containsExactlyInAnyOrder('1', '2', '3', '4', '5');
+	}
+
+	@Test
+	void queueBacklogLargerThanTheOutboundBufferFlowsAsTheClientReads() {
+		BrokerHarness small = BrokerHarness.builder()
+			.settings((s) -> s.outboundBufferBytes(4096).frameLimits(new FrameLimits(1024, 512, 16)))
+			.build();
+		StompClient publisher = small.connect();
+		for (int i = 0; i < 100; i++) {
+			publisher.publish("/queue/jobs", String.format("%03d", i) + "x".repeat(200));
+		}
+		StompClient consumer = small.connect();
+		consumer.connection().drainOnlyWhenAsked();
+		consumer.subscribe("q", "/queue/jobs", "receipt", "sub");
+		List<String> received = new ArrayList<>();
+		for (int round = 0; round < 1000 && received.size() < 100; round++) {
+			consumer.connection().drainNow();
+			small.runDue();
+			for (Frame frame : consumer.drain()) {
+				if (frame.command() == Command.MESSAGE) {
+					received.add(frame.bodyAsText().substring(0, 3));
+				}
+			}
+			assertThat(consumer.session().isOpen()).isTrue();
+		}
+		assertThat(received).hasSize(100).startsWith("000", "001").endsWith("099");
+		assertThat(small.broker().stats().slowConsumers()).isZero();
+		assertThat(small.broker().router().queueDepth("jobs")).isZero();
 	}
 
 	@Test

@@ -88,9 +88,46 @@ class SessionTransactionTest {
 		publisher.publish("/topic/a", "1", "transaction", "t").publish("/topic/a", "2", "transaction", "t");
 		publisher.publish("/topic/a", "3", "transaction", "t", "receipt", "r");
 		Frame error = publisher.expectError();
-		assertThat(error.header("message")).isEqualTo("transaction 't' exceeds the limit of 2 frames");
+		assertThat(error.header("message"))
+			.isEqualTo("transaction 't' exceeds the limit of 2 frames held in open transactions");
 		assertThat(error.header("receipt-id")).isEqualTo("r");
 		assertThat(small.broker().stats().messagesPublished()).isZero();
+	}
+
+	@Test
+	void framesOfAllOpenTransactionsCountTowardsTheLimit() {
+		BrokerHarness small = BrokerHarness.builder().settings((s) -> s.maxTransactionFrames(2)).build();
+		StompClient publisher = small.connect();
+		publisher.send(Command.BEGIN, "transaction", "t1").send(Command.BEGIN, "transaction", "t2");
+		publisher.publish("/topic/a", "1", "transaction", "t1").publish("/topic/a", "2", "transaction", "t2");
+		publisher.publish("/topic/a", "3", "transaction", "t1");
+		assertThat(publisher.expectError().header("message"))
+			.isEqualTo("transaction 't1' exceeds the limit of 2 frames held in open transactions");
+	}
+
+	@Test
+	void openTransactionsAreBounded() {
+		BrokerHarness small = BrokerHarness.builder().settings((s) -> s.maxTransactionFrames(2)).build();
+		StompClient publisher = small.connect();
+		publisher.send(Command.BEGIN, "transaction", "t1").send(Command.BEGIN, "transaction", "t2");
+		publisher.send(Command.BEGIN, "transaction", "t3", "receipt", "r");
+		Frame error = publisher.expectError();
+		assertThat(error.header("message"))
+			.isEqualTo("transaction 't3' exceeds the limit of 2 open transactions per session");
+		assertThat(error.header("receipt-id")).isEqualTo("r");
+	}
+
+	@Test
+	void committedAndAbortedFramesNoLongerCount() {
+		BrokerHarness small = BrokerHarness.builder().settings((s) -> s.maxTransactionFrames(2)).build();
+		StompClient publisher = small.connect();
+		for (int i = 0; i < 10; i++) {
+			publisher.send(Command.BEGIN, "transaction", "t");
+			publisher.publish("/topic/a", "1", "transaction", "t").publish("/topic/a", "2", "transaction", "t");
+			publisher.send((i % 2 == 0) ? Command.COMMIT : Command.ABORT, "transaction", "t");
+		}
+		publisher.send(Command.BEGIN, "transaction", "t", "receipt", "still");
+		publisher.expectReceipt("still");
 	}
 
 	@Test

@@ -98,7 +98,8 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
 		if (this.shutdown) {
 			throw new java.util.concurrent.RejectedExecutionException("scheduler is shut down");
 		}
-		Task<V> task = new Task<>(callable, this.nanos + Math.max(0, delayNanos), periodNanos, this.sequence++);
+		long due = (delayNanos > Long.MAX_VALUE - this.nanos) ? Long.MAX_VALUE : this.nanos + Math.max(0, delayNanos);
+		Task<V> task = new Task<>(callable, due, periodNanos, this.sequence++);
 		this.tasks.add(task);
 		return task;
 	}
@@ -205,7 +206,8 @@ public final class ManualScheduler extends AbstractExecutorService implements Sc
 				throw new AssertionError("scheduled task failed", ex);
 			}
 			if (this.periodNanos > 0 && !this.cancelled) {
-				this.dueNanos += this.periodNanos;
+				this.dueNanos = (this.periodNanos > Long.MAX_VALUE - this.dueNanos) ? Long.MAX_VALUE
+						: this.dueNanos + this.periodNanos;
 				ManualScheduler.this.tasks.add(this);
 			}
 			else {

@@ -36,6 +36,10 @@ public final class RecordingConnection implements TransportConnection {
 
 	private boolean stalled;
 
+	private boolean manual;
+
+	private boolean draining;
+
 	private boolean closed;
 
 	private int heartBeats;
@@ -58,6 +62,23 @@ public final class RecordingConnection implements TransportConnection {
 	/** Decodes outbound frames as the given version escapes them. */
 	public void decodeAs(StompVersion version) {
 		this.decoder.setVersion(version);
+	}
+
+	/**
+	 * Drains only when the test says so ({@link #drainNow()}), as a transport that writes
+	 * on a thread of its own: frames then pile up in the session's buffer meanwhile.
+	 */
+	public void drainOnlyWhenAsked() {
+		this.manual = true;
+	}
+
+	/**
+	 * Writes what is queued now, as an asynchronous transport would when it gets to it.
+	 */
+	public void drainNow() {
+		if (this.session != null && !this.closed) {
+			drain();
+		}
 	}
 
 	/** Stops reading, as a client whose socket buffer is full. */
@@ -84,15 +105,25 @@ public final class RecordingConnection implements TransportConnection {
 
 	@Override
 	public void wakeUp() {
-		if (this.session != null && !this.stalled && !this.closed) {
+		if (this.session != null && !this.stalled && !this.closed && !this.manual) {
 			drain();
 		}
 	}
 
 	private void drain() {
-		OutboundFrame frame;
-		while ((frame = this.session.outbound().poll()) != null) {
-			record(frame);
+		if (this.draining) {
+			// woken while draining: the loop below picks the new frames up
+			return;
+		}
+		this.draining = true;
+		try {
+			OutboundFrame frame;
+			while ((frame = this.session.outbound().poll()) != null) {
+				record(frame);
+			}
+		}
+		finally {
+			this.draining = false;
 		}
 		if (this.session.outbound().isCloseWhenDrained()) {
 			close();
