@@ -39,6 +39,7 @@ class SpringSimpleBrokerTest {
 				}
 				assertThat(message).as("MESSAGE after %d attempts", MAX_PUBLISH_ATTEMPTS).isNotNull();
 				assertThat(message).startsWith("MESSAGE\n");
+				assertThat(subscriber.binaryMessages()).as("binary WebSocket messages").isZero();
 				assertThat(message).contains("subscription:sub-7\n", "destination:/topic/prices.AAPL\n",
 						"bench-sent-nanos:123456789\n", "bench-seq:", "message-id:");
 				assertThat(message).endsWith("\n\n" + BODY + "\0");

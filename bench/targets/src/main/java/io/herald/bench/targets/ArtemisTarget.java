@@ -3,10 +3,15 @@ package io.herald.bench.targets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 
 import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.api.core.TransportConfiguration;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.remoting.impl.netty.NettyAcceptorFactory;
+import org.apache.activemq.artemis.core.remoting.impl.netty.TransportConstants;
 import org.apache.activemq.artemis.core.server.ActiveMQServer;
 import org.apache.activemq.artemis.core.server.ActiveMQServers;
 import org.apache.activemq.artemis.core.settings.impl.AddressFullMessagePolicy;
@@ -83,7 +88,7 @@ public final class ArtemisTarget implements AutoCloseable {
 			.setJournalDirectory(dataDirectory.resolve("journal").toString())
 			.setPagingDirectory(dataDirectory.resolve("paging").toString())
 			.setLargeMessagesDirectory(dataDirectory.resolve("large-messages").toString());
-		config.addAcceptorConfiguration("stomp-ws", acceptorUri(port));
+		config.addAcceptorConfiguration(acceptor(port));
 		config.addAddressSetting("#",
 				new AddressSettings().setAutoCreateAddresses(true)
 					.setAutoCreateQueues(true)
@@ -111,14 +116,32 @@ public final class ArtemisTarget implements AutoCloseable {
 	}
 
 	/**
-	 * The single acceptor. {@code multicastPrefix=/topic/} makes {@code /topic/NAME} a
-	 * multicast (pub/sub) address {@code NAME}, auto-created on first SEND or SUBSCRIBE;
+	 * The single acceptor, {@code tcp://127.0.0.1:N?protocols=STOMP} plus the settings
+	 * below. {@code multicastPrefix=/topic/} makes {@code /topic/NAME} a multicast
+	 * (pub/sub) address {@code NAME}, auto-created on first SEND or SUBSCRIBE;
 	 * {@code anycastPrefix=/queue/} is there so point-to-point destinations are not
-	 * mistaken for topics.
+	 * mistaken for topics. {@code webSocketEncoderType=text}: Artemis sends binary
+	 * WebSocket frames by default; text is what the other targets and browser STOMP
+	 * clients use.
+	 *
+	 * <p>
+	 * Built by hand rather than from a URI string: the 2.55 URI parser files
+	 * {@code webSocketEncoderType} among the "extra" (protocol) parameters, but the
+	 * WebSocket upgrade reads it from the acceptor parameters, so in a URI it is silently
+	 * ignored.
 	 */
-	static String acceptorUri(int port) {
-		return "tcp://127.0.0.1:" + port + "?protocols=STOMP" + ";multicastPrefix=/topic/" + ";anycastPrefix=/queue/"
-				+ ";connectionTtl=" + STOMP_CONNECTION_TTL_MILLIS;
+	static TransportConfiguration acceptor(int port) {
+		Map<String, Object> params = new HashMap<>();
+		params.put(TransportConstants.HOST_PROP_NAME, "127.0.0.1");
+		params.put(TransportConstants.PORT_PROP_NAME, port);
+		params.put(TransportConstants.PROTOCOLS_PROP_NAME, "STOMP");
+		// a String, as the URI parser would produce: the STOMP handler casts it
+		params.put(TransportConstants.CONNECTION_TTL, String.valueOf(STOMP_CONNECTION_TTL_MILLIS));
+		params.put(TransportConstants.WEB_SOCKET_ENCODER_TYPE, "text");
+		Map<String, Object> protocolParams = new HashMap<>();
+		protocolParams.put("multicastPrefix", "/topic/");
+		protocolParams.put("anycastPrefix", "/queue/");
+		return new TransportConfiguration(NettyAcceptorFactory.class.getName(), params, "stomp-ws", protocolParams);
 	}
 
 	public int port() {

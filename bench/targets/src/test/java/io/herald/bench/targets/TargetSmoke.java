@@ -27,6 +27,7 @@ final class TargetSmoke {
 			assertThat(message).contains("subscription:sub-7\n", "destination:/topic/prices.AAPL\n",
 					"bench-sent-nanos:123456789\n", "bench-seq:42\n", "message-id:");
 			// EOLs may follow the NUL (Artemis sends one)
+			assertThat(subscriber.binaryMessages()).as("binary WebSocket messages").isZero();
 			assertThat(message.replaceFirst("[\r\n]+$", "")).endsWith("\n\n" + BODY + "\0");
 		}
 	}
