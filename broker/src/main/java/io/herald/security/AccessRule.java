@@ -22,13 +22,19 @@ public record AccessRule(Who who, Set<Action> actions, List<DestinationPattern> 
 		}
 	}
 
-	/** Whether this rule speaks about the given request. */
+	/**
+	 * Whether this rule speaks about the given request. An allowing rule must cover the
+	 * whole destination (all a wildcard subscription could receive); a denying rule
+	 * applies as soon as it overlaps any part of it, so {@code /topic/#} cannot slip past
+	 * a denied {@code /topic/secret.#}.
+	 */
 	public boolean appliesTo(Identity identity, Action action, String destination) {
 		if (!this.actions.contains(action) || !this.who.includes(identity)) {
 			return false;
 		}
 		for (DestinationPattern pattern : this.destinations) {
-			if (pattern.matches(destination, identity.name())) {
+			if (this.allow ? pattern.covers(destination, identity.name())
+					: pattern.overlaps(destination, identity.name())) {
 				return true;
 			}
 		}

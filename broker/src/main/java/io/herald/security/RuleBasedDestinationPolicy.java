@@ -4,8 +4,9 @@ import java.util.List;
 
 /**
  * Ordered access rules, then the identity's own grants, then deny. The first rule that
- * applies to a request decides it; a request no rule speaks about is allowed only by a
- * matching {@link Grant} the credentials carry (e.g. from a JWT claim).
+ * applies to a request decides it (see {@link AccessRule#appliesTo}); a request no rule
+ * speaks about is allowed only by a matching {@link Grant} the credentials carry (e.g.
+ * from a JWT claim).
  */
 public final class RuleBasedDestinationPolicy implements DestinationPolicy {
 
@@ -23,7 +24,7 @@ public final class RuleBasedDestinationPolicy implements DestinationPolicy {
 			}
 		}
 		for (Grant grant : identity.grants()) {
-			if (grant.action() == action && grant.destination().matches(destination, identity.name())) {
+			if (grant.action() == action && grant.destination().covers(destination, identity.name())) {
 				return true;
 			}
 		}

@@ -38,6 +38,24 @@ class RuleBasedDestinationPolicyTest {
 	}
 
 	@Test
+	void aWildcardSubscriptionCannotSlipPastADenyRule() {
+		RuleBasedDestinationPolicy policy = new RuleBasedDestinationPolicy(
+				List.of(rule("everyone", Set.of(Action.SUBSCRIBE), "/topic/secret.#", false),
+						rule("everyone", Set.of(Action.SUBSCRIBE), "/topic/#", true)));
+		assertThat(policy.allows(ALICE, Action.SUBSCRIBE, "/topic/#")).isFalse();
+		assertThat(policy.allows(ALICE, Action.SUBSCRIBE, "/topic/*")).isFalse();
+		assertThat(policy.allows(ALICE, Action.SUBSCRIBE, "/topic/public.*")).isTrue();
+		assertThat(policy.allows(ALICE, Action.SUBSCRIBE, "/topic/secret.plans")).isFalse();
+	}
+
+	@Test
+	void anAllowRuleMustCoverAWildcardSubscriptionWhole() {
+		assertThat(this.policy.allows(ALICE, Action.SUBSCRIBE, "/topic/chat.#")).isTrue();
+		assertThat(this.policy.allows(ALICE, Action.SUBSCRIBE, "/topic/#")).as("prices and chat, but more too")
+			.isFalse();
+	}
+
+	@Test
 	void whatNoRuleAllowsIsDenied() {
 		assertThat(this.policy.allows(ALICE, Action.SUBSCRIBE, "/queue/orders")).isFalse();
 		assertThat(this.policy.allows(FEED, Action.SEND, "/topic/news")).isFalse();
