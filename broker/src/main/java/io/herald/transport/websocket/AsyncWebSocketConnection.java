@@ -1,5 +1,6 @@
 package io.herald.transport.websocket;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
@@ -15,11 +16,12 @@ import io.herald.session.OutboundFrame;
 import io.herald.session.Session;
 
 /**
- * Writes a session's outbound frames through the container's asynchronous endpoint, one
- * WebSocket message per STOMP frame, one message in flight at a time (the Jakarta API
- * forbids more). The completion of one write starts the next, so no thread ever waits for
- * a slow client: while it does not read, frames pile up in the bounded
- * {@link io.herald.session.Outbound} until the slow-consumer policy ends the session.
+ * Writes a session's outbound frames through the container's asynchronous endpoint, text
+ * frames queued together batched into one WebSocket message, one message in flight at a
+ * time (the Jakarta API forbids more). The completion of one write starts the next, so no
+ * thread ever waits for a slow client: while it does not read, frames pile up in the
+ * bounded {@link io.herald.session.Outbound} until the slow-consumer policy ends the
+ * session.
  *
  * <p>
  * Containers may complete a write inline, inside {@code sendText}; the drain loop detects
@@ -37,7 +39,16 @@ final class AsyncWebSocketConnection extends WebSocketConnection implements Send
 
 	private final RemoteEndpoint.Async remote;
 
+	/** Most bytes of text frames sent together in one WebSocket message. */
+	static final int BATCH_BYTES = 16 * 1024;
+
 	private final AtomicBoolean writing = new AtomicBoolean();
+
+	/** Reused for batches; only the thread holding {@link #writing} touches it. */
+	private final ByteArrayOutputStream batch = new ByteArrayOutputStream(BATCH_BYTES);
+
+	/** A frame polled for a batch it did not fit, sent next. */
+	private volatile OutboundFrame held;
 
 	private volatile Thread sendingThread;
 
@@ -59,7 +70,7 @@ final class AsyncWebSocketConnection extends WebSocketConnection implements Send
 	private void drain() {
 		Session session = session();
 		while (true) {
-			OutboundFrame frame = session.outbound().poll();
+			OutboundFrame frame = next(session);
 			if (frame == null) {
 				if (session.outbound().isCloseWhenDrained()) {
 					close();
@@ -73,7 +84,7 @@ final class AsyncWebSocketConnection extends WebSocketConnection implements Send
 			this.completedInline = false;
 			this.sendingThread = Thread.currentThread();
 			try {
-				send(frame);
+				send(session, frame);
 			}
 			catch (RuntimeException ex) {
 				// the container refuses writes on a closing connection
@@ -89,14 +100,48 @@ final class AsyncWebSocketConnection extends WebSocketConnection implements Send
 		}
 	}
 
-	private void send(OutboundFrame frame) {
-		byte[] bytes = frame.toByteArray();
+	/** The frame a batch left over, else the next queued one. */
+	private OutboundFrame next(Session session) {
+		OutboundFrame frame = this.held;
+		if (frame != null) {
+			this.held = null;
+			return frame;
+		}
+		return session.outbound().poll();
+	}
+
+	/**
+	 * Sends one frame, or, when more text frames are already queued, as many of them as
+	 * fit {@value #BATCH_BYTES} bytes in one text message: a client reads a WebSocket
+	 * message as a stream of NUL-terminated frames, and under fan-out load the cost of a
+	 * message (container bookkeeping, a write call, a WebSocket header) is paid once for
+	 * the batch. A binary frame always travels alone.
+	 */
+	private void send(Session session, OutboundFrame frame) {
 		if (frame.binary()) {
-			this.remote.sendBinary(ByteBuffer.wrap(bytes), this);
+			this.remote.sendBinary(ByteBuffer.wrap(frame.toByteArray()), this);
+			return;
 		}
-		else {
-			this.remote.sendText(new String(bytes, StandardCharsets.UTF_8), this);
+		OutboundFrame more = session.outbound().poll();
+		if (more == null || more.binary() || frame.length() + more.length() > BATCH_BYTES) {
+			this.held = more;
+			this.remote.sendText(new String(frame.toByteArray(), StandardCharsets.UTF_8), this);
+			return;
 		}
+		ByteArrayOutputStream batch = this.batch;
+		batch.reset();
+		append(batch, frame);
+		while (more != null && !more.binary() && batch.size() + more.length() <= BATCH_BYTES) {
+			append(batch, more);
+			more = session.outbound().poll();
+		}
+		this.held = more;
+		this.remote.sendText(batch.toString(StandardCharsets.UTF_8), this);
+	}
+
+	private static void append(ByteArrayOutputStream batch, OutboundFrame frame) {
+		batch.writeBytes(frame.head());
+		batch.writeBytes(frame.tail());
 	}
 
 	@Override
