@@ -408,8 +408,8 @@ final class Load implements AutoCloseable {
 					reordered += c.tracker.reordered();
 				}
 			}
-			return new Verdict(lost, duplicated, reordered, this.sentTotal, this.failedCount, this.droppedCount,
-					this.foreign, List.copyOf(this.errors));
+			return new Verdict(lost, duplicated, reordered, this.sentTotal, this.deliveredCounted, this.failedCount,
+					this.droppedCount, this.foreign, List.copyOf(this.errors));
 		});
 	}
 
@@ -467,13 +467,14 @@ final class Load implements AutoCloseable {
 	 * @param duplicated messages a subscriber got twice
 	 * @param reordered messages that came after a later one of the same stream
 	 * @param sent messages published
+	 * @param delivered deliveries to counted subscribers
 	 * @param failed connections that never became ready
 	 * @param dropped ready connections that were closed before the end
 	 * @param foreign MESSAGE frames without a generator body
 	 * @param errors the first few failure reasons
 	 */
-	record Verdict(long lost, long duplicated, long reordered, long sent, int failed, int dropped, long foreign,
-			List<String> errors) {
+	record Verdict(long lost, long duplicated, long reordered, long sent, long delivered, int failed, int dropped,
+			long foreign, List<String> errors) {
 	}
 
 }

@@ -37,7 +37,7 @@ final class Scenarios {
 	 * @param measureMillis length of each measured phase
 	 * @param warmupMillis traffic before each measured phase
 	 * @param fanoutSubscribers subscribers of the fanout topic
-	 * @param window messages in flight in the maximum-throughput phases
+	 * @param window deliveries in flight in the maximum-throughput phases
 	 * @param tickerConnections connections of tickers
 	 * @param tickerRate messages per second over all tickers
 	 * @param chatRooms rooms of ten members
@@ -51,11 +51,11 @@ final class Scenarios {
 			long openTimeoutMillis) {
 
 		static Scale quick() {
-			return new Scale(2500, 700, 1000, 32, 1000, 2000, 50, 1, 4000, 100, 20_000);
+			return new Scale(2500, 700, 1000, 8000, 1000, 2000, 50, 1, 4000, 100, 20_000);
 		}
 
 		static Scale full() {
-			return new Scale(10_000, 2000, 1000, 32, 5000, 5000, 200, 1, 19_000, 100, 120_000);
+			return new Scale(10_000, 2000, 1000, 8000, 5000, 5000, 200, 1, 19_000, 100, 120_000);
 		}
 
 	}
@@ -93,15 +93,15 @@ final class Scenarios {
 			if (!open(load, row)) {
 				return row;
 			}
-			load.startWindow(this.scale.window(), this.scale.fanoutSubscribers());
+			load.startWindow(messages(this.scale.fanoutSubscribers()), this.scale.fanoutSubscribers());
 			Phase max = phase(load, false);
 			load.stopPublishing();
-			load.drain(3000);
+			load.drain(10_000);
 			double rate = max.deliveredPerSec() / 2 / this.scale.fanoutSubscribers();
 			load.startRate(Math.max(1, rate));
 			Phase half = phase(load, true);
 			load.stopPublishing();
-			load.drain(5000);
+			load.drain(10_000);
 			row.put("delivered_per_sec", round(max.deliveredPerSec()));
 			latency(row, half.latency());
 			row.put("latency_rate_delivered_per_sec", round(half.deliveredPerSec()));
@@ -137,7 +137,7 @@ final class Scenarios {
 			load.startRate(this.scale.tickerRate());
 			Phase phase = phase(load, true);
 			load.stopPublishing();
-			load.drain(5000);
+			load.drain(10_000);
 			row.put("delivered_per_sec", round(phase.deliveredPerSec()));
 			latency(row, phase.latency());
 			row.put("connections", this.scale.tickerConnections());
@@ -171,7 +171,7 @@ final class Scenarios {
 			load.startRate(this.scale.chatRooms() * members * this.scale.chatMemberRate());
 			Phase phase = phase(load, true);
 			load.stopPublishing();
-			load.drain(5000);
+			load.drain(10_000);
 			row.put("delivered_per_sec", round(phase.deliveredPerSec()));
 			latency(row, phase.latency());
 			row.put("connections", this.scale.chatRooms() * members);
@@ -252,7 +252,7 @@ final class Scenarios {
 			if (!open(load, row)) {
 				return row;
 			}
-			load.startWindow(this.scale.window(), this.scale.slowSubscribers() - 1);
+			load.startWindow(messages(this.scale.slowSubscribers() - 1), this.scale.slowSubscribers() - 1);
 			Thread.sleep(this.scale.warmupMillis());
 			if (stopOne) {
 				load.call(() -> slow.channel().config().setAutoRead(false));
@@ -267,7 +267,7 @@ final class Scenarios {
 			Load.Counters stop = load.measure(false);
 			Histogram latency = load.latencyCopy();
 			load.stopPublishing();
-			load.drain(3000);
+			load.drain(10_000);
 			double seconds = (stop.nanos() - start.nanos()) / 1e9;
 			row.put("delivered_per_sec", round((stop.delivered() - start.delivered()) / seconds));
 			latency(row, latency);
@@ -282,6 +282,11 @@ final class Scenarios {
 			finish(load, row, (stop.cpuNanos() - start.cpuNanos()) / (double) (stop.nanos() - start.nanos()));
 			return row;
 		}
+	}
+
+	/** The in-flight window in messages: deliveries in flight over the fan-out degree. */
+	private int messages(int fanoutDegree) {
+		return Math.max(1, this.scale.window() / fanoutDegree);
 	}
 
 	private Phase phase(Load load, boolean record) throws Exception {
@@ -334,6 +339,7 @@ final class Scenarios {
 		row.put("generator_cpu", Math.round(cpu * 100) / 100.0);
 		row.put("generator_bound", cpu >= GENERATOR_BOUND_CPU);
 		row.put("sent", v.sent());
+		row.put("delivered", v.delivered());
 		row.put("failed_connections", v.failed());
 		row.put("dropped_connections", v.dropped());
 		if (v.foreign() > 0) {
