@@ -8,7 +8,8 @@
 # Targets:   herald, rabbitmq, artemis, spring-simple, ceiling
 # The broker under test runs on CPU 0 and the generator on CPU 1 (taskset); JVM targets and
 # the generator get the same heap (BENCH_HEAP, default -Xms1g -Xmx1g).
-# BENCH_SKIP_BUILD=1 skips the Maven package step.
+# BENCH_SKIP_BUILD=1 skips the Maven package step. BENCH_RESTART_RABBITMQ=1 lets it restart the
+# local RabbitMQ with 20000 open files when it runs with fewer (Debian's default is 1024).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -38,7 +39,7 @@ JSON="${JSON:-bench/results/$STAMP.json}"
 STEM="${JSON%.json}"
 mkdir -p "$(dirname "$JSON")"
 rm -f "$JSON"
-HEAP="${BENCH_HEAP:--Xms1g -Xmx1g}"
+HEAP="${BENCH_HEAP:--Xms1g -Xmx1g -XX:+ExitOnOutOfMemoryError}"
 LOGS="$(mktemp -d /tmp/herald-bench.XXXXXX)"
 BROKER_CPU=0
 GENERATOR_CPU=1
@@ -135,6 +136,20 @@ start_target() {
 				rabbitmq-plugins -q enable rabbitmq_web_stomp >/dev/null
 			fi
 			BROKER_PID="$(rabbitmqctl -q eval 'list_to_integer(os:getpid()).' 2>/dev/null | tr -dc '0-9')"
+			# Debian starts RabbitMQ with 1024 open files, too few for 1,000 WebSocket clients.
+			local fds
+			fds="$(awk '/Max open files/ {print $4}' "/proc/$BROKER_PID/limits" 2>/dev/null || echo 0)"
+			if [ "${fds:-0}" -lt 20000 ]; then
+				if [ "${BENCH_RESTART_RABBITMQ:-}" = 1 ]; then
+					echo "   restarting rabbitmq with 20000 open files (was $fds)" >&2
+					rabbitmqctl -q stop >/dev/null 2>&1 || true
+					(ulimit -n 20000 && rabbitmq-server -detached) >/dev/null 2>&1
+					rabbitmqctl -q await_startup --timeout 60 >/dev/null 2>&1 || true
+					BROKER_PID="$(rabbitmqctl -q eval 'list_to_integer(os:getpid()).' 2>/dev/null | tr -dc '0-9')"
+				else
+					echo "   warning: rabbitmq may open only $fds files; BENCH_RESTART_RABBITMQ=1 restarts it with more" >&2
+				fi
+			fi
 			# Pin every Erlang scheduler thread to the broker CPU for the run (undone afterwards).
 			[ -n "$BROKER_PID" ] && taskset -a -cp "$BROKER_CPU" "$BROKER_PID" >/dev/null
 			;;

@@ -258,6 +258,9 @@ final class Load implements AutoCloseable {
 	void closed(StompConnection c) {
 		if (c.isReady()) {
 			this.droppedCount++;
+			if (this.errors.size() < 10) {
+				this.errors.add("connection " + c.index() + " closed by the broker");
+			}
 		}
 	}
 

@@ -50,6 +50,12 @@ final class Scenarios {
 			double tickerRate, int chatRooms, double chatMemberRate, int connections, int slowSubscribers,
 			long openTimeoutMillis) {
 
+		Scale withConnections(int count) {
+			return new Scale(this.measureMillis, this.warmupMillis, this.fanoutSubscribers, this.window,
+					this.tickerConnections, this.tickerRate, this.chatRooms, this.chatMemberRate, count,
+					this.slowSubscribers, this.openTimeoutMillis);
+		}
+
 		static Scale quick() {
 			return new Scale(2500, 700, 1000, 8000, 1000, 2000, 50, 1, 4000, 100, 20_000);
 		}
@@ -209,6 +215,7 @@ final class Scenarios {
 			row.put("rss_bytes_per_connection", (rssBefore > 0 && ready > 0) ? (rssAfter - rssBefore) / ready : null);
 			row.put("heap_bytes_per_connection",
 					(heapBefore > 0 && ready > 0) ? (heapAfter - heapBefore) / ready : null);
+			Thread.sleep(Generator.holdMillis);
 			row.put("rss_before_bytes", (rssBefore > 0) ? rssBefore : null);
 			row.put("rss_after_bytes", (rssAfter > 0) ? rssAfter : null);
 			finish(load, row, cpu);
