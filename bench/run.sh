@@ -7,7 +7,8 @@
 # Scenarios: fanout, tickers, chat, slow-consumer, connections
 # Targets:   herald, rabbitmq, artemis, spring-simple, ceiling
 # The broker under test runs on CPU 0 and the generator on CPU 1 (taskset); JVM targets and
-# the generator get the same heap (BENCH_HEAP, default -Xms1g -Xmx1g).
+# the generator get the same heap and GC (BENCH_HEAP, default -Xms1g -Xmx1g -XX:+UseG1GC: on one
+# CPU the JVM would otherwise pick the Serial GC).
 # BENCH_SKIP_BUILD=1 skips the Maven package step. BENCH_RESTART_RABBITMQ=1 lets it restart the
 # local RabbitMQ with 20000 open files when it runs with fewer (Debian's default is 1024).
 set -euo pipefail
@@ -39,7 +40,7 @@ JSON="${JSON:-bench/results/$STAMP.json}"
 STEM="${JSON%.json}"
 mkdir -p "$(dirname "$JSON")"
 rm -f "$JSON"
-HEAP="${BENCH_HEAP:--Xms1g -Xmx1g -XX:+ExitOnOutOfMemoryError}"
+HEAP="${BENCH_HEAP:--Xms1g -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError}"
 LOGS="$(mktemp -d /tmp/herald-bench.XXXXXX)"
 BROKER_CPU=0
 GENERATOR_CPU=1

@@ -18,6 +18,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -125,7 +128,9 @@ final class Load implements AutoCloseable {
 		for (int i = 0; i < settings.sourceAddresses(); i++) {
 			this.sources.add(InetAddress.getByName("127.0.0." + (2 + i)));
 		}
-		this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+		boolean epoll = Epoll.isAvailable();
+		this.group = new MultiThreadIoEventLoopGroup(1,
+				epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
 		this.loop = this.group.next();
 		WebSocketClientProtocolConfig ws = WebSocketClientProtocolConfig.newBuilder()
 			.webSocketUri(this.uri)
@@ -137,7 +142,7 @@ final class Load implements AutoCloseable {
 			.build();
 		this.ws = ws;
 		this.bootstrap = new Bootstrap().group(this.group)
-			.channel(NioSocketChannel.class)
+			.channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
 			.option(ChannelOption.TCP_NODELAY, true)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
 	}
