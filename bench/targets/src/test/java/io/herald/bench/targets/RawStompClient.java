@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A STOMP client over {@link java.net.http.WebSocket} that sends and receives raw frame
@@ -23,20 +24,24 @@ final class RawStompClient implements AutoCloseable {
 
 	private final BlockingQueue<String> frames;
 
-	private RawStompClient(WebSocket webSocket, BlockingQueue<String> frames) {
+	private final Collector collector;
+
+	private RawStompClient(WebSocket webSocket, BlockingQueue<String> frames, Collector collector) {
 		this.webSocket = webSocket;
 		this.frames = frames;
+		this.collector = collector;
 	}
 
 	static RawStompClient connect(String url) throws Exception {
 		BlockingQueue<String> frames = new LinkedBlockingQueue<>();
+		Collector collector = new Collector(frames);
 		WebSocket webSocket = HttpClient.newHttpClient()
 			.newWebSocketBuilder()
 			.subprotocols("v12.stomp", "v11.stomp", "v10.stomp")
 			.connectTimeout(TIMEOUT)
-			.buildAsync(URI.create(url), new Collector(frames))
+			.buildAsync(URI.create(url), collector)
 			.get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-		return new RawStompClient(webSocket, frames);
+		return new RawStompClient(webSocket, frames, collector);
 	}
 
 	/**
@@ -72,6 +77,15 @@ final class RawStompClient implements AutoCloseable {
 		return frame;
 	}
 
+	/**
+	 * Returns how many binary WebSocket messages arrived (STOMP is sent as text by every
+	 * target when the client sends text).
+	 * @return the count of binary messages
+	 */
+	int binaryMessages() {
+		return this.collector.binaryMessages.get();
+	}
+
 	@Override
 	public void close() {
 		this.webSocket.abort();
@@ -82,6 +96,8 @@ final class RawStompClient implements AutoCloseable {
 		private final BlockingQueue<String> frames;
 
 		private final StringBuilder partial = new StringBuilder();
+
+		private final AtomicInteger binaryMessages = new AtomicInteger();
 
 		Collector(BlockingQueue<String> frames) {
 			this.frames = frames;
@@ -100,6 +116,9 @@ final class RawStompClient implements AutoCloseable {
 
 		@Override
 		public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+			if (last) {
+				this.binaryMessages.incrementAndGet();
+			}
 			this.partial.append(StandardCharsets.UTF_8.decode(data));
 			if (last) {
 				offer(this.partial.toString());

@@ -1,0 +1,32 @@
+package io.herald.bench.simple;
+
+import org.springframework.context.annotation.Configuration;
+import org.springframework.messaging.simp.config.MessageBrokerRegistry;
+import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
+import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
+import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
+
+/**
+ * The reference-documentation configuration, unchanged on purpose: every default (channel
+ * thread pools, 512 KiB send buffer, 10 s send time limit, 64 KiB message size) is what
+ * the bench measures.
+ */
+@Configuration
+@EnableWebSocketMessageBroker
+public class StompConfig implements WebSocketMessageBrokerConfigurer {
+
+	@Override
+	public void registerStompEndpoints(StompEndpointRegistry registry) {
+		registry.addEndpoint("/ws").setAllowedOriginPatterns("*");
+	}
+
+	@Override
+	public void configureMessageBroker(MessageBrokerRegistry registry) {
+		// Clients SEND to /topic/... directly: the simple broker handles any message
+		// whose
+		// destination matches its prefix, no @MessageMapping needed.
+		registry.enableSimpleBroker("/topic");
+		registry.setApplicationDestinationPrefixes("/app");
+	}
+
+}
