@@ -52,6 +52,18 @@ final class QueueDestination {
 		return true;
 	}
 
+	/**
+	 * Whether {@code count} more messages would be accepted now. Callers that hold this
+	 * queue's monitor across the check and their {@link #enqueue} calls get the answer
+	 * kept.
+	 */
+	synchronized boolean hasRoomFor(int count) {
+		if (this.buffer.size() + count > this.maxLength) {
+			dispatch();
+		}
+		return this.buffer.size() + count <= this.maxLength;
+	}
+
 	/** Puts messages back at the head, in the given order, as redelivered. */
 	synchronized void requeue(List<Message> messages) {
 		for (int i = messages.size() - 1; i >= 0; i--) {

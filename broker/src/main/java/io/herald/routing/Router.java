@@ -1,10 +1,13 @@
 package io.herald.routing;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * Routes published messages to subscribers: topics through the {@link TopicTree}, queues
@@ -54,13 +57,54 @@ public final class Router {
 			case QUEUE -> {
 				QueueDestination queue = queue(destination.name());
 				if (!queue.enqueue(message)) {
-					return PublishResult.refused("queue '" + Destination.QUEUE_PREFIX + destination.name()
-							+ "' is full: it holds its limit of " + this.maxQueueLength + " messages");
+					return queueFull(destination.name());
 				}
 				return PublishResult.delivered(0);
 			}
 		}
 		throw new IllegalStateException("unknown destination kind " + destination.kind());
+	}
+
+	/**
+	 * Routes messages all or none (a transaction's SENDs at COMMIT): when a queue among
+	 * the destinations has no room for the messages meant for it, nothing is published.
+	 * The queues involved stay locked from the check to the last enqueue, always in name
+	 * order, so that no other publisher can fill them in between and two such calls
+	 * cannot deadlock.
+	 * @return accepted with the total receivers, or the refusal of the first full queue
+	 */
+	public PublishResult publishAll(List<Publication> publications) {
+		Map<String, Integer> perQueue = new TreeMap<>();
+		for (Publication publication : publications) {
+			if (publication.destination().kind() == Destination.Kind.QUEUE) {
+				perQueue.merge(publication.destination().name(), 1, Integer::sum);
+			}
+		}
+		List<QueueDestination> locked = new ArrayList<>(perQueue.size());
+		for (String name : perQueue.keySet()) {
+			locked.add(queue(name));
+		}
+		return whileLocked(locked, 0, () -> {
+			for (QueueDestination queue : locked) {
+				if (!queue.hasRoomFor(perQueue.get(queue.name()))) {
+					return queueFull(queue.name());
+				}
+			}
+			int receivers = 0;
+			for (Publication publication : publications) {
+				receivers += publish(publication.destination(), publication.message()).receivers();
+			}
+			return PublishResult.delivered(receivers);
+		});
+	}
+
+	private static PublishResult whileLocked(List<QueueDestination> queues, int index, Supplier<PublishResult> action) {
+		if (index == queues.size()) {
+			return action.get();
+		}
+		synchronized (queues.get(index)) {
+			return whileLocked(queues, index + 1, action);
+		}
 	}
 
 	/**
@@ -110,6 +154,11 @@ public final class Router {
 	public int queueDepth(String queueName) {
 		QueueDestination queue = this.queues.get(queueName);
 		return (queue != null) ? queue.depth() : 0;
+	}
+
+	private PublishResult queueFull(String name) {
+		return PublishResult.refused("queue '" + Destination.QUEUE_PREFIX + name + "' is full: it holds its limit of "
+				+ this.maxQueueLength + " messages");
 	}
 
 	private QueueDestination queue(String name) {

@@ -17,6 +17,7 @@ import io.herald.protocol.Utf8;
 import io.herald.routing.Destination;
 import io.herald.routing.DestinationException;
 import io.herald.routing.Message;
+import io.herald.routing.Publication;
 import io.herald.routing.PublishResult;
 import io.herald.routing.Router;
 import io.herald.security.Authenticator;
@@ -164,11 +165,35 @@ public final class Broker {
 		return publish(destination, requestedName, headers, body, null);
 	}
 
+	PublishResult publish(Destination destination, String requestedName, Headers headers, byte[] body, String sender) {
+		PublishResult result = this.router.publish(destination,
+				message(destination, requestedName, headers, body, sender));
+		if (result.accepted()) {
+			this.stats.published();
+		}
+		return result;
+	}
+
 	/**
+	 * Publishes all or nothing, for the SENDs of a committed transaction.
+	 * @see Router#publishAll
+	 */
+	PublishResult publishAll(List<Publication> publications) {
+		PublishResult result = this.router.publishAll(publications);
+		if (result.accepted()) {
+			for (int i = 0; i < publications.size(); i++) {
+				this.stats.published();
+			}
+		}
+		return result;
+	}
+
+	/**
+	 * The message a SEND makes: frame-control headers dropped, the sender stamped.
 	 * @param sender the authenticated sender, stamped as {@value #SENDER_HEADER};
 	 * {@code null} for anonymous
 	 */
-	PublishResult publish(Destination destination, String requestedName, Headers headers, byte[] body, String sender) {
+	Message message(Destination destination, String requestedName, Headers headers, byte[] body, String sender) {
 		String shownName = (destination.kind() == Destination.Kind.USER) ? "/user" + destination.name() : requestedName;
 		Headers.Builder forwarded = Headers.builder();
 		headers.forEach((name, value) -> {
@@ -179,12 +204,7 @@ public final class Broker {
 		if (sender != null) {
 			forwarded.add(SENDER_HEADER, sender);
 		}
-		Message message = new Message(shownName, forwarded.build(), body, nextMessageId(), !Utf8.isValid(body));
-		PublishResult result = this.router.publish(destination, message);
-		if (result.accepted()) {
-			this.stats.published();
-		}
-		return result;
+		return new Message(shownName, forwarded.build(), body, nextMessageId(), !Utf8.isValid(body));
 	}
 
 	public Router router() {

@@ -1,10 +1,16 @@
 package io.herald.session;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
 import io.herald.protocol.Command;
 import io.herald.protocol.Frame;
 import io.herald.protocol.StompVersion;
 import io.herald.routing.Destination;
 import io.herald.routing.DestinationException;
+import io.herald.routing.Publication;
 import io.herald.routing.PublishResult;
 import io.herald.security.Action;
 
@@ -26,7 +32,7 @@ final class ClientFrames {
 
 	static void handle(Session session, Frame frame) throws StompViolation {
 		switch (frame.command()) {
-			case SEND -> send(session, frame, false);
+			case SEND -> send(session, frame);
 			case SUBSCRIBE -> subscribe(session, frame);
 			case UNSUBSCRIBE -> unsubscribe(session, frame);
 			case ACK, NACK -> acknowledge(session, frame, false);
@@ -39,7 +45,7 @@ final class ClientFrames {
 		}
 	}
 
-	private static void send(Session session, Frame frame, boolean committing) throws StompViolation {
+	private static void send(Session session, Frame frame) throws StompViolation {
 		String destinationName = required(frame, "destination");
 		if (TOKEN_DESTINATION.equals(destinationName)) {
 			session.refreshToken(frame.bodyAsText().trim());
@@ -48,7 +54,7 @@ final class ClientFrames {
 		Destination destination = parse(destinationName, true);
 		authorize(session, Action.SEND, destinationName);
 		String transaction = frame.header("transaction");
-		if (transaction != null && !committing) {
+		if (transaction != null) {
 			session.transactions().add(transaction, frame);
 			return;
 		}
@@ -108,13 +114,7 @@ final class ClientFrames {
 	}
 
 	private static void acknowledge(Session session, Frame frame, boolean committing) throws StompViolation {
-		String tag = (session.version() == StompVersion.V1_2) ? frame.header("id") : frame.header("message-id");
-		if (tag == null) {
-			tag = (frame.header("id") != null) ? frame.header("id") : frame.header("message-id");
-		}
-		if (tag == null) {
-			throw missing((session.version() == StompVersion.V1_2) ? "id" : "message-id");
-		}
+		String tag = ackTag(session, frame);
 		String transaction = frame.header("transaction");
 		if (transaction != null && !committing) {
 			session.transactions().add(transaction, frame);
@@ -125,6 +125,17 @@ final class ClientFrames {
 		if (!settled) {
 			throw unknownAck(frame, tag);
 		}
+	}
+
+	private static String ackTag(Session session, Frame frame) throws StompViolation {
+		String tag = (session.version() == StompVersion.V1_2) ? frame.header("id") : frame.header("message-id");
+		if (tag == null) {
+			tag = (frame.header("id") != null) ? frame.header("id") : frame.header("message-id");
+		}
+		if (tag == null) {
+			throw missing((session.version() == StompVersion.V1_2) ? "id" : "message-id");
+		}
+		return tag;
 	}
 
 	private static SessionSubscription owner(Session session, String tag) throws StompViolation {
@@ -149,15 +160,55 @@ final class ClientFrames {
 				+ ": not delivered, already acknowledged, or not from a client ack subscription");
 	}
 
+	/**
+	 * Checks every frame of the transaction before any takes effect, so that a refused
+	 * COMMIT changes nothing: destinations and permissions of the SENDs, the ack ids in
+	 * the order they will be settled, and room in the queues, which the router keeps
+	 * while it publishes all SENDs. Acknowledgements are settled after the SENDs.
+	 */
 	private static void commit(Session session, String transaction) throws StompViolation {
+		List<Publication> publications = new ArrayList<>();
+		List<Frame> settlements = new ArrayList<>();
+		Map<SessionSubscription, List<String>> tags = new LinkedHashMap<>();
 		for (Frame frame : session.transactions().commit(transaction)) {
 			if (frame.command() == Command.SEND) {
-				send(session, frame, true);
+				String name = required(frame, "destination");
+				Destination destination = parse(name, true);
+				authorize(session, Action.SEND, name);
+				publications.add(new Publication(destination,
+						session.broker().message(destination, name, frame.headers(), frame.body(), session.user())));
 			}
 			else {
-				acknowledge(session, frame, true);
+				String tag = ackTag(session, frame);
+				tags.computeIfAbsent(owner(session, tag), (subscription) -> new ArrayList<>()).add(tag);
+				settlements.add(frame);
 			}
 		}
+		for (Map.Entry<SessionSubscription, List<String>> entry : tags.entrySet()) {
+			String unsettled = entry.getKey().firstUnsettled(entry.getValue());
+			if (unsettled != null) {
+				throw unknownAck(lastWithTag(session, settlements, unsettled), unsettled);
+			}
+		}
+		if (!publications.isEmpty()) {
+			PublishResult result = session.broker().publishAll(publications);
+			if (!result.accepted()) {
+				throw new StompViolation(result.refusal());
+			}
+		}
+		for (Frame frame : settlements) {
+			acknowledge(session, frame, true);
+		}
+	}
+
+	private static Frame lastWithTag(Session session, List<Frame> settlements, String tag) throws StompViolation {
+		Frame found = null;
+		for (Frame frame : settlements) {
+			if (tag.equals(ackTag(session, frame))) {
+				found = frame;
+			}
+		}
+		return found;
 	}
 
 	private static void authorize(Session session, Action action, String destination) throws StompViolation {

@@ -2,6 +2,7 @@ package io.herald.session;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -11,6 +12,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * bound, which is the signal for the slow-consumer policy. A single frame larger than the
  * bound is accepted when the buffer is empty, so a big message can always pass an idle
  * session.
+ *
+ * <p>
+ * Queue messages are pulled, not pushed: a queue dispatches to a session only while its
+ * buffer is less than half full ({@link #hasRoomForQueues()}), and when the transport has
+ * drained a buffer that turned a queue away below that mark, the room callback lets the
+ * queues resume. A backlog therefore waits in its queue instead of overflowing the buffer
+ * of the consumer that subscribes to it (which would drop that consumer as slow, and in
+ * the auto ack mode lose what it had been handed).
  */
 public final class Outbound {
 
@@ -20,10 +29,38 @@ public final class Outbound {
 
 	private final long maxBytes;
 
+	private final long queueDispatchBytes;
+
+	private final AtomicBoolean waitingForRoom = new AtomicBoolean();
+
+	private volatile Runnable onRoomForQueues = () -> {
+	};
+
 	private volatile boolean closeWhenDrained;
 
 	Outbound(long maxBytes) {
 		this.maxBytes = maxBytes;
+		this.queueDispatchBytes = maxBytes / 2;
+	}
+
+	/**
+	 * Runs (on the transport's thread) when a buffer that refused queues has room again.
+	 */
+	void onRoomForQueues(Runnable callback) {
+		this.onRoomForQueues = callback;
+	}
+
+	/**
+	 * Whether a queue may dispatch to this session: the buffer is less than half full. A
+	 * refusal arms the room callback.
+	 */
+	boolean hasRoomForQueues() {
+		if (this.queuedBytes.get() < this.queueDispatchBytes) {
+			return true;
+		}
+		this.waitingForRoom.set(true);
+		// the transport may have drained between the check and arming the callback
+		return this.queuedBytes.get() < this.queueDispatchBytes && this.waitingForRoom.compareAndSet(true, false);
 	}
 
 	boolean offer(OutboundFrame frame) {
@@ -59,7 +96,11 @@ public final class Outbound {
 	public OutboundFrame poll() {
 		OutboundFrame frame = this.frames.poll();
 		if (frame != null) {
-			this.queuedBytes.addAndGet(-frame.length());
+			long left = this.queuedBytes.addAndGet(-frame.length());
+			if (left < this.queueDispatchBytes && this.waitingForRoom.get()
+					&& this.waitingForRoom.compareAndSet(true, false)) {
+				this.onRoomForQueues.run();
+			}
 		}
 		return frame;
 	}

@@ -115,6 +115,8 @@ public final class Session {
 		this.inboundBytes = (limits.inboundBytesPerSecond() > 0)
 				? new TokenBucket(limits.inboundBytesPerSecond(), this.lastReadNanos) : null;
 		this.timer = broker.schedule(this::connectTimedOut, this.settings.connectTimeoutMillis());
+		// off the transport's thread: dispatching takes queue locks
+		this.outbound.onRoomForQueues(() -> broker.schedule(this::resumeQueues, 0));
 	}
 
 	public String id() {
@@ -215,13 +217,10 @@ public final class Session {
 	private void connect(Frame frame) throws StompViolation {
 		StompVersion negotiated = StompVersion.negotiate(frame.header("accept-version"));
 		if (negotiated == null) {
-			send(Frame.builder(Command.ERROR)
-				.header("version", StompVersion.supported())
-				.header("content-type", "text/plain")
-				.header("message", "no shared protocol version; supported versions are " + StompVersion.supported())
-				.body("Supported protocol versions are " + StompVersion.supported())
-				.build());
-			closeAfterFlush();
+			// an ERROR like any other violation, with the versions we do speak (STOMP
+			// 1.2, "Protocol Negotiation")
+			fail("no shared protocol version; supported versions are " + StompVersion.supported(),
+					frame.header("receipt"), StompVersion.supported());
 			return;
 		}
 		long[] clientBeats = HeartBeats.parse(frame.header("heart-beat"));
@@ -344,6 +343,20 @@ public final class Session {
 		this.transport.wakeUp();
 	}
 
+	/** The outbound buffer drained after turning queues away: let them dispatch again. */
+	private void resumeQueues() {
+		if (!isOpen()) {
+			return;
+		}
+		List<SessionSubscription> current;
+		synchronized (this) {
+			current = new ArrayList<>(this.subscriptions.values());
+		}
+		for (SessionSubscription subscription : current) {
+			subscription.start();
+		}
+	}
+
 	// ---- ending ----
 
 	/** Ends the session for a protocol violation found off the session's thread. */
@@ -353,11 +366,15 @@ public final class Session {
 
 	/** Ends the session with one ERROR frame, then close. */
 	void fail(String message, String receipt) {
+		fail(message, receipt, null);
+	}
+
+	private void fail(String message, String receipt, String supportedVersions) {
 		if (this.state.getAndSet(State.CLOSED) == State.CLOSED) {
 			return;
 		}
 		this.broker.stats().protocolError();
-		sendFinalError(message, receipt);
+		sendFinalError(message, receipt, supportedVersions);
 	}
 
 	private void slowConsumer() {
@@ -379,7 +396,16 @@ public final class Session {
 	}
 
 	private void sendFinalError(String message, String receipt) {
+		sendFinalError(message, receipt, null);
+	}
+
+	/**
+	 * @param supportedVersions the {@code version} header of an ERROR for a failed
+	 * negotiation, else {@code null}
+	 */
+	private void sendFinalError(String message, String receipt, String supportedVersions) {
 		Frame.Builder error = Frame.builder(Command.ERROR)
+			.headerIfPresent("version", supportedVersions)
 			.header("message", message)
 			.headerIfPresent("receipt-id", receipt)
 			.header("content-type", "text/plain")

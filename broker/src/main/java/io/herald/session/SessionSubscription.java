@@ -137,7 +137,8 @@ final class SessionSubscription implements QueueConsumer {
 
 	@Override
 	public synchronized boolean hasCapacity() {
-		return !this.closed && (this.ackMode == AckMode.AUTO || this.unacked.size() < this.maxUnacked);
+		return !this.closed && (this.ackMode == AckMode.AUTO || this.unacked.size() < this.maxUnacked)
+				&& this.session.outbound().hasRoomForQueues();
 	}
 
 	/** Whether this subscription delivered the tag and has not had it acknowledged. */
@@ -169,6 +170,27 @@ final class SessionSubscription implements QueueConsumer {
 			current.requeue(rejected);
 		}
 		return true;
+	}
+
+	/**
+	 * A dry run of acknowledging the tags in order, as a transaction's COMMIT will.
+	 * @return the first tag that would not be outstanding by its turn, or {@code null}
+	 */
+	synchronized String firstUnsettled(List<String> tags) {
+		List<String> outstanding = new ArrayList<>(this.unacked.keySet());
+		for (String tag : tags) {
+			int position = outstanding.indexOf(tag);
+			if (position < 0) {
+				return tag;
+			}
+			if (this.ackMode == AckMode.CLIENT) {
+				outstanding.subList(0, position + 1).clear();
+			}
+			else {
+				outstanding.remove(position);
+			}
+		}
+		return null;
 	}
 
 	private synchronized List<Message> settle(String tag) {

@@ -1,5 +1,7 @@
 package io.herald.it;
 
+import java.util.List;
+
 import io.herald.it.support.HeraldServer;
 import io.herald.it.support.StompConnection;
 import io.herald.it.support.StompFrame;
@@ -145,6 +147,43 @@ class ConnectionIT {
 	void disconnectWithoutReceiptCloses(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.send(StompFrame.create("DISCONNECT"));
+			client.awaitClosed();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void framesSplitAcrossWritesAndBatchedInOneWrite(Transport transport) {
+		String topic = "/topic/" + HeraldServer.unique("split");
+		try (StompConnection client = transport.connect(server)) {
+			client.subscribe(topic, "s");
+			// one frame in three pieces, each its own transport message
+			client.sendRaw("SEND\ndestin");
+			client.sendRaw("ation:" + topic + "\ncontent-le");
+			client.sendRaw("ngth:5\n\nsplit\0");
+			assertThat(client.receive("MESSAGE").bodyText()).isEqualTo("split");
+			// three frames (and heart-beats between them) in one transport message
+			client.sendRaw("SEND\ndestination:" + topic + "\n\none\0\nSEND\r\ndestination:" + topic
+					+ "\r\n\r\ntwo\0\r\nSEND\ndestination:" + topic + "\nreceipt:batch\n\nthree\0");
+			client.awaitReceipt("batch");
+			assertThat(client.receiveMessages(3, StompConnection.WAIT)).extracting(StompFrame::bodyText)
+				.containsExactly("one", "two", "three");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void disconnectReceiptComesAfterEveryMessageQueuedBeforeIt(Transport transport) {
+		String topic = "/topic/" + HeraldServer.unique("flush");
+		try (StompConnection client = transport.connect(server)) {
+			client.subscribe(topic, "s");
+			for (int i = 0; i < 200; i++) {
+				client.publish(topic, "m" + i);
+			}
+			client.send(StompFrame.create("DISCONNECT").header("receipt", "last"));
+			List<StompFrame> messages = client.receiveMessages(200, StompConnection.LONG_WAIT);
+			assertThat(messages.get(199).bodyText()).isEqualTo("m199");
+			assertThat(client.receive("RECEIPT").header("receipt-id")).isEqualTo("last");
 			client.awaitClosed();
 		}
 	}

@@ -1,5 +1,8 @@
 package io.herald.it;
 
+import java.time.Duration;
+import java.util.List;
+
 import io.herald.it.support.HeraldServer;
 import io.herald.it.support.StompConnection;
 import io.herald.it.support.StompFrame;
@@ -28,6 +31,10 @@ class ProtocolErrorsIT {
 
 	private static final int MAX_QUEUE_LENGTH = 3;
 
+	private static final int MAX_UNACKED = 3;
+
+	private static final int MAX_TRANSACTION_FRAMES = 3;
+
 	private static HeraldServer server;
 
 	@BeforeAll
@@ -36,7 +43,9 @@ class ProtocolErrorsIT {
 				"--herald.limits.max-headers=" + MAX_HEADERS,
 				"--herald.limits.max-header-line-size=" + MAX_LINE_BYTES + "B",
 				"--herald.limits.max-subscriptions-per-session=" + MAX_SUBSCRIPTIONS,
-				"--herald.queues.max-length=" + MAX_QUEUE_LENGTH);
+				"--herald.queues.max-length=" + MAX_QUEUE_LENGTH,
+				"--herald.limits.max-unacked-per-subscription=" + MAX_UNACKED,
+				"--herald.limits.max-transaction-frames=" + MAX_TRANSACTION_FRAMES);
 	}
 
 	@AfterAll
@@ -352,6 +361,63 @@ class ProtocolErrorsIT {
 				.header("id", "1")
 				.header("ack", "sometimes"));
 			assertThat(client.expectErrorAndClose().header("message")).contains("invalid ack mode 'sometimes'");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void tooManyUnackedMessagesOnATopic(Transport transport) {
+		String topic = "/topic/" + HeraldServer.unique("unacked");
+		try (StompConnection client = transport.connect(server)) {
+			client.subscribe(topic, "slowpoke", "ack", "client");
+			for (int i = 0; i <= MAX_UNACKED; i++) {
+				client.publish(topic, "m" + i);
+			}
+			assertThat(client.receiveMessages(MAX_UNACKED, StompConnection.WAIT)).hasSize(MAX_UNACKED);
+			StompFrame error = client.expectErrorAndClose();
+			assertThat(error.header("message"))
+				.contains("subscription 'slowpoke' exceeds the limit of " + MAX_UNACKED + " unacknowledged messages");
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void queueStopsDispatchingAtTheUnackedLimitAndResumesAfterAck(Transport transport) {
+		String queue = "/queue/" + HeraldServer.unique("unacked");
+		try (StompConnection client = transport.connect(server)) {
+			client.subscribe(queue, "q", "ack", "client-individual");
+			for (int i = 0; i < MAX_UNACKED; i++) {
+				client.sendWithReceipt(StompFrame.create("SEND").header("destination", queue).body("m" + i));
+			}
+			List<StompFrame> held = client.receiveMessages(MAX_UNACKED, StompConnection.WAIT);
+			client.sendWithReceipt(StompFrame.create("SEND").header("destination", queue).body("waits"));
+			client.expectNoFrame(Duration.ofMillis(300));
+			client.send(StompFrame.create("ACK").header("id", held.get(0).header("ack")));
+			assertThat(client.receive("MESSAGE").bodyText()).isEqualTo("waits");
+			client.disconnect();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void tooManyFramesInATransaction(Transport transport) {
+		try (StompConnection client = transport.connect(server)) {
+			client.send(StompFrame.create("BEGIN").header("transaction", "big"));
+			for (int i = 0; i < MAX_TRANSACTION_FRAMES; i++) {
+				client.send(StompFrame.create("SEND")
+					.header("destination", "/topic/tx-limit")
+					.header("transaction", "big")
+					.body("m" + i));
+			}
+			client.send(StompFrame.create("SEND")
+				.header("destination", "/topic/tx-limit")
+				.header("transaction", "big")
+				.header("receipt", "tx-over")
+				.body("over"));
+			StompFrame error = client.expectErrorAndClose();
+			assertThat(error.header("message"))
+				.contains("transaction 'big' exceeds the limit of " + MAX_TRANSACTION_FRAMES + " frames");
+			assertThat(error.header("receipt-id")).isEqualTo("tx-over");
 		}
 	}
 

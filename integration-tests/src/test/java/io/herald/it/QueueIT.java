@@ -81,7 +81,12 @@ class QueueIT {
 			publisher.disconnect();
 		}
 		try (StompConnection consumer = transport.connect(server)) {
-			consumer.subscribe(queue, "late");
+			consumer.send(StompFrame.create("SUBSCRIBE")
+				.header("destination", queue)
+				.header("id", "late")
+				.header("receipt", "late-sub"));
+			// buffered messages flow only after the RECEIPT of the SUBSCRIBE
+			assertThat(consumer.receive().header("receipt-id")).isEqualTo("late-sub");
 			assertThat(consumer.receiveMessages(3, StompConnection.WAIT)).extracting(StompFrame::bodyText)
 				.containsExactly("a", "b", "c");
 		}
@@ -211,6 +216,25 @@ class QueueIT {
 		try (StompConnection next = transport.connect(server)) {
 			next.subscribe(queue, "n");
 			next.expectNoFrame(java.time.Duration.ofMillis(300));
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void nackInClientModeIsCumulative(Transport transport) {
+		String queue = queue("nack-client");
+		try (StompConnection consumer = transport.connect(server);
+				StompConnection publisher = transport.connect(server)) {
+			consumer.subscribe(queue, "c", "ack", "client");
+			sendAll(publisher, queue, "m1", "m2", "m3");
+			List<StompFrame> first = consumer.receiveMessages(3, StompConnection.WAIT);
+			// rejects m1 and m2; m3 stays delivered and unacknowledged
+			consumer.send(StompFrame.create("NACK").header("id", first.get(1).header("ack")));
+			List<StompFrame> again = consumer.receiveMessages(2, StompConnection.WAIT);
+			assertThat(again).extracting(StompFrame::bodyText).containsExactly("m1", "m2");
+			assertThat(again).allSatisfy((m) -> assertThat(m.header("redelivered")).isEqualTo("true"));
+			consumer.sendWithReceipt(StompFrame.create("ACK").header("id", again.get(1).header("ack")));
+			consumer.expectNoFrame(java.time.Duration.ofMillis(200));
 		}
 	}
 

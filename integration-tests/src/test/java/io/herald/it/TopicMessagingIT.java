@@ -313,4 +313,98 @@ class TopicMessagingIT {
 		}
 	}
 
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void subscribersOfEveryVersionGetTheirOwnEncoding(Transport transport) {
+		String topic = topic("versions");
+		String value = "a:b\\c";
+		try (StompConnection v10 = transport.open(server);
+				StompConnection v11 = transport.open(server);
+				StompConnection v12 = transport.connect(server);
+				StompConnection publisher = transport.connect(server)) {
+			v10.unescapeHeaders(false);
+			v10.sendUnescaped(StompFrame.create("CONNECT").header("accept-version", "1.0"));
+			v10.receive("CONNECTED");
+			v10.sendUnescaped(StompFrame.create("SUBSCRIBE")
+				.header("destination", topic)
+				.header("id", "ten")
+				.header("receipt", "s10"));
+			v10.awaitReceipt("s10");
+			v11.send(StompFrame.create("CONNECT").header("accept-version", "1.1").header("host", "localhost"));
+			assertThat(v11.receive("CONNECTED").header("version")).isEqualTo("1.1");
+			v11.subscribe(topic, "el:even");
+			v12.subscribe(topic, "twe:lve");
+
+			publisher.send(StompFrame.create("SEND").header("destination", topic).header("x-v", value).body("same"));
+			StompFrame ten = v10.receive("MESSAGE");
+			StompFrame eleven = v11.receive("MESSAGE");
+			StompFrame twelve = v12.receive("MESSAGE");
+			// 1.0 has no escapes: the value goes out as it is
+			assertThat(ten.header("x-v")).isEqualTo(value);
+			assertThat(ten.header("subscription")).isEqualTo("ten");
+			assertThat(eleven.header("x-v")).isEqualTo(value);
+			assertThat(eleven.header("subscription")).isEqualTo("el:even");
+			assertThat(twelve.header("x-v")).isEqualTo(value);
+			assertThat(twelve.header("subscription")).isEqualTo("twe:lve");
+			assertThat(List.of(ten, eleven, twelve)).allSatisfy((m) -> assertThat(m.bodyText()).isEqualTo("same"));
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void concurrentPublishersEachKeepTheirOrder(Transport transport) throws Exception {
+		String topic = topic("concurrent");
+		int publishers = 4;
+		int perPublisher = 250;
+		try (StompConnection subscriber = transport.connect(server)) {
+			subscriber.subscribe(topic, "all");
+			List<Thread> threads = new ArrayList<>();
+			List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+			for (int p = 0; p < publishers; p++) {
+				String name = "p" + p;
+				Thread thread = new Thread(() -> {
+					try (StompConnection publisher = transport.connect(server)) {
+						for (int i = 0; i < perPublisher; i++) {
+							publisher.publish(topic, name + ":" + i);
+						}
+						publisher.disconnect();
+					}
+					catch (Throwable ex) {
+						failures.add(ex);
+					}
+				});
+				threads.add(thread);
+				thread.start();
+			}
+			Map<String, Integer> next = new HashMap<>();
+			for (StompFrame message : subscriber.receiveMessages(publishers * perPublisher,
+					StompConnection.LONG_WAIT)) {
+				String[] parts = message.bodyText().split(":");
+				int expected = next.getOrDefault(parts[0], 0);
+				assertThat(Integer.parseInt(parts[1])).as("next message of %s", parts[0]).isEqualTo(expected);
+				next.put(parts[0], expected + 1);
+			}
+			for (Thread thread : threads) {
+				thread.join(StompConnection.WAIT.toMillis());
+			}
+			assertThat(failures).isEmpty();
+		}
+	}
+
+	@ParameterizedTest
+	@EnumSource(Transport.class)
+	void textBodyWithNulBytesNeedsContentLength(Transport transport) {
+		String topic = topic("nul");
+		String text = "before\0middle\0after";
+		try (StompConnection subscriber = transport.connect(server);
+				StompConnection publisher = transport.connect(server)) {
+			subscriber.subscribe(topic, "n");
+			publisher.send(StompFrame.create("SEND").header("destination", topic).body(text));
+			StompFrame message = subscriber.receive("MESSAGE");
+			assertThat(message.bodyText()).isEqualTo(text);
+			assertThat(message.header("content-length")).isEqualTo(Integer.toString(text.length()));
+			assertThat(message.arrivedAsBinary()).as("NUL is valid UTF-8: a text message").isFalse();
+		}
+	}
+
 }

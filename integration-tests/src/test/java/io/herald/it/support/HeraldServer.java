@@ -20,6 +20,9 @@ public final class HeraldServer implements AutoCloseable {
 
 	private static final AtomicLong NAMES = new AtomicLong();
 
+	private static final List<String> DEFAULT_ARGS = List.of("--server.port=0", "--herald.tcp.port=0",
+			"--server.address=127.0.0.1", "--herald.tcp.host=127.0.0.1", "--spring.main.banner-mode=off");
+
 	private final ConfigurableApplicationContext context;
 
 	private final int httpPort;
@@ -36,8 +39,14 @@ public final class HeraldServer implements AutoCloseable {
 	 * Starts Herald with the given {@code --key=value} arguments on top of free ports.
 	 */
 	public static HeraldServer start(String... args) {
-		List<String> all = new ArrayList<>(List.of("--server.port=0", "--herald.tcp.port=0",
-				"--server.address=127.0.0.1", "--herald.tcp.host=127.0.0.1", "--spring.main.banner-mode=off"));
+		List<String> all = new ArrayList<>();
+		for (String fallback : DEFAULT_ARGS) {
+			String key = fallback.substring(0, fallback.indexOf('=') + 1);
+			if (Arrays.stream(args).noneMatch((arg) -> arg.startsWith(key))) {
+				// a repeated command-line key would bind as a list ("0,70000")
+				all.add(fallback);
+			}
+		}
 		all.addAll(Arrays.asList(args));
 		return new HeraldServer(new SpringApplicationBuilder(HeraldApplication.class).run(all.toArray(new String[0])));
 	}

@@ -28,7 +28,8 @@ public final class StalledTcpClient implements AutoCloseable {
 	}
 
 	/** Connects, subscribes with a receipt and reads up to that receipt, then stalls. */
-	public static StalledTcpClient subscribe(HeraldServer server, String destination) throws IOException {
+	public static StalledTcpClient subscribe(HeraldServer server, String destination, String... headerPairs)
+			throws IOException {
 		Socket socket = new Socket();
 		socket.setReceiveBufferSize(4096);
 		socket.connect(new InetSocketAddress("127.0.0.1", server.tcpPort()), 10_000);
@@ -36,12 +37,14 @@ public final class StalledTcpClient implements AutoCloseable {
 		StalledTcpClient client = new StalledTcpClient(socket);
 		socket.getOutputStream()
 			.write(StompFrame.create("CONNECT").header("accept-version", "1.2").header("host", "localhost").encode());
-		socket.getOutputStream()
-			.write(StompFrame.create("SUBSCRIBE")
-				.header("destination", destination)
-				.header("id", "stalled")
-				.header("receipt", "stalled-subscribed")
-				.encode());
+		StompFrame subscribe = StompFrame.create("SUBSCRIBE")
+			.header("destination", destination)
+			.header("id", "stalled")
+			.header("receipt", "stalled-subscribed");
+		for (int i = 0; i < headerPairs.length; i += 2) {
+			subscribe.header(headerPairs[i], headerPairs[i + 1]);
+		}
+		socket.getOutputStream().write(subscribe.encode());
 		InputStream in = socket.getInputStream();
 		while (client.frames.stream().noneMatch((frame) -> frame.command().equals("RECEIPT"))) {
 			// one byte at a time: not one byte past the RECEIPT is taken off the socket

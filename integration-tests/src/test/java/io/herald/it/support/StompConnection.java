@@ -54,6 +54,16 @@ public abstract class StompConnection implements AutoCloseable {
 	@Override
 	public abstract void close();
 
+	/** Stops reading from the network (where the transport lets a client do that). */
+	public void pauseReading() {
+		throw new UnsupportedOperationException(this.name + " cannot stop reading");
+	}
+
+	/** Reads again after {@link #pauseReading()}. */
+	public void resumeReading() {
+		throw new UnsupportedOperationException(this.name + " cannot stop reading");
+	}
+
 	/** Whether the transport can carry bytes that are not UTF-8 text. */
 	public abstract boolean carriesBinary();
 

@@ -21,9 +21,12 @@ final class WebSocketStompConnection extends StompConnection {
 
 	private final WebSocket webSocket;
 
+	private final Listener listener;
+
 	private WebSocketStompConnection(URI uri, Listener listener) throws Exception {
 		super("ws:" + uri.getPort());
 		listener.connection = this;
+		this.listener = listener;
 		this.webSocket = HTTP.newWebSocketBuilder()
 			.subprotocols("v12.stomp", "v11.stomp", "v10.stomp")
 			.connectTimeout(Duration.ofSeconds(10))
@@ -60,6 +63,23 @@ final class WebSocketStompConnection extends StompConnection {
 		return true;
 	}
 
+	/**
+	 * Stops asking for messages: the JDK client then stops reading from the socket, so
+	 * the broker sees a WebSocket client whose TCP window closes.
+	 */
+	@Override
+	public void pauseReading() {
+		this.listener.paused = true;
+	}
+
+	@Override
+	public void resumeReading() {
+		if (this.listener.paused) {
+			this.listener.paused = false;
+			this.webSocket.request(1);
+		}
+	}
+
 	@Override
 	public void close() {
 		this.webSocket.abort();
@@ -69,6 +89,8 @@ final class WebSocketStompConnection extends StompConnection {
 	private static final class Listener implements WebSocket.Listener {
 
 		private volatile WebSocketStompConnection connection;
+
+		private volatile boolean paused;
 
 		private final StringBuilder text = new StringBuilder();
 
@@ -82,7 +104,9 @@ final class WebSocketStompConnection extends StompConnection {
 				this.text.setLength(0);
 				owner().received(bytes, 0, bytes.length, false);
 			}
-			webSocket.request(1);
+			if (!this.paused) {
+				webSocket.request(1);
+			}
 			return null;
 		}
 
@@ -96,7 +120,9 @@ final class WebSocketStompConnection extends StompConnection {
 				this.binary.reset();
 				owner().received(bytes, 0, bytes.length, true);
 			}
-			webSocket.request(1);
+			if (!this.paused) {
+				webSocket.request(1);
+			}
 			return null;
 		}
 
