@@ -11,6 +11,7 @@
 # CPU the JVM would otherwise pick the Serial GC).
 # BENCH_SKIP_BUILD=1 skips the Maven package step. BENCH_RESTART_RABBITMQ=1 lets it restart the
 # local RabbitMQ with 20000 open files when it runs with fewer (Debian's default is 1024).
+# BENCH_JFR_DIR=DIR records each JVM target with JDK Flight Recorder into DIR/TARGET.jfr.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -103,12 +104,17 @@ PASSCODE=guest
 start_target() {
 	local target="$1" port cp
 	STARTED_PID=""
+	local jvm=($HEAP)
+	if [ -n "${BENCH_JFR_DIR:-}" ]; then
+		mkdir -p "$BENCH_JFR_DIR"
+		jvm+=("-XX:StartFlightRecording=filename=$BENCH_JFR_DIR/$target.jfr,settings=profile,dumponexit=true")
+	fi
 	case "$target" in
 		herald)
 			port="$(free_port 18080)"
 			local jar
 			jar="$(ls broker/target/herald-broker-*-exec.jar | head -1)"
-			taskset -c "$BROKER_CPU" java $HEAP -jar "$jar" --server.port="$port" --herald.tcp.port=-1 \
+			taskset -c "$BROKER_CPU" java "${jvm[@]}" -jar "$jar" --server.port="$port" --herald.tcp.port=-1 \
 				>"$LOGS/herald.log" 2>&1 &
 			STARTED_PID=$!
 			;;
@@ -117,13 +123,13 @@ start_target() {
 			cp="$(module_cp bench/targets)"
 			local main=io.herald.bench.targets.ArtemisTarget
 			[ "$target" = ceiling ] && main=io.herald.bench.targets.CeilingTarget
-			taskset -c "$BROKER_CPU" java $HEAP -cp "$cp" "$main" --port="$port" >"$LOGS/$target.log" 2>&1 &
+			taskset -c "$BROKER_CPU" java "${jvm[@]}" -cp "$cp" "$main" --port="$port" >"$LOGS/$target.log" 2>&1 &
 			STARTED_PID=$!
 			;;
 		spring-simple)
 			port="$(free_port 18280)"
 			cp="$(module_cp bench/spring-simple)"
-			taskset -c "$BROKER_CPU" java $HEAP -cp "$cp" io.herald.bench.simple.SpringSimpleBroker --port="$port" \
+			taskset -c "$BROKER_CPU" java "${jvm[@]}" -cp "$cp" io.herald.bench.simple.SpringSimpleBroker --port="$port" \
 				>"$LOGS/spring-simple.log" 2>&1 &
 			STARTED_PID=$!
 			;;

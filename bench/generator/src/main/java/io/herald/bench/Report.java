@@ -180,8 +180,9 @@ public final class Report {
 
 	private static CategoryChart chart(String title, String yTitle) {
 		CategoryChart chart = new CategoryChartBuilder().width(700).height(450).title(title).yAxisTitle(yTitle).build();
-		chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+		chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
 		chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+		chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
 		return chart;
 	}
 
