@@ -225,7 +225,7 @@ for target in "${TARGET_LIST[@]}"; do
 		echo "   $scenario"
 		taskset -c "$GENERATOR_CPU" java $HEAP -cp "$GEN_CP" io.herald.bench.Generator --uri "$URI" \
 			--target "$target" --scenario "$scenario" $QUICK --login "$LOGIN" --passcode "$PASSCODE" \
-			--broker-pid "${BROKER_PID:-0}" --json "$JSON" 2>>"$LOGS/generator.log" | sed 's/^RESULT /     /' \
+			--broker-pid "${BROKER_PID:-0}" --generator-cpu "$GENERATOR_CPU" --broker-cpu "$BROKER_CPU" --json "$JSON" 2>>"$LOGS/generator.log" | sed 's/^RESULT /     /' \
 			|| failed_row "$scenario" "$target" "generator failed"
 	done
 	stop_target "$target"

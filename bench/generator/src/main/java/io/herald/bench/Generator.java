@@ -22,7 +22,7 @@ import tools.jackson.databind.node.ArrayNode;
  * java -cp ... io.herald.bench.Generator --uri ws://127.0.0.1:8080/ws --target herald
  *     [--scenario fanout,tickers,chat,connections,slow-consumer] [--quick]
  *     [--login guest --passcode guest] [--broker-pid PID] [--json FILE]
- *     [--connections N] [--hold-ms MILLIS]
+ *     [--connections N] [--hold-ms MILLIS] [--generator-cpu N --broker-cpu N]
  * </pre>
  */
 public final class Generator {
@@ -58,7 +58,10 @@ public final class Generator {
 		for (String scenario : scenarios) {
 			Map<String, Object> row;
 			try {
-				row = new Scenarios(settings, scale, broker, target).run(scenario.trim());
+				row = new Scenarios(settings, scale, broker, target,
+						Integer.parseInt(options.getOrDefault("generator-cpu", "-1")),
+						Integer.parseInt(options.getOrDefault("broker-cpu", "-1")))
+					.run(scenario.trim());
 			}
 			catch (Exception ex) {
 				row = new LinkedHashMap<>();

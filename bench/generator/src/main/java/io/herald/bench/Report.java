@@ -102,6 +102,11 @@ public final class Report {
 					+ bytes(row.get("rss_bytes_per_connection")) + "/conn, heap "
 					+ bytes(row.get("heap_bytes_per_connection")) + "/conn");
 		}
+		if (row.get("broker_core_busy") != null || row.get("generator_core_busy") != null) {
+			notes.add("busy: broker core " + percent(row.get("broker_core_busy")) + ", generator core "
+					+ percent(row.get("generator_core_busy")) + " (generator itself "
+					+ percent(row.get("generator_cpu")) + ")");
+		}
 		if (row.get("baseline_delivered_per_sec") != null) {
 			notes.add("without the slow one: " + number(row.get("baseline_delivered_per_sec")) + "/s, p99 "
 					+ number(row.get("baseline_p99_ms")) + " ms; ratio " + row.get("throughput_vs_baseline"));
@@ -135,6 +140,10 @@ public final class Report {
 			return String.format(Locale.ROOT, "%,d", n.longValue());
 		}
 		return String.valueOf(value);
+	}
+
+	private static String percent(Object value) {
+		return (value instanceof Number n) ? Math.round(n.doubleValue() * 100) + " %" : "–";
 	}
 
 	private static String bytes(Object value) {

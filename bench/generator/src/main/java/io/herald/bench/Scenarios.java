@@ -16,11 +16,6 @@ import org.HdrHistogram.Histogram;
  */
 final class Scenarios {
 
-	/**
-	 * A generator whose own process used this share of its one core is the bottleneck.
-	 */
-	private static final double GENERATOR_BOUND_CPU = 0.9;
-
 	private static final int OPEN_CONCURRENCY = 200;
 
 	private final Load.Settings settings;
@@ -30,6 +25,10 @@ final class Scenarios {
 	private final BrokerProbe broker;
 
 	private final String target;
+
+	private final int generatorCore;
+
+	private final int brokerCore;
 
 	/**
 	 * Counts and durations of a run.
@@ -67,6 +66,22 @@ final class Scenarios {
 	}
 
 	Scenarios(Load.Settings settings, Scale scale, BrokerProbe broker, String target) {
+		this(settings, scale, broker, target, -1, -1);
+	}
+
+	/**
+	 * Scenarios against one target.
+	 * @param settings generator settings
+	 * @param scale counts and durations
+	 * @param broker the broker's process, for memory readings
+	 * @param target the target's name in the results
+	 * @param generatorCore CPU the generator is pinned to, or -1
+	 * @param brokerCore CPU the broker is pinned to, or -1
+	 */
+	Scenarios(Load.Settings settings, Scale scale, BrokerProbe broker, String target, int generatorCore,
+			int brokerCore) {
+		this.generatorCore = generatorCore;
+		this.brokerCore = brokerCore;
 		this.settings = settings;
 		this.scale = scale;
 		this.broker = broker;
@@ -112,7 +127,7 @@ final class Scenarios {
 			latency(row, half.latency());
 			row.put("latency_rate_delivered_per_sec", round(half.deliveredPerSec()));
 			row.put("subscribers", this.scale.fanoutSubscribers());
-			finish(load, row, Math.max(max.cpu(), half.cpu()));
+			finish(load, row, max.cpu());
 			return row;
 		}
 	}
@@ -198,10 +213,10 @@ final class Scenarios {
 			Map<String, Object> row = row("connections");
 			long heapBefore = this.broker.heapAfterGcBytes();
 			long rssBefore = this.broker.rssBytes();
-			long cpuBefore = Cpu.processNanos();
+			Cpu.Sample cpuBefore = Cpu.sample();
 			long wallBefore = System.nanoTime();
 			long openNanos = load.openAll(OPEN_CONCURRENCY, this.scale.openTimeoutMillis());
-			double cpu = (Cpu.processNanos() - cpuBefore) / (double) (System.nanoTime() - wallBefore);
+			Cpu.Usage cpu = Cpu.between(cpuBefore, Cpu.sample(), this.generatorCore, this.brokerCore);
 			int ready = load.readyCount();
 			Thread.sleep(500);
 			long heapAfter = this.broker.heapAfterGcBytes();
@@ -265,6 +280,7 @@ final class Scenarios {
 				load.call(() -> slow.channel().config().setAutoRead(false));
 			}
 			List<Long> rss = new ArrayList<>();
+			Cpu.Sample cpuStart = Cpu.sample();
 			Load.Counters start = load.measure(true);
 			long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.scale.measureMillis());
 			while (System.nanoTime() < end) {
@@ -272,6 +288,7 @@ final class Scenarios {
 				Thread.sleep(Math.min(250, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
 			}
 			Load.Counters stop = load.measure(false);
+			Cpu.Sample cpuStop = Cpu.sample();
 			Histogram latency = load.latencyCopy();
 			load.stopPublishing();
 			load.drain(10_000);
@@ -286,7 +303,7 @@ final class Scenarios {
 				row.put("slow_subscriber_closed_by_broker", !load.call(() -> slow.channel().isActive()));
 				load.call(() -> slow.channel().config().setAutoRead(true));
 			}
-			finish(load, row, (stop.cpuNanos() - start.cpuNanos()) / (double) (stop.nanos() - start.nanos()));
+			finish(load, row, Cpu.between(cpuStart, cpuStop, this.generatorCore, this.brokerCore));
 			return row;
 		}
 	}
@@ -298,12 +315,15 @@ final class Scenarios {
 
 	private Phase phase(Load load, boolean record) throws Exception {
 		Thread.sleep(this.scale.warmupMillis());
+		Cpu.Sample cpuStart = Cpu.sample();
 		Load.Counters start = load.measure(record);
 		Thread.sleep(this.scale.measureMillis());
 		Load.Counters stop = load.measure(false);
+		Cpu.Sample cpuStop = Cpu.sample();
 		double seconds = (stop.nanos() - start.nanos()) / 1e9;
-		double cpu = (stop.cpuNanos() - start.cpuNanos()) / (double) (stop.nanos() - start.nanos());
-		return new Phase((stop.delivered() - start.delivered()) / seconds, cpu, record ? load.latencyCopy() : null);
+		return new Phase((stop.delivered() - start.delivered()) / seconds,
+				Cpu.between(cpuStart, cpuStop, this.generatorCore, this.brokerCore),
+				record ? load.latencyCopy() : null);
 	}
 
 	private boolean open(Load load, Map<String, Object> row) throws Exception {
@@ -338,13 +358,15 @@ final class Scenarios {
 		return row;
 	}
 
-	private void finish(Load load, Map<String, Object> row, double cpu) throws Exception {
+	private void finish(Load load, Map<String, Object> row, Cpu.Usage cpu) throws Exception {
 		Load.Verdict v = load.verdict();
 		row.put("lost", v.lost());
 		row.put("duplicated", v.duplicated());
 		row.put("reordered", v.reordered());
-		row.put("generator_cpu", Math.round(cpu * 100) / 100.0);
-		row.put("generator_bound", cpu >= GENERATOR_BOUND_CPU);
+		row.put("generator_cpu", share(cpu.process()));
+		row.put("generator_core_busy", share(cpu.generatorCore()));
+		row.put("broker_core_busy", share(cpu.brokerCore()));
+		row.put("generator_bound", cpu.generatorBound());
 		row.put("sent", v.sent());
 		row.put("delivered", v.delivered());
 		row.put("failed_connections", v.failed());
@@ -372,7 +394,11 @@ final class Scenarios {
 		return Math.round(v);
 	}
 
-	private record Phase(double deliveredPerSec, double cpu, Histogram latency) {
+	private static Double share(double value) {
+		return (value < 0) ? null : Math.round(value * 100) / 100.0;
+	}
+
+	private record Phase(double deliveredPerSec, Cpu.Usage cpu, Histogram latency) {
 	}
 
 }
