@@ -218,7 +218,11 @@ for target in "${TARGET_LIST[@]}"; do
 		continue
 	fi
 	for scenario in "${SCENARIO_LIST[@]}"; do
-		if [ -n "$STARTED_PID" ] && ! kill -0 "$STARTED_PID" 2>/dev/null; then
+		if [ "$scenario" = connections ] && [ -n "$STARTED_PID" ]; then
+			# A fresh process, so its RSS before the connections is not what earlier scenarios left.
+			stop_target "$target"
+			start_target "$target" || { failed_row "$scenario" "$target" "target did not restart"; continue; }
+		elif [ -n "$STARTED_PID" ] && ! kill -0 "$STARTED_PID" 2>/dev/null; then
 			echo "   $target died during the previous scenario; restarting it" >&2
 			start_target "$target" || { failed_row "$scenario" "$target" "target did not restart"; continue; }
 		fi
