@@ -22,7 +22,7 @@ import tools.jackson.databind.node.ArrayNode;
  * java -cp ... io.herald.bench.Generator --uri ws://127.0.0.1:8080/ws --target herald
  *     [--scenario fanout,tickers,chat,connections,slow-consumer] [--quick]
  *     [--login guest --passcode guest] [--broker-pid PID] [--json FILE]
- *     [--connections N] [--hold-ms MILLIS] [--generator-cpu N --broker-cpu N]
+ *     [--connections N] [--window DELIVERIES] [--hold-ms MILLIS] [--generator-cpu N --broker-cpu N]
  * </pre>
  */
 public final class Generator {
@@ -45,6 +45,9 @@ public final class Generator {
 		Scenarios.Scale scale = options.containsKey("quick") ? Scenarios.Scale.quick() : Scenarios.Scale.full();
 		if (options.containsKey("connections")) {
 			scale = scale.withConnections(Integer.parseInt(options.get("connections")));
+		}
+		if (options.containsKey("window")) {
+			scale = scale.withWindow(Integer.parseInt(options.get("window")));
 		}
 		if (options.containsKey("hold-ms")) {
 			holdMillis = Long.parseLong(options.get("hold-ms"));

@@ -55,6 +55,12 @@ final class Scenarios {
 					this.slowSubscribers, this.openTimeoutMillis);
 		}
 
+		Scale withWindow(int deliveries) {
+			return new Scale(this.measureMillis, this.warmupMillis, this.fanoutSubscribers, deliveries,
+					this.tickerConnections, this.tickerRate, this.chatRooms, this.chatMemberRate, this.connections,
+					this.slowSubscribers, this.openTimeoutMillis);
+		}
+
 		static Scale quick() {
 			return new Scale(2000, 600, 1000, 8000, 1000, 2000, 50, 1, 3000, 100, 20_000);
 		}
