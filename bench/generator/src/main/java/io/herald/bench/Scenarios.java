@@ -62,7 +62,7 @@ final class Scenarios {
 		}
 
 		static Scale quick() {
-			return new Scale(2000, 600, 1000, 8000, 1000, 2000, 50, 1, 3000, 100, 20_000);
+			return new Scale(1500, 500, 1000, 8000, 1000, 2000, 50, 1, 3000, 100, 20_000);
 		}
 
 		static Scale full() {
