@@ -160,6 +160,7 @@ public final class Report {
 	}
 
 	static void chart(List<Map<String, Object>> rows, Path png) throws IOException {
+		System.setProperty("java.awt.headless", "true");
 		Set<String> targets = new LinkedHashSet<>();
 		Set<String> scenarios = new LinkedHashSet<>();
 		for (Map<String, Object> row : rows) {

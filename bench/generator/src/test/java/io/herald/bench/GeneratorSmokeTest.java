@@ -66,6 +66,18 @@ class GeneratorSmokeTest {
 	}
 
 	@Test
+	void slowConsumerComparesTheOthersWithARunWithoutIt() throws Exception {
+		Map<String, Object> row = scenarios.run("slow-consumer");
+		assertThat(row.get("error")).as("error %s", row.get("errors")).isNull();
+		assertThat(row.get("lost")).isEqualTo(0L);
+		assertThat(row.get("duplicated")).isEqualTo(0L);
+		assertThat(row.get("reordered")).isEqualTo(0L);
+		assertThat(row.get("baseline_lost")).isEqualTo(0L);
+		assertThat(row.get("baseline_delivered_per_sec")).isNotNull();
+		assertThat(row.get("throughput_vs_baseline")).isNotNull();
+	}
+
+	@Test
 	void connectionsReportsMemoryPerConnection() throws Exception {
 		Map<String, Object> row = scenarios.run("connections");
 		assertThat(row.get("error")).isNull();
