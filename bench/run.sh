@@ -9,8 +9,8 @@
 # The broker under test runs on CPU 0 and the generator on CPU 1 (taskset); JVM targets and
 # the generator get the same heap and GC (BENCH_HEAP, default -Xms1g -Xmx1g -XX:+UseG1GC: on one
 # CPU the JVM would otherwise pick the Serial GC).
-# BENCH_SKIP_BUILD=1 skips the Maven package step. BENCH_RESTART_RABBITMQ=1 lets it restart the
-# local RabbitMQ with 20000 open files when it runs with fewer (Debian's default is 1024).
+# BENCH_SKIP_BUILD=1 skips the Maven package step. The local RabbitMQ is restarted with 20000 open
+# files when it runs with fewer (Debian's default is 1024); BENCH_RESTART_RABBITMQ=0 prevents it.
 # BENCH_JFR_DIR=DIR records each JVM target with JDK Flight Recorder into DIR/TARGET.jfr.
 set -euo pipefail
 
@@ -162,12 +162,12 @@ start_target() {
 			local fds
 			fds="$(awk '/Max open files/ {print $4}' "/proc/$BROKER_PID/limits" 2>/dev/null || echo 0)"
 			if [ "${fds:-0}" -lt 20000 ]; then
-				if [ "${BENCH_RESTART_RABBITMQ:-}" = 1 ]; then
+				if [ "${BENCH_RESTART_RABBITMQ:-1}" = 1 ]; then
 					echo "   restarting rabbitmq with 20000 open files (was $fds)" >&2
 					restart_rabbitmq
 					BROKER_PID="$(rabbitmqctl -q eval 'list_to_integer(os:getpid()).' 2>/dev/null | tr -dc '0-9')"
 				else
-					echo "   warning: rabbitmq may open only $fds files; BENCH_RESTART_RABBITMQ=1 restarts it with more" >&2
+					echo "   warning: rabbitmq may open only $fds files (BENCH_RESTART_RABBITMQ=0)" >&2
 				fi
 			fi
 			# Pin every Erlang scheduler thread to the broker CPU for the run (undone afterwards).
