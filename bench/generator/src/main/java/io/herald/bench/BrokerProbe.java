@@ -60,8 +60,17 @@ final class BrokerProbe {
 			return -1;
 		}
 		jcmd("GC.run");
-		Matcher m = HEAP_USED.matcher(jcmd("GC.heap_info"));
-		return m.find() ? Long.parseLong(m.group(1)) * 1024 : -1;
+		// Serial and Parallel GC list a line per generation, G1 one line: add up what
+		// comes
+		// before Metaspace.
+		String info = jcmd("GC.heap_info");
+		int metaspace = info.indexOf("Metaspace");
+		Matcher m = HEAP_USED.matcher((metaspace >= 0) ? info.substring(0, metaspace) : info);
+		long used = -1;
+		while (m.find()) {
+			used = Math.max(used, 0) + Long.parseLong(m.group(1)) * 1024;
+		}
+		return used;
 	}
 
 	/** Full GC on a JVM target so the RSS reading that follows is settled. */

@@ -22,6 +22,7 @@ import tools.jackson.databind.node.ArrayNode;
  * java -cp ... io.herald.bench.Generator --uri ws://127.0.0.1:8080/ws --target herald
  *     [--scenario fanout,tickers,chat,connections,slow-consumer] [--quick]
  *     [--login guest --passcode guest] [--broker-pid PID] [--json FILE]
+ *     [--connections N] [--window DELIVERIES] [--hold-ms MILLIS] [--generator-cpu N --broker-cpu N]
  * </pre>
  */
 public final class Generator {
@@ -29,6 +30,9 @@ public final class Generator {
 	static final List<String> SCENARIOS = List.of("fanout", "tickers", "chat", "slow-consumer", "connections");
 
 	private static final JsonMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
+
+	/** How long the connections scenario keeps its connections open after measuring. */
+	static long holdMillis;
 
 	private Generator() {
 	}
@@ -39,6 +43,15 @@ public final class Generator {
 		String target = options.getOrDefault("target", "herald");
 		List<String> scenarios = List.of(options.getOrDefault("scenario", String.join(",", SCENARIOS)).split(","));
 		Scenarios.Scale scale = options.containsKey("quick") ? Scenarios.Scale.quick() : Scenarios.Scale.full();
+		if (options.containsKey("connections")) {
+			scale = scale.withConnections(Integer.parseInt(options.get("connections")));
+		}
+		if (options.containsKey("window")) {
+			scale = scale.withWindow(Integer.parseInt(options.get("window")));
+		}
+		if (options.containsKey("hold-ms")) {
+			holdMillis = Long.parseLong(options.get("hold-ms"));
+		}
 		BrokerProbe broker = new BrokerProbe(Long.parseLong(options.getOrDefault("broker-pid", "0")));
 		Load.Settings probe = new Load.Settings(uri, options.getOrDefault("login", "guest"),
 				options.getOrDefault("passcode", "guest"), true, 128, 40);
@@ -48,7 +61,10 @@ public final class Generator {
 		for (String scenario : scenarios) {
 			Map<String, Object> row;
 			try {
-				row = new Scenarios(settings, scale, broker, target).run(scenario.trim());
+				row = new Scenarios(settings, scale, broker, target,
+						Integer.parseInt(options.getOrDefault("generator-cpu", "-1")),
+						Integer.parseInt(options.getOrDefault("broker-cpu", "-1")))
+					.run(scenario.trim());
 			}
 			catch (Exception ex) {
 				row = new LinkedHashMap<>();

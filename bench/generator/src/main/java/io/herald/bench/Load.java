@@ -18,6 +18,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -125,7 +128,9 @@ final class Load implements AutoCloseable {
 		for (int i = 0; i < settings.sourceAddresses(); i++) {
 			this.sources.add(InetAddress.getByName("127.0.0." + (2 + i)));
 		}
-		this.group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+		boolean epoll = Epoll.isAvailable();
+		this.group = new MultiThreadIoEventLoopGroup(1,
+				epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
 		this.loop = this.group.next();
 		WebSocketClientProtocolConfig ws = WebSocketClientProtocolConfig.newBuilder()
 			.webSocketUri(this.uri)
@@ -137,7 +142,7 @@ final class Load implements AutoCloseable {
 			.build();
 		this.ws = ws;
 		this.bootstrap = new Bootstrap().group(this.group)
-			.channel(NioSocketChannel.class)
+			.channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
 			.option(ChannelOption.TCP_NODELAY, true)
 			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
 	}
@@ -258,6 +263,9 @@ final class Load implements AutoCloseable {
 	void closed(StompConnection c) {
 		if (c.isReady()) {
 			this.droppedCount++;
+			if (this.errors.size() < 10) {
+				this.errors.add("connection " + c.index() + " closed by the broker");
+			}
 		}
 	}
 
@@ -408,8 +416,8 @@ final class Load implements AutoCloseable {
 					reordered += c.tracker.reordered();
 				}
 			}
-			return new Verdict(lost, duplicated, reordered, this.sentTotal, this.failedCount, this.droppedCount,
-					this.foreign, List.copyOf(this.errors));
+			return new Verdict(lost, duplicated, reordered, this.sentTotal, this.deliveredCounted, this.failedCount,
+					this.droppedCount, this.foreign, List.copyOf(this.errors));
 		});
 	}
 
@@ -467,13 +475,14 @@ final class Load implements AutoCloseable {
 	 * @param duplicated messages a subscriber got twice
 	 * @param reordered messages that came after a later one of the same stream
 	 * @param sent messages published
+	 * @param delivered deliveries to counted subscribers
 	 * @param failed connections that never became ready
 	 * @param dropped ready connections that were closed before the end
 	 * @param foreign MESSAGE frames without a generator body
 	 * @param errors the first few failure reasons
 	 */
-	record Verdict(long lost, long duplicated, long reordered, long sent, int failed, int dropped, long foreign,
-			List<String> errors) {
+	record Verdict(long lost, long duplicated, long reordered, long sent, long delivered, int failed, int dropped,
+			long foreign, List<String> errors) {
 	}
 
 }

@@ -16,11 +16,6 @@ import org.HdrHistogram.Histogram;
  */
 final class Scenarios {
 
-	/**
-	 * A generator whose own process used this share of its one core is the bottleneck.
-	 */
-	private static final double GENERATOR_BOUND_CPU = 0.9;
-
 	private static final int OPEN_CONCURRENCY = 200;
 
 	private final Load.Settings settings;
@@ -31,13 +26,17 @@ final class Scenarios {
 
 	private final String target;
 
+	private final int generatorCore;
+
+	private final int brokerCore;
+
 	/**
 	 * Counts and durations of a run.
 	 *
 	 * @param measureMillis length of each measured phase
 	 * @param warmupMillis traffic before each measured phase
 	 * @param fanoutSubscribers subscribers of the fanout topic
-	 * @param window messages in flight in the maximum-throughput phases
+	 * @param window deliveries in flight in the maximum-throughput phases
 	 * @param tickerConnections connections of tickers
 	 * @param tickerRate messages per second over all tickers
 	 * @param chatRooms rooms of ten members
@@ -50,17 +49,45 @@ final class Scenarios {
 			double tickerRate, int chatRooms, double chatMemberRate, int connections, int slowSubscribers,
 			long openTimeoutMillis) {
 
+		Scale withConnections(int count) {
+			return new Scale(this.measureMillis, this.warmupMillis, this.fanoutSubscribers, this.window,
+					this.tickerConnections, this.tickerRate, this.chatRooms, this.chatMemberRate, count,
+					this.slowSubscribers, this.openTimeoutMillis);
+		}
+
+		Scale withWindow(int deliveries) {
+			return new Scale(this.measureMillis, this.warmupMillis, this.fanoutSubscribers, deliveries,
+					this.tickerConnections, this.tickerRate, this.chatRooms, this.chatMemberRate, this.connections,
+					this.slowSubscribers, this.openTimeoutMillis);
+		}
+
 		static Scale quick() {
-			return new Scale(2500, 700, 1000, 32, 1000, 2000, 50, 1, 4000, 100, 20_000);
+			return new Scale(1500, 500, 1000, 8000, 1000, 2000, 50, 1, 3000, 100, 20_000);
 		}
 
 		static Scale full() {
-			return new Scale(10_000, 2000, 1000, 32, 5000, 5000, 200, 1, 19_000, 100, 120_000);
+			return new Scale(10_000, 2000, 1000, 8000, 5000, 5000, 200, 1, 19_000, 100, 120_000);
 		}
 
 	}
 
 	Scenarios(Load.Settings settings, Scale scale, BrokerProbe broker, String target) {
+		this(settings, scale, broker, target, -1, -1);
+	}
+
+	/**
+	 * Scenarios against one target.
+	 * @param settings generator settings
+	 * @param scale counts and durations
+	 * @param broker the broker's process, for memory readings
+	 * @param target the target's name in the results
+	 * @param generatorCore CPU the generator is pinned to, or -1
+	 * @param brokerCore CPU the broker is pinned to, or -1
+	 */
+	Scenarios(Load.Settings settings, Scale scale, BrokerProbe broker, String target, int generatorCore,
+			int brokerCore) {
+		this.generatorCore = generatorCore;
+		this.brokerCore = brokerCore;
 		this.settings = settings;
 		this.scale = scale;
 		this.broker = broker;
@@ -93,20 +120,20 @@ final class Scenarios {
 			if (!open(load, row)) {
 				return row;
 			}
-			load.startWindow(this.scale.window(), this.scale.fanoutSubscribers());
+			load.startWindow(messages(this.scale.fanoutSubscribers()), this.scale.fanoutSubscribers());
 			Phase max = phase(load, false);
 			load.stopPublishing();
-			load.drain(3000);
+			load.drain(10_000);
 			double rate = max.deliveredPerSec() / 2 / this.scale.fanoutSubscribers();
 			load.startRate(Math.max(1, rate));
 			Phase half = phase(load, true);
 			load.stopPublishing();
-			load.drain(5000);
+			load.drain(10_000);
 			row.put("delivered_per_sec", round(max.deliveredPerSec()));
 			latency(row, half.latency());
 			row.put("latency_rate_delivered_per_sec", round(half.deliveredPerSec()));
 			row.put("subscribers", this.scale.fanoutSubscribers());
-			finish(load, row, Math.max(max.cpu(), half.cpu()));
+			finish(load, row, max.cpu());
 			return row;
 		}
 	}
@@ -137,7 +164,7 @@ final class Scenarios {
 			load.startRate(this.scale.tickerRate());
 			Phase phase = phase(load, true);
 			load.stopPublishing();
-			load.drain(5000);
+			load.drain(10_000);
 			row.put("delivered_per_sec", round(phase.deliveredPerSec()));
 			latency(row, phase.latency());
 			row.put("connections", this.scale.tickerConnections());
@@ -171,7 +198,7 @@ final class Scenarios {
 			load.startRate(this.scale.chatRooms() * members * this.scale.chatMemberRate());
 			Phase phase = phase(load, true);
 			load.stopPublishing();
-			load.drain(5000);
+			load.drain(10_000);
 			row.put("delivered_per_sec", round(phase.deliveredPerSec()));
 			latency(row, phase.latency());
 			row.put("connections", this.scale.chatRooms() * members);
@@ -192,10 +219,10 @@ final class Scenarios {
 			Map<String, Object> row = row("connections");
 			long heapBefore = this.broker.heapAfterGcBytes();
 			long rssBefore = this.broker.rssBytes();
-			long cpuBefore = Cpu.processNanos();
+			Cpu.Sample cpuBefore = Cpu.sample();
 			long wallBefore = System.nanoTime();
 			long openNanos = load.openAll(OPEN_CONCURRENCY, this.scale.openTimeoutMillis());
-			double cpu = (Cpu.processNanos() - cpuBefore) / (double) (System.nanoTime() - wallBefore);
+			Cpu.Usage cpu = Cpu.between(cpuBefore, Cpu.sample(), this.generatorCore, this.brokerCore);
 			int ready = load.readyCount();
 			Thread.sleep(500);
 			long heapAfter = this.broker.heapAfterGcBytes();
@@ -209,6 +236,7 @@ final class Scenarios {
 			row.put("rss_bytes_per_connection", (rssBefore > 0 && ready > 0) ? (rssAfter - rssBefore) / ready : null);
 			row.put("heap_bytes_per_connection",
 					(heapBefore > 0 && ready > 0) ? (heapAfter - heapBefore) / ready : null);
+			Thread.sleep(Generator.holdMillis);
 			row.put("rss_before_bytes", (rssBefore > 0) ? rssBefore : null);
 			row.put("rss_after_bytes", (rssAfter > 0) ? rssAfter : null);
 			finish(load, row, cpu);
@@ -252,12 +280,13 @@ final class Scenarios {
 			if (!open(load, row)) {
 				return row;
 			}
-			load.startWindow(this.scale.window(), this.scale.slowSubscribers() - 1);
+			load.startWindow(messages(this.scale.slowSubscribers() - 1), this.scale.slowSubscribers() - 1);
 			Thread.sleep(this.scale.warmupMillis());
 			if (stopOne) {
 				load.call(() -> slow.channel().config().setAutoRead(false));
 			}
 			List<Long> rss = new ArrayList<>();
+			Cpu.Sample cpuStart = Cpu.sample();
 			Load.Counters start = load.measure(true);
 			long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.scale.measureMillis());
 			while (System.nanoTime() < end) {
@@ -265,9 +294,10 @@ final class Scenarios {
 				Thread.sleep(Math.min(250, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
 			}
 			Load.Counters stop = load.measure(false);
+			Cpu.Sample cpuStop = Cpu.sample();
 			Histogram latency = load.latencyCopy();
 			load.stopPublishing();
-			load.drain(3000);
+			load.drain(10_000);
 			double seconds = (stop.nanos() - start.nanos()) / 1e9;
 			row.put("delivered_per_sec", round((stop.delivered() - start.delivered()) / seconds));
 			latency(row, latency);
@@ -279,19 +309,27 @@ final class Scenarios {
 				row.put("slow_subscriber_closed_by_broker", !load.call(() -> slow.channel().isActive()));
 				load.call(() -> slow.channel().config().setAutoRead(true));
 			}
-			finish(load, row, (stop.cpuNanos() - start.cpuNanos()) / (double) (stop.nanos() - start.nanos()));
+			finish(load, row, Cpu.between(cpuStart, cpuStop, this.generatorCore, this.brokerCore));
 			return row;
 		}
 	}
 
+	/** The in-flight window in messages: deliveries in flight over the fan-out degree. */
+	private int messages(int fanoutDegree) {
+		return Math.max(1, this.scale.window() / fanoutDegree);
+	}
+
 	private Phase phase(Load load, boolean record) throws Exception {
 		Thread.sleep(this.scale.warmupMillis());
+		Cpu.Sample cpuStart = Cpu.sample();
 		Load.Counters start = load.measure(record);
 		Thread.sleep(this.scale.measureMillis());
 		Load.Counters stop = load.measure(false);
+		Cpu.Sample cpuStop = Cpu.sample();
 		double seconds = (stop.nanos() - start.nanos()) / 1e9;
-		double cpu = (stop.cpuNanos() - start.cpuNanos()) / (double) (stop.nanos() - start.nanos());
-		return new Phase((stop.delivered() - start.delivered()) / seconds, cpu, record ? load.latencyCopy() : null);
+		return new Phase((stop.delivered() - start.delivered()) / seconds,
+				Cpu.between(cpuStart, cpuStop, this.generatorCore, this.brokerCore),
+				record ? load.latencyCopy() : null);
 	}
 
 	private boolean open(Load load, Map<String, Object> row) throws Exception {
@@ -326,14 +364,17 @@ final class Scenarios {
 		return row;
 	}
 
-	private void finish(Load load, Map<String, Object> row, double cpu) throws Exception {
+	private void finish(Load load, Map<String, Object> row, Cpu.Usage cpu) throws Exception {
 		Load.Verdict v = load.verdict();
 		row.put("lost", v.lost());
 		row.put("duplicated", v.duplicated());
 		row.put("reordered", v.reordered());
-		row.put("generator_cpu", Math.round(cpu * 100) / 100.0);
-		row.put("generator_bound", cpu >= GENERATOR_BOUND_CPU);
+		row.put("generator_cpu", share(cpu.process()));
+		row.put("generator_core_busy", share(cpu.generatorCore()));
+		row.put("broker_core_busy", share(cpu.brokerCore()));
+		row.put("generator_bound", cpu.generatorBound());
 		row.put("sent", v.sent());
+		row.put("delivered", v.delivered());
 		row.put("failed_connections", v.failed());
 		row.put("dropped_connections", v.dropped());
 		if (v.foreign() > 0) {
@@ -359,7 +400,11 @@ final class Scenarios {
 		return Math.round(v);
 	}
 
-	private record Phase(double deliveredPerSec, double cpu, Histogram latency) {
+	private static Double share(double value) {
+		return (value < 0) ? null : Math.round(value * 100) / 100.0;
+	}
+
+	private record Phase(double deliveredPerSec, Cpu.Usage cpu, Histogram latency) {
 	}
 
 }

@@ -1,0 +1,224 @@
+package io.herald.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.internal.chartpart.Chart;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns a run's JSON array into the Markdown table and the PNG chart of
+ * {@code bench/results/}.
+ *
+ * <pre>
+ * Report RESULTS.json OUT.md OUT.png MACHINE COMMAND
+ * Report --append RESULTS.json MORE.json
+ * </pre>
+ */
+public final class Report {
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/**
+	 * Scenarios that publish as fast as the window allows; the others run at a fixed
+	 * rate.
+	 */
+	private static final Set<String> MAX_RATE_SCENARIOS = Set.of("fanout", "slow-consumer");
+
+	private Report() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		System.setProperty("java.awt.headless", "true");
+		if (args.length == 3 && args[0].equals("--append")) {
+			Generator.append(Path.of(args[1]), read(Path.of(args[2])));
+			return;
+		}
+		if (args.length < 3) {
+			throw new IllegalArgumentException("usage: Report RESULTS.json OUT.md OUT.png [MACHINE] [COMMAND]");
+		}
+		List<Map<String, Object>> rows = read(Path.of(args[0]));
+		String machine = (args.length > 3) ? args[3] : "";
+		String command = (args.length > 4) ? args[4] : "";
+		Files.writeString(Path.of(args[1]), markdown(rows, machine, command, Path.of(args[2]).getFileName()));
+		chart(rows, Path.of(args[2]));
+	}
+
+	static List<Map<String, Object>> read(Path file) throws IOException {
+		return JSON.readValue(file.toFile(), new TypeReference<List<Map<String, Object>>>() {
+		});
+	}
+
+	static String markdown(List<Map<String, Object>> rows, String machine, String command, Path png) {
+		StringBuilder md = new StringBuilder();
+		md.append(
+				"| scenario | target | delivered/s | p50 ms | p99 ms | p99.9 ms | lost | dup | reord | generator-bound | notes |\n");
+		md.append("|---|---|--:|--:|--:|--:|--:|--:|--:|---|---|\n");
+		for (Map<String, Object> row : rows) {
+			md.append("| ")
+				.append(row.get("scenario"))
+				.append(" | ")
+				.append(row.get("target"))
+				.append(" | ")
+				.append(number(row.get("delivered_per_sec")))
+				.append(" | ")
+				.append(number(row.get("p50_ms")))
+				.append(" | ")
+				.append(number(row.get("p99_ms")))
+				.append(" | ")
+				.append(number(row.get("p999_ms")))
+				.append(" | ")
+				.append(number(row.get("lost")))
+				.append(" | ")
+				.append(number(row.get("duplicated")))
+				.append(" | ")
+				.append(number(row.get("reordered")))
+				.append(" | ")
+				.append(Boolean.TRUE.equals(row.get("generator_bound")) ? "**yes**" : "no")
+				.append(" | ")
+				.append(notes(row))
+				.append(" |\n");
+		}
+		md.append('\n');
+		if (!machine.isEmpty()) {
+			md.append("Machine: ").append(machine).append(". Broker on CPU 0, generator on CPU 1.\n\n");
+		}
+		if (!command.isEmpty()) {
+			md.append("Command: `").append(command).append("`\n\n");
+		}
+		md.append("![chart](").append(png).append(")\n");
+		return md.toString();
+	}
+
+	private static String notes(Map<String, Object> row) {
+		List<String> notes = new ArrayList<>();
+		if ("connections".equals(row.get("scenario")) && row.get("connections") != null) {
+			notes.add(row.get("connections") + " conns, " + number(row.get("connect_per_sec")) + " conn/s, RSS "
+					+ bytes(row.get("rss_bytes_per_connection")) + "/conn, heap "
+					+ bytes(row.get("heap_bytes_per_connection")) + "/conn");
+		}
+		if (row.get("broker_core_busy") != null || row.get("generator_core_busy") != null) {
+			notes.add("busy: broker core " + percent(row.get("broker_core_busy")) + ", generator core "
+					+ percent(row.get("generator_core_busy")) + " (generator itself "
+					+ percent(row.get("generator_cpu")) + ")");
+		}
+		if (row.get("baseline_delivered_per_sec") != null) {
+			notes.add("without the slow one: " + number(row.get("baseline_delivered_per_sec")) + "/s, p99 "
+					+ number(row.get("baseline_p99_ms")) + " ms; ratio " + row.get("throughput_vs_baseline"));
+		}
+		if (Boolean.TRUE.equals(row.get("slow_subscriber_closed_by_broker"))) {
+			notes.add("slow subscriber disconnected by the broker");
+		}
+		if (row.get("dropped_connections") instanceof Number n && n.intValue() > 0) {
+			notes.add(n + " connections dropped");
+		}
+		if (row.get("failed_connections") instanceof Number n && n.intValue() > 0) {
+			notes.add(n + " connections failed");
+		}
+		if (row.get("error") != null) {
+			notes.add("error: " + row.get("error"));
+		}
+		if (Boolean.FALSE.equals(row.get("receipts"))) {
+			notes.add("no SUBSCRIBE receipts");
+		}
+		return String.join("; ", notes).replace('|', '/');
+	}
+
+	private static String number(Object value) {
+		if (value == null) {
+			return "–";
+		}
+		if (value instanceof Double d) {
+			return String.format(Locale.ROOT, d < 10 ? "%.2f" : "%.1f", d);
+		}
+		if (value instanceof Number n) {
+			return String.format(Locale.ROOT, "%,d", n.longValue());
+		}
+		return String.valueOf(value);
+	}
+
+	private static String percent(Object value) {
+		return (value instanceof Number n) ? Math.round(n.doubleValue() * 100) + " %" : "–";
+	}
+
+	private static String bytes(Object value) {
+		if (!(value instanceof Number n)) {
+			return "–";
+		}
+		return String.format(Locale.ROOT, "%.1f KiB", n.doubleValue() / 1024);
+	}
+
+	static void chart(List<Map<String, Object>> rows, Path png) throws IOException {
+		System.setProperty("java.awt.headless", "true");
+		Set<String> targets = new LinkedHashSet<>();
+		Set<String> scenarios = new LinkedHashSet<>();
+		for (Map<String, Object> row : rows) {
+			targets.add(String.valueOf(row.get("target")));
+			if (!"connections".equals(row.get("scenario"))) {
+				scenarios.add(String.valueOf(row.get("scenario")));
+			}
+		}
+		List<String> scenarioList = new ArrayList<>(scenarios);
+		CategoryChart throughput = chart("Maximum delivered messages/s (one broker core)", "delivered/s");
+		CategoryChart p99 = chart("p99 latency, ms", "ms");
+		CategoryChart memory = chart("Broker memory per connection, KiB", "KiB");
+		for (String target : targets) {
+			List<Double> delivered = new ArrayList<>();
+			List<Double> latency = new ArrayList<>();
+			for (String scenario : scenarioList) {
+				Map<String, Object> row = find(rows, scenario, target);
+				if (MAX_RATE_SCENARIOS.contains(scenario)) {
+					delivered.add(value(row, "delivered_per_sec", 1));
+				}
+				latency.add(value(row, "p99_ms", 1));
+			}
+			List<String> maxRate = scenarioList.stream().filter(MAX_RATE_SCENARIOS::contains).toList();
+			if (!maxRate.isEmpty()) {
+				throughput.addSeries(target, maxRate, delivered);
+			}
+			if (!scenarioList.isEmpty()) {
+				p99.addSeries(target, scenarioList, latency);
+			}
+			Map<String, Object> connections = find(rows, "connections", target);
+			memory.addSeries(target, List.of("RSS", "heap"),
+					List.of(value(connections, "rss_bytes_per_connection", 1024),
+							value(connections, "heap_bytes_per_connection", 1024)));
+		}
+		List<Chart<?, ?>> charts = List.of(throughput, p99, memory);
+		BitmapEncoder.saveBitmap(charts, 1, 3, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+	}
+
+	private static CategoryChart chart(String title, String yTitle) {
+		CategoryChart chart = new CategoryChartBuilder().width(700).height(450).title(title).yAxisTitle(yTitle).build();
+		chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
+		chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+		chart.getStyler().setLegendLayout(org.knowm.xchart.style.Styler.LegendLayout.Horizontal);
+		chart.getStyler().setYAxisDecimalPattern("#,###.#");
+		return chart;
+	}
+
+	private static Map<String, Object> find(List<Map<String, Object>> rows, String scenario, String target) {
+		for (Map<String, Object> row : rows) {
+			if (scenario.equals(row.get("scenario")) && target.equals(String.valueOf(row.get("target")))) {
+				return row;
+			}
+		}
+		return Map.of();
+	}
+
+	private static double value(Map<String, Object> row, String key, double divisor) {
+		return (row.get(key) instanceof Number n) ? Math.max(0, n.doubleValue() / divisor) : 0;
+	}
+
+}
