@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.websocket.RemoteEndpoint;
@@ -60,10 +61,21 @@ final class AsyncWebSocketConnection extends WebSocketConnection implements Send
 		nativeSession.getUserProperties().put(TOMCAT_BLOCKING_SEND_TIMEOUT, CLOSE_SEND_TIMEOUT_MILLIS);
 	}
 
+	/**
+	 * Schedules a drain on the writer executor rather than writing on the caller's
+	 * thread: a publisher fanning out to many sessions only enqueues, and each session's
+	 * writer then finds whatever has queued meanwhile and sends it as one batch.
+	 */
 	@Override
 	public void wakeUp() {
 		if (isWritable() && this.writing.compareAndSet(false, true)) {
-			drain();
+			try {
+				this.executor.execute(this::drain);
+			}
+			catch (RejectedExecutionException ex) {
+				// shutting down: nothing more goes out
+				this.writing.set(false);
+			}
 		}
 	}
 
