@@ -52,7 +52,7 @@ public final class HeraldAuthenticator implements Authenticator {
 		this.users = users.stream().collect(Collectors.toUnmodifiableMap(StaticUser::name, Function.identity()));
 		this.passwords = passwords;
 		this.jwt = jwt;
-		this.decoyHash = (passwords != null) ? passwords.encode("herald-decoy") : null;
+		this.decoyHash = (passwords != null && !users.isEmpty()) ? passwords.encode("herald-decoy") : null;
 	}
 
 	/** Whether anonymous access is the only mode, as in the embedded default. */
@@ -98,7 +98,7 @@ public final class HeraldAuthenticator implements Authenticator {
 			throw new AuthenticationException(FAILED);
 		}
 		String hash = (user != null) ? user.passwordHash() : this.decoyHash;
-		boolean matches = this.passwords.matches((passcode != null) ? passcode : "", hash);
+		boolean matches = hash != null && this.passwords.matches((passcode != null) ? passcode : "", hash);
 		if (user == null || passcode == null || !matches) {
 			throw new AuthenticationException(FAILED);
 		}
