@@ -270,7 +270,7 @@ class TopicMessagingIT {
 	void bodiesOf256KiBAnd1MiB(Transport transport) {
 		String topic = topic("large");
 		Random random = new Random(42);
-		// The SockJS endpoint buffers whole inbound messages in the container's 64 KiB
+		// The SockJS endpoint buffers whole inbound messages in the container's 8 KiB
 		// message buffer (SockJS has no partial messages), so over SockJS only the
 		// delivery of large bodies is tested; they are published over WebSocket.
 		Transport publishing = (transport == Transport.SOCKJS) ? Transport.WEBSOCKET : transport;

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendHandler;
@@ -25,8 +26,9 @@ import io.herald.session.Session;
  * session.
  *
  * <p>
- * Containers may complete a write inline, inside {@code sendText}; the drain loop detects
- * that and iterates instead of recursing, so a long queue cannot overflow the stack.
+ * Containers may complete a write inline, inside {@code sendText}, or on another thread
+ * before {@code sendText} returns; the drain loop detects both and iterates instead of
+ * recursing, so a long queue cannot overflow the stack and two drains never overlap.
  */
 final class AsyncWebSocketConnection extends WebSocketConnection implements SendHandler {
 
@@ -51,9 +53,16 @@ final class AsyncWebSocketConnection extends WebSocketConnection implements Send
 	/** A frame polled for a batch it did not fit, sent next. */
 	private volatile OutboundFrame held;
 
-	private volatile Thread sendingThread;
+	private static final int SENDING = 0;
 
-	private volatile boolean completedInline;
+	private static final int COMPLETED = 1;
+
+	private static final int AWAITING = 2;
+
+	/** Where the message in flight is: being sent, completed during send, or awaited. */
+	private final AtomicInteger sendState = new AtomicInteger(AWAITING);
+
+	private volatile boolean failed;
 
 	AsyncWebSocketConnection(WebSocketSession webSocket, jakarta.websocket.Session nativeSession, Executor executor) {
 		super(webSocket, executor);
@@ -93,20 +102,23 @@ final class AsyncWebSocketConnection extends WebSocketConnection implements Send
 				}
 				continue;
 			}
-			this.completedInline = false;
-			this.sendingThread = Thread.currentThread();
+			this.sendState.set(SENDING);
 			try {
 				send(session, frame);
 			}
 			catch (RuntimeException ex) {
 				// the container refuses writes on a closing connection
-				this.sendingThread = null;
 				this.writing.set(false);
 				close();
 				return;
 			}
-			this.sendingThread = null;
-			if (!this.completedInline) {
+			if (this.sendState.compareAndSet(SENDING, AWAITING)) {
+				// still in flight: its completion continues the drain
+				return;
+			}
+			// completed during send: continue here, iterating instead of recursing
+			if (this.failed) {
+				this.writing.set(false);
 				return;
 			}
 		}
@@ -156,15 +168,22 @@ final class AsyncWebSocketConnection extends WebSocketConnection implements Send
 		batch.writeBytes(frame.tail());
 	}
 
+	/**
+	 * Exactly one of the sending thread (when {@code send} returns) and the completion
+	 * (here) continues the drain: whichever moves {@link #sendState} second. So two
+	 * drains never run at once, whatever thread the container completes on.
+	 */
 	@Override
 	public void onResult(SendResult result) {
 		if (!result.isOK()) {
-			this.writing.set(false);
+			this.failed = true;
 			close();
+		}
+		if (this.sendState.compareAndSet(SENDING, COMPLETED)) {
 			return;
 		}
-		if (this.sendingThread == Thread.currentThread()) {
-			this.completedInline = true;
+		if (this.failed) {
+			this.writing.set(false);
 			return;
 		}
 		drain();
