@@ -383,7 +383,7 @@ final class Scenarios {
 		if (!v.errors().isEmpty()) {
 			row.put("errors", v.errors());
 		}
-		row.put("clean", v.lost() == 0 && v.duplicated() == 0 && v.reordered() == 0);
+		row.put("clean", v.lost() == 0 && v.duplicated() == 0 && v.reordered() == 0 && v.foreign() == 0);
 	}
 
 	private static void latency(Map<String, Object> row, Histogram h) {
