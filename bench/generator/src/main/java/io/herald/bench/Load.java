@@ -409,7 +409,9 @@ final class Load implements AutoCloseable {
 			long lost = 0;
 			long duplicated = 0;
 			long reordered = 0;
+			long unexpected = 0;
 			for (StompConnection c : this.connections) {
+				unexpected += c.tracker.unexpected();
 				if (c.counted && c.tracker.streams().length > 0) {
 					lost += c.tracker.lost(this.sent);
 					duplicated += c.tracker.duplicated();
@@ -417,7 +419,7 @@ final class Load implements AutoCloseable {
 				}
 			}
 			return new Verdict(lost, duplicated, reordered, this.sentTotal, this.deliveredCounted, this.failedCount,
-					this.droppedCount, this.foreign, List.copyOf(this.errors));
+					this.droppedCount, this.foreign + unexpected, List.copyOf(this.errors));
 		});
 	}
 
@@ -478,7 +480,8 @@ final class Load implements AutoCloseable {
 	 * @param delivered deliveries to counted subscribers
 	 * @param failed connections that never became ready
 	 * @param dropped ready connections that were closed before the end
-	 * @param foreign MESSAGE frames without a generator body
+	 * @param foreign MESSAGE frames without a well-formed generator body, or of a stream
+	 * the subscriber never subscribed to
 	 * @param errors the first few failure reasons
 	 */
 	record Verdict(long lost, long duplicated, long reordered, long sent, long delivered, int failed, int dropped,

@@ -24,7 +24,16 @@ final class MessageBody {
 	}
 
 	static boolean isBenchBody(ByteBuf buf, int body, int end) {
-		return end - body >= FIELDS && buf.getByte(body) == 'P';
+		if (end - body < FIELDS || buf.getByte(body) != 'P') {
+			return false;
+		}
+		for (int i = body + 1; i < body + FIELDS; i++) {
+			byte b = buf.getByte(i);
+			if (b < '0' || b > '9') {
+				return false;
+			}
+		}
+		return true;
 	}
 
 	static int stream(ByteBuf buf, int body) {

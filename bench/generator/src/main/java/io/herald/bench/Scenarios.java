@@ -233,9 +233,15 @@ final class Scenarios {
 			if (ready < n) {
 				row.put("error", "only " + ready + " of " + n + " connections became ready");
 			}
-			row.put("rss_bytes_per_connection", (rssBefore > 0 && ready > 0) ? (rssAfter - rssBefore) / ready : null);
+			// A broker that exited (out of memory) has no RSS after: no figure, and say
+			// so.
+			row.put("rss_bytes_per_connection",
+					(rssBefore > 0 && rssAfter > 0 && ready > 0) ? (rssAfter - rssBefore) / ready : null);
 			row.put("heap_bytes_per_connection",
-					(heapBefore > 0 && ready > 0) ? (heapAfter - heapBefore) / ready : null);
+					(heapBefore > 0 && heapAfter > 0 && ready > 0) ? (heapAfter - heapBefore) / ready : null);
+			if (this.broker.known() && rssAfter <= 0) {
+				row.put("error", "the broker process was gone after " + ready + " connections were ready");
+			}
 			Thread.sleep(Generator.holdMillis);
 			row.put("rss_before_bytes", (rssBefore > 0) ? rssBefore : null);
 			row.put("rss_after_bytes", (rssAfter > 0) ? rssAfter : null);
@@ -383,7 +389,7 @@ final class Scenarios {
 		if (!v.errors().isEmpty()) {
 			row.put("errors", v.errors());
 		}
-		row.put("clean", v.lost() == 0 && v.duplicated() == 0 && v.reordered() == 0);
+		row.put("clean", v.lost() == 0 && v.duplicated() == 0 && v.reordered() == 0 && v.foreign() == 0);
 	}
 
 	private static void latency(Map<String, Object> row, Histogram h) {
