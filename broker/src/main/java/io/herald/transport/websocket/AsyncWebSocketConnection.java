@@ -47,8 +47,12 @@ final class AsyncWebSocketConnection extends WebSocketConnection implements Send
 
 	private final AtomicBoolean writing = new AtomicBoolean();
 
-	/** Reused for batches; only the thread holding {@link #writing} touches it. */
-	private final ByteArrayOutputStream batch = new ByteArrayOutputStream(BATCH_BYTES);
+	/**
+	 * A batch is assembled and copied into its String on one thread, so one buffer per
+	 * writing thread serves every connection: nothing is held per idle connection.
+	 */
+	private static final ThreadLocal<ByteArrayOutputStream> BATCHES = ThreadLocal
+		.withInitial(() -> new ByteArrayOutputStream(BATCH_BYTES));
 
 	/** A frame polled for a batch it did not fit, sent next. */
 	private volatile OutboundFrame held;
@@ -152,7 +156,7 @@ final class AsyncWebSocketConnection extends WebSocketConnection implements Send
 			this.remote.sendText(new String(frame.toByteArray(), StandardCharsets.UTF_8), this);
 			return;
 		}
-		ByteArrayOutputStream batch = this.batch;
+		ByteArrayOutputStream batch = BATCHES.get();
 		batch.reset();
 		append(batch, frame);
 		while (more != null && !more.binary() && batch.size() + more.length() <= BATCH_BYTES) {
