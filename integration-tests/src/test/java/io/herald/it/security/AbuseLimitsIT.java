@@ -116,7 +116,7 @@ class AbuseLimitsIT {
 			for (int i = 0; i < PER_ADDRESS + 5 && refusal == null; i++) {
 				RawStomp client = RawStomp.tcp(tcpPort);
 				flood.add(client);
-				Frame answer = client.connect();
+				Frame answer = connectOrRefusal(client);
 				if (answer.command() == Command.ERROR) {
 					refusal = answer;
 					assertThat(client.awaitClosed()).isTrue();
@@ -130,10 +130,15 @@ class AbuseLimitsIT {
 		finally {
 			flood.forEach(RawStomp::close);
 		}
-		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-			try (RawStomp again = RawStomp.tcp(tcpPort)) {
-				assertThat(again.connect().command()).as("a connection once the flood is gone")
-					.isEqualTo(Command.CONNECTED);
+		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+			// room again for several: the flood's places are all given back
+			try (RawStomp a = RawStomp.tcp(tcpPort);
+					RawStomp b = RawStomp.tcp(tcpPort);
+					RawStomp c = RawStomp.tcp(tcpPort)) {
+				for (RawStomp again : List.of(a, b, c)) {
+					assertThat(again.connect().command()).as("a connection once the flood is gone")
+						.isEqualTo(Command.CONNECTED);
+				}
 			}
 		});
 	}
@@ -302,6 +307,19 @@ class AbuseLimitsIT {
 				assertThat(consumer.next().bodyAsText()).as("the buffered jobs survive the refusal")
 					.isEqualTo("job" + i);
 			}
+		}
+	}
+
+	/**
+	 * CONNECT, or the refusal the broker sent on open: it may close the socket before the
+	 * CONNECT is written, and the ERROR is then already queued.
+	 */
+	private static Frame connectOrRefusal(RawStomp client) {
+		try {
+			return client.connect();
+		}
+		catch (UncheckedIOException ex) {
+			return client.next();
 		}
 	}
 
