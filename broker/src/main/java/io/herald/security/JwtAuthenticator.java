@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -71,7 +70,7 @@ public final class JwtAuthenticator {
 		List<Grant> grants = new ArrayList<>();
 		if (claim instanceof Map<?, ?> map) {
 			for (Map.Entry<?, ?> entry : map.entrySet()) {
-				Action action = action(String.valueOf(entry.getKey()));
+				Action action = Action.parse(String.valueOf(entry.getKey()));
 				if (action != null && entry.getValue() instanceof Collection<?> patterns) {
 					for (Object pattern : patterns) {
 						try {
@@ -85,14 +84,6 @@ public final class JwtAuthenticator {
 			}
 		}
 		return grants;
-	}
-
-	private static Action action(String name) {
-		return switch (name.toLowerCase(Locale.ROOT)) {
-			case "subscribe" -> Action.SUBSCRIBE;
-			case "send" -> Action.SEND;
-			default -> null;
-		};
 	}
 
 	/**

@@ -1,6 +1,7 @@
 package io.herald.security;
 
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
@@ -30,10 +31,22 @@ public final class TokenHandshakeInterceptor implements HandshakeInterceptor {
 		this.authenticator = authenticator;
 	}
 
+	/**
+	 * The decoded {@value #ACCESS_TOKEN} query parameter of a handshake URI, or
+	 * {@code null}.
+	 */
+	public static String accessToken(URI uri) {
+		if (uri == null || uri.getRawQuery() == null) {
+			return null;
+		}
+		String token = UriComponentsBuilder.fromUri(uri).build().getQueryParams().getFirst(ACCESS_TOKEN);
+		return (token != null) ? UriUtils.decode(token, StandardCharsets.UTF_8) : null;
+	}
+
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
 			Map<String, Object> attributes) {
-		String token = UriComponentsBuilder.fromUri(request.getURI()).build().getQueryParams().getFirst(ACCESS_TOKEN);
+		String token = accessToken(request.getURI());
 		if (token == null) {
 			return true;
 		}

@@ -14,6 +14,7 @@ import io.herald.security.DestinationPattern;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -109,17 +110,18 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 				@DefaultValue("roles") String rolesClaim, @DefaultValue("herald_grants") String grantsClaim) {
 
 			public Jwt {
-				check(!hasText(secret) || !hasText(jwksUri), "herald.security.jwt",
+				check(!StringUtils.hasText(secret) || !StringUtils.hasText(jwksUri), "herald.security.jwt",
 						"takes a secret or a jwks-uri, not both", "both");
-				check(!hasText(secret) || secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= 32,
+				check(!StringUtils.hasText(secret)
+						|| secret.getBytes(java.nio.charset.StandardCharsets.UTF_8).length >= 32,
 						"herald.security.jwt.secret", "must be at least 32 bytes (256 bits) for HS256", "<hidden>");
 				check(clockSkew != null && !clockSkew.isNegative(), "herald.security.jwt.clock-skew",
 						"must not be negative", clockSkew);
-				check(hasText(userClaim), "herald.security.jwt.user-claim", "must not be blank", userClaim);
+				check(StringUtils.hasText(userClaim), "herald.security.jwt.user-claim", "must not be blank", userClaim);
 			}
 
 			public boolean enabled() {
-				return hasText(this.secret) || hasText(this.jwksUri);
+				return StringUtils.hasText(this.secret) || StringUtils.hasText(this.jwksUri);
 			}
 
 		}
@@ -147,12 +149,11 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 			public AccessRule toAccessRule() {
 				Set<Action> parsed = EnumSet.noneOf(Action.class);
 				for (String action : actions) {
-					parsed.add(switch (action.trim().toLowerCase(Locale.ROOT)) {
-						case "subscribe" -> Action.SUBSCRIBE;
-						case "send" -> Action.SEND;
-						default -> throw new IllegalArgumentException(
-								"actions: '" + action + "' is not one of subscribe, send");
-					});
+					Action named = Action.parse(action);
+					if (named == null) {
+						throw new IllegalArgumentException("actions: '" + action + "' is not one of subscribe, send");
+					}
+					parsed.add(named);
 				}
 				if (parsed.isEmpty()) {
 					throw new IllegalArgumentException("actions: must name subscribe and/or send");
@@ -282,10 +283,6 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 	}
 
 	private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]?\\$\\d{2}\\$[./A-Za-z0-9]{53}");
-
-	private static boolean hasText(String value) {
-		return value != null && !value.isBlank();
-	}
 
 	private static void check(boolean valid, String key, String rule, Object value) {
 		if (!valid) {

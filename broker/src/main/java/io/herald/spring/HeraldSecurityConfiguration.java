@@ -41,6 +41,7 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.util.StringUtils;
 
 /**
  * {@code herald.security.*}: the {@link Authenticator} and {@link DestinationPolicy} the
@@ -68,7 +69,7 @@ class HeraldSecurityConfiguration {
 				throw new org.springframework.security.oauth2.jwt.BadJwtException("JWT is not configured");
 			};
 		}
-		NimbusJwtDecoder decoder = hasText(jwt.secret()) ? NimbusJwtDecoder
+		NimbusJwtDecoder decoder = StringUtils.hasText(jwt.secret()) ? NimbusJwtDecoder
 			.withSecretKey(new SecretKeySpec(jwt.secret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"))
 			.macAlgorithm(MacAlgorithm.HS256)
 			.build() : NimbusJwtDecoder.withJwkSetUri(jwt.jwksUri()).build();
@@ -77,10 +78,10 @@ class HeraldSecurityConfiguration {
 		// a token without exp would never expire: the session expiry check needs one
 		timestamps.setAllowEmptyExpiryClaim(false);
 		validators.add(timestamps);
-		if (hasText(jwt.issuer())) {
+		if (StringUtils.hasText(jwt.issuer())) {
 			validators.add(new JwtIssuerValidator(jwt.issuer()));
 		}
-		if (hasText(jwt.audience())) {
+		if (StringUtils.hasText(jwt.audience())) {
 			validators.add(new JwtAudienceValidator(jwt.audience()));
 		}
 		decoder.setJwtValidator(new DelegatingOAuth2TokenValidator<>(validators));
@@ -142,7 +143,7 @@ class HeraldSecurityConfiguration {
 		List<String> open = new ArrayList<>(
 				List.of(websocket.path(), "/actuator/health", "/actuator/health/**", "/error"));
 		String sockjs = websocket.sockjsPath();
-		if (hasText(sockjs)) {
+		if (StringUtils.hasText(sockjs)) {
 			open.add(sockjs);
 			open.add(sockjs + "/**");
 		}
@@ -168,10 +169,6 @@ class HeraldSecurityConfiguration {
 				.jwt((jwt) -> jwt.decoder(jwtDecoder.getObject()).jwtAuthenticationConverter(converter)));
 		}
 		return http.build();
-	}
-
-	private static boolean hasText(String value) {
-		return value != null && !value.isBlank();
 	}
 
 }

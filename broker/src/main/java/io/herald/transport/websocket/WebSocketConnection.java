@@ -2,16 +2,13 @@ package io.herald.transport.websocket;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.util.UriComponentsBuilder;
-import org.springframework.web.util.UriUtils;
 
+import io.herald.security.TokenHandshakeInterceptor;
 import io.herald.session.Session;
 import io.herald.session.TransportConnection;
 
@@ -21,8 +18,6 @@ import io.herald.session.TransportConnection;
  * wait for a pending write to a client that no longer reads.
  */
 abstract class WebSocketConnection implements TransportConnection {
-
-	private static final String ACCESS_TOKEN = "access_token";
 
 	protected final WebSocketSession webSocket;
 
@@ -79,12 +74,7 @@ abstract class WebSocketConnection implements TransportConnection {
 	/** The {@code access_token} query parameter of the handshake, for browsers. */
 	@Override
 	public String handshakeToken() {
-		URI uri = this.webSocket.getUri();
-		if (uri == null || uri.getRawQuery() == null) {
-			return null;
-		}
-		String token = UriComponentsBuilder.fromUri(uri).build().getQueryParams().getFirst(ACCESS_TOKEN);
-		return (token != null) ? UriUtils.decode(token, StandardCharsets.UTF_8) : null;
+		return TokenHandshakeInterceptor.accessToken(this.webSocket.getUri());
 	}
 
 }
