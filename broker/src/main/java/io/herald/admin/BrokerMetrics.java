@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 
 import io.herald.session.Broker;
 import io.herald.session.BrokerStats;
+import io.herald.session.CloseReason;
 
 /**
  * Binds the broker's counters to Micrometer. Meters read the counters when scraped, so
@@ -35,14 +36,12 @@ public final class BrokerMetrics implements MeterBinder {
 		FunctionCounter.builder("herald.messages.published", stats, BrokerStats::messagesPublished)
 			.description("messages accepted for routing")
 			.register(registry);
-		FunctionCounter.builder("herald.sessions.closed", stats, BrokerStats::slowConsumers)
-			.tag("reason", "slow-consumer")
-			.description("sessions closed by the broker")
-			.register(registry);
-		FunctionCounter.builder("herald.sessions.closed", stats, BrokerStats::protocolErrors)
-			.tag("reason", "protocol-error")
-			.description("sessions closed by the broker")
-			.register(registry);
+		for (CloseReason reason : CloseReason.values()) {
+			FunctionCounter.builder("herald.sessions.closed", stats, (s) -> s.closed(reason))
+				.tag("reason", reason.tag())
+				.description("sessions ended, by reason")
+				.register(registry);
+		}
 		FunctionCounter.builder("herald.authentication.failures", stats, BrokerStats::authenticationFailures)
 			.description("refused logins (bad or missing credentials, invalid tokens)")
 			.register(registry);

@@ -1,6 +1,9 @@
 package io.herald.session;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
 
 /**
  * Broker-wide counters, cheap enough for the hot path (striped adders). Read by the admin
@@ -10,38 +13,34 @@ public final class BrokerStats {
 
 	private final LongAdder connectionsOpened = new LongAdder();
 
-	private final LongAdder messagesPublished = new LongAdder();
-
-	private final LongAdder slowConsumers = new LongAdder();
-
-	private final LongAdder protocolErrors = new LongAdder();
-
 	private final LongAdder authenticationFailures = new LongAdder();
 
-	private final LongAdder connectionsRefused = new LongAdder();
+	private final Map<CloseReason, LongAdder> closed = new EnumMap<>(CloseReason.class);
+
+	private final LongSupplier published;
+
+	BrokerStats(LongSupplier published) {
+		this.published = published;
+		for (CloseReason reason : CloseReason.values()) {
+			this.closed.put(reason, new LongAdder());
+		}
+	}
 
 	void connectionOpened() {
 		this.connectionsOpened.increment();
-	}
-
-	void published() {
-		this.messagesPublished.increment();
-	}
-
-	void slowConsumer() {
-		this.slowConsumers.increment();
-	}
-
-	void protocolError() {
-		this.protocolErrors.increment();
 	}
 
 	void authenticationFailed() {
 		this.authenticationFailures.increment();
 	}
 
-	void connectionRefused() {
-		this.connectionsRefused.increment();
+	void countClose(CloseReason reason) {
+		this.closed.get(reason).increment();
+	}
+
+	/** Sessions ended for the reason since start. */
+	public long closed(CloseReason reason) {
+		return this.closed.get(reason).sum();
 	}
 
 	/** CONNECT attempts refused for bad or missing credentials. */
@@ -51,25 +50,35 @@ public final class BrokerStats {
 
 	/** Connections refused for the total or per-address connection limit. */
 	public long connectionsRefused() {
-		return this.connectionsRefused.sum();
+		return closed(CloseReason.CONNECTION_REFUSED);
 	}
 
 	public long connectionsOpened() {
 		return this.connectionsOpened.sum();
 	}
 
+	/** Messages accepted for routing since start. */
 	public long messagesPublished() {
-		return this.messagesPublished.sum();
+		return this.published.getAsLong();
 	}
 
 	/** Sessions disconnected because their outbound buffer overflowed. */
 	public long slowConsumers() {
-		return this.slowConsumers.sum();
+		return closed(CloseReason.SLOW_CONSUMER);
 	}
 
-	/** Sessions ended by an ERROR for a protocol violation or a crossed limit. */
+	/**
+	 * Sessions ended by an ERROR for something the client did: a protocol violation, a
+	 * crossed limit, a failed login, a timeout.
+	 */
 	public long protocolErrors() {
-		return this.protocolErrors.sum();
+		long sum = 0;
+		for (CloseReason reason : CloseReason.values()) {
+			if (reason.isProtocolError()) {
+				sum += closed(reason);
+			}
+		}
+		return sum;
 	}
 
 }

@@ -17,7 +17,8 @@ import io.herald.security.Action;
 /**
  * The handlers of client frames after CONNECT (STOMP 1.2, "Client Frames"). Each either
  * completes or throws {@link StompViolation}; the session then sends the RECEIPT or the
- * ERROR. Runs on the session's thread.
+ * ERROR. One instance per session, run by the session's owner ({@link Mailbox}); it works
+ * on the session's subscriptions and transactions through their own methods.
  */
 final class ClientFrames {
 
@@ -27,123 +28,134 @@ final class ClientFrames {
 	 */
 	static final String TOKEN_DESTINATION = "/herald/token";
 
-	private ClientFrames() {
+	private final Session session;
+
+	private final SubscriptionRegistry subscriptions;
+
+	private final Transactions transactions;
+
+	private final SessionServices services;
+
+	ClientFrames(Session session, SubscriptionRegistry subscriptions, Transactions transactions,
+			SessionServices services) {
+		this.session = session;
+		this.subscriptions = subscriptions;
+		this.transactions = transactions;
+		this.services = services;
 	}
 
-	static void handle(Session session, Frame frame) throws StompViolation {
+	/**
+	 * Handles a frame other than CONNECT, STOMP and DISCONNECT, which the session owns.
+	 */
+	void handle(Frame frame) throws StompViolation {
 		switch (frame.command()) {
-			case SEND -> send(session, frame);
-			case SUBSCRIBE -> subscribe(session, frame);
-			case UNSUBSCRIBE -> unsubscribe(session, frame);
-			case ACK, NACK -> acknowledge(session, frame, false);
-			case BEGIN -> session.transactions().begin(required(frame, "transaction"));
-			case COMMIT -> commit(session, required(frame, "transaction"));
-			case ABORT -> session.transactions().abort(required(frame, "transaction"));
-			case DISCONNECT -> session.disconnect(frame.header("receipt"));
+			case SEND -> send(frame);
+			case SUBSCRIBE -> subscribe(frame);
+			case UNSUBSCRIBE -> unsubscribe(frame);
+			case ACK, NACK -> acknowledge(frame, false);
+			case BEGIN -> this.transactions.begin(required(frame, "transaction"));
+			case COMMIT -> commit(required(frame, "transaction"));
+			case ABORT -> this.transactions.abort(required(frame, "transaction"));
 			case CONNECT, STOMP -> throw new StompViolation("already connected: " + frame.command() + " sent twice");
 			default -> throw new StompViolation(frame.command() + " is not a client command");
 		}
 	}
 
-	private static void send(Session session, Frame frame) throws StompViolation {
+	private void send(Frame frame) throws StompViolation {
 		String destinationName = required(frame, "destination");
 		if (TOKEN_DESTINATION.equals(destinationName)) {
-			session.refreshToken(frame.bodyAsText().trim());
+			this.session.refreshToken(frame.bodyAsText().trim());
 			return;
 		}
 		Destination destination = parse(destinationName, true);
-		authorize(session, Action.SEND, destinationName);
+		authorize(Action.SEND, destinationName);
 		String transaction = frame.header("transaction");
 		if (transaction != null) {
-			session.transactions().add(transaction, frame);
+			this.transactions.add(transaction, frame);
 			return;
 		}
-		PublishResult result = session.broker()
-			.publish(destination, frame.header("destination"), frame.headers(), frame.body(), session.user());
+		PublishResult result = this.services.ingress()
+			.publish(destination, frame.header("destination"), frame.headers(), frame.body(), this.session.user());
 		if (!result.accepted()) {
-			throw new StompViolation(result.refusal());
+			throw new StompViolation(CloseReason.LIMIT_EXCEEDED, result.refusal());
 		}
 	}
 
-	private static void subscribe(Session session, Frame frame) throws StompViolation {
+	private void subscribe(Frame frame) throws StompViolation {
 		String destinationName = required(frame, "destination");
 		String id = frame.header("id");
 		if (id == null) {
-			if (session.version() != StompVersion.V1_0) {
+			if (this.session.version() != StompVersion.V1_0) {
 				throw missing("id");
 			}
 			id = destinationName;
 		}
-		if (session.subscriptions().containsKey(id)) {
-			throw new StompViolation("duplicate subscription id '" + id + "' in this session");
-		}
-		int max = session.settings().maxSubscriptions();
-		if (session.subscriptions().size() >= max) {
-			throw new StompViolation(
-					"subscription '" + id + "' exceeds the limit of " + max + " subscriptions per session");
-		}
+		int index = this.subscriptions.reserve(id);
 		SessionSubscription.AckMode ackMode = SessionSubscription.AckMode.parse(frame.header("ack"));
 		if (ackMode == null) {
 			throw new StompViolation(
 					"invalid ack mode '" + frame.header("ack") + "'; use auto, client or client-individual");
 		}
 		Destination destination = parse(destinationName, false);
-		authorize(session, Action.SUBSCRIBE, destinationName);
-		if (destination.kind() == Destination.Kind.USER && session.user() == null) {
+		authorize(Action.SUBSCRIBE, destinationName);
+		if (destination.kind() == Destination.Kind.USER && this.session.user() == null) {
 			throw new StompViolation("destination '" + destinationName
 					+ "' needs a user: connect with a login to use /user/ destinations");
 		}
-		int index = session.nextSubscriptionIndex();
-		session.addSubscription(new SessionSubscription(session, id, index, ackMode, destination,
-				session.settings().maxUnackedPerSubscription()));
+		SessionSubscription subscription = new SessionSubscription(this.session, id, index, ackMode, destination,
+				this.services.settings().maxUnackedPerSubscription());
+		this.subscriptions.add(subscription);
+		subscription.attach(this.services.router().subscribe(destination, this.session.user(), subscription));
+		// queue messages flow only after the RECEIPT of the SUBSCRIBE
+		this.session.startAfterReceipt(subscription);
 	}
 
-	private static void unsubscribe(Session session, Frame frame) throws StompViolation {
+	private void unsubscribe(Frame frame) throws StompViolation {
 		String id = frame.header("id");
-		if (id == null && session.version() == StompVersion.V1_0) {
+		if (id == null && this.session.version() == StompVersion.V1_0) {
 			id = frame.header("destination");
 		}
 		if (id == null) {
 			throw missing("id");
 		}
-		SessionSubscription subscription = session.removeSubscription(id);
+		SessionSubscription subscription = this.subscriptions.remove(id);
 		if (subscription == null) {
 			throw new StompViolation("unknown subscription '" + id + "'");
 		}
 		subscription.close();
 	}
 
-	private static void acknowledge(Session session, Frame frame, boolean committing) throws StompViolation {
-		String tag = ackTag(session, frame);
+	private void acknowledge(Frame frame, boolean committing) throws StompViolation {
+		String tag = ackTag(frame);
 		String transaction = frame.header("transaction");
 		if (transaction != null && !committing) {
-			session.transactions().add(transaction, frame);
+			this.transactions.add(transaction, frame);
 			return;
 		}
-		SessionSubscription subscription = owner(session, tag);
+		SessionSubscription subscription = owner(tag);
 		boolean settled = (frame.command() == Command.ACK) ? subscription.ack(tag) : subscription.nack(tag);
 		if (!settled) {
 			throw unknownAck(frame, tag);
 		}
 	}
 
-	private static String ackTag(Session session, Frame frame) throws StompViolation {
-		String tag = (session.version() == StompVersion.V1_2) ? frame.header("id") : frame.header("message-id");
+	private String ackTag(Frame frame) throws StompViolation {
+		String tag = (this.session.version() == StompVersion.V1_2) ? frame.header("id") : frame.header("message-id");
 		if (tag == null) {
 			tag = (frame.header("id") != null) ? frame.header("id") : frame.header("message-id");
 		}
 		if (tag == null) {
-			throw missing((session.version() == StompVersion.V1_2) ? "id" : "message-id");
+			throw missing((this.session.version() == StompVersion.V1_2) ? "id" : "message-id");
 		}
 		return tag;
 	}
 
-	private static SessionSubscription owner(Session session, String tag) throws StompViolation {
+	private SessionSubscription owner(String tag) throws StompViolation {
 		int dash = tag.indexOf('-');
 		SessionSubscription subscription = null;
 		if (dash > 0) {
 			try {
-				subscription = session.findSubscriptionByIndex(Integer.parseInt(tag.substring(0, dash)));
+				subscription = this.subscriptions.byIndex(Integer.parseInt(tag.substring(0, dash)));
 			}
 			catch (NumberFormatException ex) {
 				subscription = null;
@@ -166,60 +178,60 @@ final class ClientFrames {
 	 * the order they will be settled, and room in the queues, which the router keeps
 	 * while it publishes all SENDs. Acknowledgements are settled after the SENDs.
 	 */
-	private static void commit(Session session, String transaction) throws StompViolation {
+	private void commit(String transaction) throws StompViolation {
 		List<Publication> publications = new ArrayList<>();
 		List<Frame> settlements = new ArrayList<>();
 		Map<SessionSubscription, List<String>> tags = new LinkedHashMap<>();
-		for (Frame frame : session.transactions().commit(transaction)) {
+		for (Frame frame : this.transactions.commit(transaction)) {
 			if (frame.command() == Command.SEND) {
 				String name = required(frame, "destination");
 				Destination destination = parse(name, true);
-				authorize(session, Action.SEND, name);
-				publications.add(new Publication(destination,
-						session.broker().message(destination, name, frame.headers(), frame.body(), session.user())));
+				authorize(Action.SEND, name);
+				publications.add(new Publication(destination, this.services.ingress()
+					.message(destination, name, frame.headers(), frame.body(), this.session.user())));
 			}
 			else {
-				String tag = ackTag(session, frame);
-				tags.computeIfAbsent(owner(session, tag), (subscription) -> new ArrayList<>()).add(tag);
+				String tag = ackTag(frame);
+				tags.computeIfAbsent(owner(tag), (subscription) -> new ArrayList<>()).add(tag);
 				settlements.add(frame);
 			}
 		}
 		for (Map.Entry<SessionSubscription, List<String>> entry : tags.entrySet()) {
 			String unsettled = entry.getKey().firstUnsettled(entry.getValue());
 			if (unsettled != null) {
-				throw unknownAck(lastWithTag(session, settlements, unsettled), unsettled);
+				throw unknownAck(lastWithTag(settlements, unsettled), unsettled);
 			}
 		}
 		if (!publications.isEmpty()) {
-			PublishResult result = session.broker().publishAll(publications);
+			PublishResult result = this.services.ingress().publishAll(publications);
 			if (!result.accepted()) {
-				throw new StompViolation(result.refusal());
+				throw new StompViolation(CloseReason.LIMIT_EXCEEDED, result.refusal());
 			}
 		}
 		for (Frame frame : settlements) {
-			acknowledge(session, frame, true);
+			acknowledge(frame, true);
 		}
 	}
 
-	private static Frame lastWithTag(Session session, List<Frame> settlements, String tag) throws StompViolation {
+	private Frame lastWithTag(List<Frame> settlements, String tag) throws StompViolation {
 		Frame found = null;
 		for (Frame frame : settlements) {
-			if (tag.equals(ackTag(session, frame))) {
+			if (tag.equals(ackTag(frame))) {
 				found = frame;
 			}
 		}
 		return found;
 	}
 
-	private static void authorize(Session session, Action action, String destination) throws StompViolation {
-		if (!session.broker().policy().allows(session.identity(), action, destination)) {
-			throw new StompViolation("access denied: " + describe(session) + " may not "
+	private void authorize(Action action, String destination) throws StompViolation {
+		if (!this.services.policy().allows(this.session.identity(), action, destination)) {
+			throw new StompViolation(CloseReason.ACCESS_DENIED, "access denied: " + describe() + " may not "
 					+ action.name().toLowerCase(java.util.Locale.ROOT) + " to '" + destination + "'");
 		}
 	}
 
-	private static String describe(Session session) {
-		return session.identity().isAnonymous() ? "an anonymous client" : "user '" + session.user() + "'";
+	private String describe() {
+		return this.session.identity().isAnonymous() ? "an anonymous client" : "user '" + this.session.user() + "'";
 	}
 
 	private static Destination parse(String destination, boolean forSend) throws StompViolation {

@@ -39,6 +39,22 @@ final class HeartBeats {
 		}
 	}
 
+	/**
+	 * The broker's side of the {@code heart-beat} header for one direction: its
+	 * configured interval, or what the client asks when that is more often, but never
+	 * more often than the floor (nor than the configured value, if that is lower). 0
+	 * stays 0: the broker cannot (or does not want to) beat in that direction.
+	 * @param configured the broker's configured interval, 0 for never
+	 * @param floorMillis the shortest interval the broker agrees to
+	 * @param asked what the client states for the opposite direction, 0 for nothing
+	 */
+	static long offer(long configured, long floorMillis, long asked) {
+		if (configured == 0 || asked == 0 || asked >= configured) {
+			return configured;
+		}
+		return Math.max(Math.min(floorMillis, configured), asked);
+	}
+
 	/** The agreed interval for one direction, 0 when it is off. */
 	static long interval(long ours, long theirs) {
 		return (ours == 0 || theirs == 0) ? 0 : Math.max(ours, theirs);

@@ -4,14 +4,22 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A session's bounded outbound buffer: many producers (publishers' threads, the session's
- * own thread, timers) offer encoded frames; the transport polls them when it can write.
+ * owner, timers) offer encoded frames; the transport polls them when it can write.
  * {@link #offer} never blocks and answers {@code false} instead of exceeding the byte
  * bound, which is the signal for the slow-consumer policy. A single frame larger than the
  * bound is accepted when the buffer is empty, so a big message can always pass an idle
  * session.
+ *
+ * <p>
+ * Closing seals the buffer ({@link #seal}) with the session's last frame (the ERROR, or
+ * the RECEIPT of a DISCONNECT). The seal is a bit in the same atomic word as the byte
+ * count, so an offer either got in before it or is refused: once the transport has taken
+ * the last frame, nothing else is ever handed out, whatever producers were doing at that
+ * moment. The client sees the ERROR as the last frame of the connection.
  *
  * <p>
  * Queue messages are pulled, not pushed: a queue dispatches to a session only while its
@@ -23,9 +31,14 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class Outbound {
 
+	private static final long SEALED = 1L << 62;
+
 	private final Queue<OutboundFrame> frames = new ConcurrentLinkedQueue<>();
 
-	private final AtomicLong queuedBytes = new AtomicLong();
+	/** Queued bytes, with {@link #SEALED} set once the buffer is sealed. */
+	private final AtomicLong state = new AtomicLong();
+
+	private final AtomicReference<OutboundFrame> last = new AtomicReference<>();
 
 	private final long maxBytes;
 
@@ -36,7 +49,10 @@ public final class Outbound {
 	private volatile Runnable onRoomForQueues = () -> {
 	};
 
-	private volatile boolean closeWhenDrained;
+	/**
+	 * Sealed and the last frame handed out (or there was none): nothing more to write.
+	 */
+	private volatile boolean finished;
 
 	Outbound(long maxBytes) {
 		this.maxBytes = maxBytes;
@@ -55,22 +71,26 @@ public final class Outbound {
 	 * refusal arms the room callback.
 	 */
 	boolean hasRoomForQueues() {
-		if (this.queuedBytes.get() < this.queueDispatchBytes) {
+		if (queuedBytes() < this.queueDispatchBytes) {
 			return true;
 		}
 		this.waitingForRoom.set(true);
 		// the transport may have drained between the check and arming the callback
-		return this.queuedBytes.get() < this.queueDispatchBytes && this.waitingForRoom.compareAndSet(true, false);
+		return queuedBytes() < this.queueDispatchBytes && this.waitingForRoom.compareAndSet(true, false);
 	}
 
+	/**
+	 * Queues a frame unless that would exceed the bound or the buffer is sealed.
+	 * @return whether the frame was queued
+	 */
 	boolean offer(OutboundFrame frame) {
 		long size = frame.length();
 		while (true) {
-			long current = this.queuedBytes.get();
-			if (current > 0 && current + size > this.maxBytes) {
+			long current = this.state.get();
+			if ((current & SEALED) != 0 || (current > 0 && current + size > this.maxBytes)) {
 				return false;
 			}
-			if (this.queuedBytes.compareAndSet(current, current + size)) {
+			if (this.state.compareAndSet(current, current + size)) {
 				break;
 			}
 		}
@@ -78,52 +98,72 @@ public final class Outbound {
 		return true;
 	}
 
-	/** Adds a frame whatever the bound: for the last ERROR before close. */
-	void force(OutboundFrame frame) {
-		this.queuedBytes.addAndGet(frame.length());
-		this.frames.add(frame);
+	/** Whether {@link #seal} ran: the session is closing. */
+	boolean isSealed() {
+		return (this.state.get() & SEALED) != 0;
 	}
 
-	/** Drops everything queued, e.g. before the ERROR to a slow consumer. */
-	void clear() {
-		OutboundFrame frame;
-		while ((frame = this.frames.poll()) != null) {
-			this.queuedBytes.addAndGet(-frame.length());
+	/**
+	 * Refuses every further offer; the transport writes what is queued (unless
+	 * {@code discardQueued}), then {@code lastFrame}, then closes. Called once, by the
+	 * session's close.
+	 * @param lastFrame the final frame, or {@code null} for none
+	 * @param discardQueued drop what is queued, e.g. for a slow consumer
+	 */
+	void seal(OutboundFrame lastFrame, boolean discardQueued) {
+		// set before the seal bit, so a transport that sees the seal sees the frame
+		this.last.set(lastFrame);
+		long before = this.state.getAndUpdate((current) -> current | SEALED);
+		if ((before & SEALED) != 0) {
+			throw new IllegalStateException("outbound buffer sealed twice");
+		}
+		if (discardQueued) {
+			OutboundFrame frame;
+			while ((frame = this.frames.poll()) != null) {
+				this.state.addAndGet(-frame.length());
+			}
 		}
 	}
 
 	/** The next frame to write, or {@code null}. For the transport. */
 	public OutboundFrame poll() {
+		if (this.finished) {
+			return null;
+		}
 		OutboundFrame frame = this.frames.poll();
 		if (frame != null) {
-			long left = this.queuedBytes.addAndGet(-frame.length());
+			long left = this.state.addAndGet(-frame.length()) & ~SEALED;
 			if (left < this.queueDispatchBytes && this.waitingForRoom.get()
 					&& this.waitingForRoom.compareAndSet(true, false)) {
 				this.onRoomForQueues.run();
 			}
+			return frame;
 		}
-		return frame;
+		if (isSealed()) {
+			OutboundFrame lastFrame = this.last.getAndSet(null);
+			this.finished = true;
+			return lastFrame;
+		}
+		return null;
 	}
 
+	/** Whether the transport has nothing to write now. */
 	public boolean isEmpty() {
-		return this.frames.isEmpty();
+		return this.finished || (this.frames.isEmpty() && this.last.get() == null);
 	}
 
 	/** Bytes queued and not yet taken by the transport. */
 	public long queuedBytes() {
-		return this.queuedBytes.get();
+		return this.state.get() & ~SEALED;
 	}
 
 	/**
-	 * Whether the transport should close the connection once it has written everything
-	 * queued (after an ERROR, or the RECEIPT of a DISCONNECT).
+	 * Whether the transport should close the connection now: the buffer is sealed and
+	 * everything up to the last frame was handed out (after an ERROR, or the RECEIPT of a
+	 * DISCONNECT).
 	 */
 	public boolean isCloseWhenDrained() {
-		return this.closeWhenDrained;
-	}
-
-	void closeWhenDrained() {
-		this.closeWhenDrained = true;
+		return this.finished;
 	}
 
 }

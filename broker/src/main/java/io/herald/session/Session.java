@@ -1,12 +1,7 @@
 package io.herald.session;
 
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -17,41 +12,39 @@ import io.herald.protocol.FrameDecoder;
 import io.herald.protocol.FrameDecodingException;
 import io.herald.protocol.FrameEncoder;
 import io.herald.protocol.StompVersion;
-import io.herald.routing.Destination;
-import io.herald.routing.DestinationException;
-import io.herald.routing.Route;
 import io.herald.security.AuthenticationException;
-import io.herald.security.Credentials;
 import io.herald.security.Identity;
 
 /**
- * One client connection's STOMP session (STOMP 1.2, "Connecting", "Client Frames",
- * "Heart-beating").
+ * One client connection's STOMP session (STOMP 1.2, "Connecting", "Client Frames").
  *
  * <p>
- * A state machine: {@code AWAITING_CONNECT → CONNECTED → CLOSED}. Inbound bytes arrive on
- * the transport's thread, one call at a time, and all frame handling runs there. Other
- * threads touch a session only to deliver messages ({@link SessionSubscription}), to run
- * its heart-beat timer, or to close it; closing is a single compare-and-set, and the
- * release of subscriptions (with requeue of unacknowledged queue messages) runs on the
- * broker's timer thread, so a publisher that finds a slow consumer never takes routing
- * locks in a different order.
+ * A state machine, {@code AWAITING_CONNECT → CONNECTED → CLOSED}, with one owner: all of
+ * its state is changed by whoever holds its {@link Mailbox}. The transport's thread feeds
+ * bytes in place when it can; timers, the outbound buffer's room callback and closes
+ * found elsewhere are posted to it. Only the outbound buffer (lock-free), the read and
+ * write times, and each subscription's unacknowledged set (its own monitor, taken by
+ * deliveries) are shared with other threads. Lock order: a queue's monitor, then a
+ * subscription's; nothing is held while calling into the router.
  *
  * <p>
- * Every protocol violation ends the same way: one ERROR frame with a {@code message}
- * header (and {@code receipt-id} when the offending frame asked for a receipt), then the
- * transport closes the connection once the ERROR is written.
+ * Every way a session ends goes through {@link #close}: the first reason wins, is
+ * counted, seals the outbound buffer with the final ERROR (so the client never sees a
+ * frame after it), and posts the release of subscriptions, timers and transactions to the
+ * owner.
  */
 public final class Session {
 
-	private enum State {
+	private enum Phase {
 
 		/** Socket open, waiting for CONNECT. */
 		AWAITING_CONNECT,
 		/**
 		 * CONNECT refused; the ERROR waits out the login throttle, frames are ignored.
 		 */
-		REFUSING, CONNECTED, CLOSED
+		REFUSING, CONNECTED,
+		/** Released: subscriptions, timers and transactions are gone. */
+		CLOSED
 
 	}
 
@@ -59,70 +52,70 @@ public final class Session {
 
 	private static final System.Logger LOGGER = System.getLogger(Session.class.getName());
 
-	private final Broker broker;
+	private final SessionServices services;
 
 	private final String id;
 
 	private final TransportConnection transport;
 
-	private final SessionSettings settings;
+	private final Instant openedAt;
 
 	private final Outbound outbound;
 
+	private final Mailbox mailbox;
+
+	private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
+
+	private final HeartBeat heartBeat;
+
+	// ---- owned by the mailbox ----
+
 	private final FrameDecoder decoder;
 
-	private final AtomicReference<State> state = new AtomicReference<>(State.AWAITING_CONNECT);
-
-	private final Map<String, SessionSubscription> subscriptions = new HashMap<>();
+	private final SubscriptionRegistry subscriptions;
 
 	private final Transactions transactions;
 
-	private volatile StompVersion version = StompVersion.V1_2;
+	private final ClientFrames clientFrames;
 
-	private volatile Identity identity = Identity.anonymous();
+	private final TokenExpiry expiry;
 
 	private final TokenBucket inboundFrames;
 
 	private final TokenBucket inboundBytes;
 
-	private volatile ScheduledFuture<?> expiry;
+	private volatile Phase phase = Phase.AWAITING_CONNECT;
 
-	private int subscriptionIndex;
+	private volatile StompVersion version = StompVersion.V1_2;
 
-	private volatile long lastReadNanos;
+	private volatile Identity identity = Identity.anonymous();
 
-	private volatile long lastWriteNanos;
-
-	private long sendEveryMillis;
-
-	private long expectEveryMillis;
-
-	private volatile ScheduledFuture<?> timer;
+	private ScheduledFuture<?> timer;
 
 	private SessionSubscription starting;
 
-	Session(Broker broker, String id, TransportConnection transport) {
-		this.broker = broker;
+	Session(SessionServices services, String id, TransportConnection transport) {
+		this.services = services;
 		this.id = id;
 		this.transport = transport;
-		this.settings = broker.settings();
-		this.outbound = new Outbound(this.settings.outboundBufferBytes());
-		this.decoder = new FrameDecoder(this.settings.frameLimits());
-		this.transactions = new Transactions(this.settings.maxTransactionFrames());
-		this.lastReadNanos = broker.nanoTime();
-		this.lastWriteNanos = this.lastReadNanos;
-		AbuseLimits limits = broker.abuseLimits();
+		this.openedAt = services.wallClock().instant();
+		SessionSettings settings = services.settings();
+		this.outbound = new Outbound(settings.outboundBufferBytes());
+		this.mailbox = new Mailbox(services.commands());
+		long now = services.nanoClock().getAsLong();
+		this.heartBeat = new HeartBeat(now);
+		this.decoder = new FrameDecoder(settings.frameLimits());
+		this.subscriptions = new SubscriptionRegistry(settings.maxSubscriptions());
+		this.transactions = new Transactions(settings.maxTransactionFrames());
+		this.clientFrames = new ClientFrames(this, this.subscriptions, this.transactions, services);
+		this.expiry = services.expiry().apply(() -> this.mailbox.runOrPost(this::checkExpiry));
+		AbuseLimits limits = services.abuseLimits();
 		this.inboundFrames = (limits.inboundFramesPerSecond() > 0)
-				? new TokenBucket(limits.inboundFramesPerSecond(), this.lastReadNanos) : null;
-		this.inboundBytes = (limits.inboundBytesPerSecond() > 0)
-				? new TokenBucket(limits.inboundBytesPerSecond(), this.lastReadNanos) : null;
-		this.timer = broker.schedule(this::connectTimedOut, this.settings.connectTimeoutMillis());
-		// off the transport's thread: dispatching takes queue locks
-		this.outbound.onRoomForQueues(() -> {
-			if (isOpen()) {
-				broker.schedule(this::resumeQueues, 0);
-			}
-		});
+				? new TokenBucket(limits.inboundFramesPerSecond(), now) : null;
+		this.inboundBytes = (limits.inboundBytesPerSecond() > 0) ? new TokenBucket(limits.inboundBytesPerSecond(), now)
+				: null;
+		this.timer = schedule(this::connectTimedOut, settings.connectTimeoutMillis());
+		this.outbound.onRoomForQueues(() -> this.mailbox.post(this::resumeQueues));
 	}
 
 	public String id() {
@@ -149,318 +142,130 @@ public final class Session {
 	}
 
 	public boolean isOpen() {
-		return this.state.get() != State.CLOSED;
+		return this.closeReason.get() == null;
+	}
+
+	/** Why the session ended or is ending, {@code null} while open. */
+	public CloseReason closeReason() {
+		return this.closeReason.get();
 	}
 
 	StompVersion version() {
 		return this.version;
 	}
 
+	/** A snapshot for operators; any thread. */
+	public SessionInfo info() {
+		return new SessionInfo(this.id, user(), remoteAddress(), this.transport.kind(),
+				(this.phase == Phase.AWAITING_CONNECT) ? null : this.version.text(), this.openedAt,
+				this.subscriptions.count(), this.outbound.queuedBytes(), this.closeReason.get());
+	}
+
+	// ---- input ----
+
 	/** Feeds bytes read from the connection. Called by one transport thread at a time. */
 	public void onBytes(ByteBuffer bytes) {
-		long now = this.broker.nanoTime();
-		this.lastReadNanos = now;
-		if (!isOpen()) {
+		this.heartBeat.read(nanoTime());
+		if (isOpen()) {
+			this.mailbox.runBytes(bytes, this::decode);
+		}
+	}
+
+	/** The transport saw the connection close. */
+	public void onTransportClosed() {
+		close(CloseReason.TRANSPORT_CLOSED, null, null, null);
+	}
+
+	private void decode(ByteBuffer bytes) {
+		if (!isOpen() || this.phase == Phase.REFUSING) {
 			return;
 		}
-		if (this.inboundBytes != null && !this.inboundBytes.take(bytes.remaining(), now)) {
-			fail("inbound rate exceeds the limit of " + this.broker.abuseLimits().inboundBytesPerSecond()
-					+ " bytes per second", null);
+		if (this.inboundBytes != null && !this.inboundBytes.take(bytes.remaining(), this.heartBeat.lastReadNanos())) {
+			close(CloseReason.RATE_LIMITED, "inbound rate exceeds the limit of "
+					+ this.services.abuseLimits().inboundBytesPerSecond() + " bytes per second", null, null);
 			return;
 		}
 		try {
 			this.decoder.decode(bytes, this::onFrame);
 		}
 		catch (FrameDecodingException ex) {
-			fail(ex.getMessage(), ex.receipt());
-		}
-	}
-
-	/** The transport saw the connection close. */
-	public void onTransportClosed() {
-		if (this.state.getAndSet(State.CLOSED) != State.CLOSED) {
-			release();
+			CloseReason reason = switch (ex.reason()) {
+				case FRAME_TOO_LARGE, LINE_TOO_LONG, TOO_MANY_HEADERS -> CloseReason.FRAME_TOO_LARGE;
+				default -> CloseReason.PROTOCOL_VIOLATION;
+			};
+			close(reason, ex.getMessage(), ex.receipt(), null);
 		}
 	}
 
 	private void onFrame(Frame frame) {
-		State current = this.state.get();
-		if (current == State.CLOSED || current == State.REFUSING) {
+		if (!isOpen() || this.phase == Phase.REFUSING) {
 			return;
 		}
 		String receipt = frame.header("receipt");
-		if (this.inboundFrames != null && !this.inboundFrames.take(1, this.lastReadNanos)) {
-			fail("inbound rate exceeds the limit of " + this.broker.abuseLimits().inboundFramesPerSecond()
-					+ " frames per second", receipt);
+		if (this.inboundFrames != null && !this.inboundFrames.take(1, this.heartBeat.lastReadNanos())) {
+			close(CloseReason.RATE_LIMITED, "inbound rate exceeds the limit of "
+					+ this.services.abuseLimits().inboundFramesPerSecond() + " frames per second", receipt, null);
 			return;
 		}
 		try {
-			if (this.state.get() == State.AWAITING_CONNECT) {
+			if (this.phase == Phase.AWAITING_CONNECT) {
 				if (frame.command() != Command.CONNECT && frame.command() != Command.STOMP) {
 					throw new StompViolation(
 							"not connected: the first frame must be CONNECT or STOMP, got " + frame.command());
 				}
 				connect(frame);
 			}
-			else {
-				ClientFrames.handle(this, frame);
+			else if (frame.command() == Command.DISCONNECT) {
+				// the RECEIPT is the last frame, sent by the close
+				close(CloseReason.CLIENT_DISCONNECT, null, receipt, null);
+				return;
 			}
-			if (receipt != null && frame.command() != Command.DISCONNECT && this.state.get() == State.CONNECTED) {
-				send(Frame.builder(Command.RECEIPT).header("receipt-id", receipt).build());
+			else {
+				this.clientFrames.handle(frame);
+			}
+			if (receipt != null && this.phase == Phase.CONNECTED) {
+				sendControl(Frame.builder(Command.RECEIPT).header("receipt-id", receipt).build());
 			}
 			if (this.starting != null) {
-				// queue messages flow only after the RECEIPT of the SUBSCRIBE
 				SessionSubscription subscribed = this.starting;
 				this.starting = null;
 				subscribed.start();
 			}
 		}
 		catch (StompViolation ex) {
-			fail(ex.getMessage(), receipt);
+			close(ex.reason(), ex.getMessage(), receipt, ex.supportedVersions());
 		}
 		catch (RuntimeException ex) {
 			// a fault of the broker or of a plug-in (authenticator, policy) ends this
 			// session the same way, with an ERROR and no details, instead of escaping to
 			// the transport, which would drop the connection silently
 			LOGGER.log(System.Logger.Level.ERROR, "failed to handle " + frame.command() + " in " + this, ex);
-			fail("internal error while handling " + frame.command(), receipt);
+			close(CloseReason.INTERNAL_ERROR, "internal error while handling " + frame.command(), receipt, null);
 		}
 	}
 
 	private void connect(Frame frame) throws StompViolation {
-		StompVersion negotiated = StompVersion.negotiate(frame.header("accept-version"));
-		if (negotiated == null) {
-			// an ERROR like any other violation, with the versions we do speak (STOMP
-			// 1.2, "Protocol Negotiation")
-			fail("no shared protocol version; supported versions are " + StompVersion.supported(),
-					frame.header("receipt"), StompVersion.supported());
-			return;
-		}
-		long[] clientBeats = HeartBeats.parse(frame.header("heart-beat"));
-		Credentials credentials = new Credentials(frame.header("login"), frame.header("passcode"),
-				frame.header("Authorization"), this.transport.handshakeToken(), this.transport.remoteAddress());
+		Handshake.Accepted accepted;
 		try {
-			this.identity = this.broker.authenticator().authenticate(credentials);
+			accepted = this.services.handshake().accept(frame, this.id, this.transport);
 		}
 		catch (AuthenticationException ex) {
 			refuseLogin(frame.header("receipt"));
 			return;
 		}
-		this.version = negotiated;
-		this.decoder.setVersion(negotiated);
-		this.sendEveryMillis = HeartBeats.interval(this.settings.heartBeatSendMillis(), clientBeats[1]);
-		this.expectEveryMillis = HeartBeats.interval(this.settings.heartBeatReceiveMillis(), clientBeats[0]);
-		if (!this.state.compareAndSet(State.AWAITING_CONNECT, State.CONNECTED)) {
-			return;
-		}
+		this.version = accepted.version();
+		this.decoder.setVersion(accepted.version());
+		this.identity = accepted.identity();
+		this.phase = Phase.CONNECTED;
 		cancelTimer();
-		Frame.Builder connected = Frame.builder(Command.CONNECTED);
-		if (frame.header("accept-version") != null) {
-			connected.header("version", negotiated.text());
-		}
-		connected.header("server", this.settings.serverName())
-			.header("session", this.id)
-			.header("heart-beat", this.settings.heartBeatSendMillis() + "," + this.settings.heartBeatReceiveMillis());
-		if (!this.identity.isAnonymous()) {
-			connected.header("user-name", this.identity.name());
-		}
-		send(connected.build());
-		scheduleExpiry();
-		long period = HeartBeats.checkPeriod(this.sendEveryMillis, this.expectEveryMillis);
+		sendControl(accepted.connected());
+		this.expiry.track(accepted.identity());
+		long period = this.heartBeat.agree(accepted.sendEveryMillis(), accepted.expectEveryMillis());
 		if (period > 0) {
-			this.timer = this.broker.scheduleAtFixedRate(this::heartBeatTick, period);
+			this.timer = this.services.timer()
+				.scheduleAtFixedRate(() -> this.mailbox.runOrPost(this::heartBeatTick), period, period,
+						TimeUnit.MILLISECONDS);
 		}
-	}
-
-	// ---- frame handlers called by SessionFrames on the session's thread ----
-
-	int nextSubscriptionIndex() {
-		return ++this.subscriptionIndex;
-	}
-
-	Map<String, SessionSubscription> subscriptions() {
-		return this.subscriptions;
-	}
-
-	Transactions transactions() {
-		return this.transactions;
-	}
-
-	SessionSettings settings() {
-		return this.settings;
-	}
-
-	Broker broker() {
-		return this.broker;
-	}
-
-	/** Registers a subscription with the router unless the session closed meanwhile. */
-	synchronized void addSubscription(SessionSubscription subscription) {
-		if (!isOpen()) {
-			return;
-		}
-		this.subscriptions.put(subscription.id(), subscription);
-		Route route = this.broker.router().subscribe(subscription.destination(), user(), subscription);
-		subscription.attach(route);
-		this.starting = subscription;
-	}
-
-	synchronized SessionSubscription removeSubscription(String subscriptionId) {
-		return this.subscriptions.remove(subscriptionId);
-	}
-
-	synchronized SessionSubscription findSubscriptionByIndex(int index) {
-		for (SessionSubscription subscription : this.subscriptions.values()) {
-			if (subscription.index() == index) {
-				return subscription;
-			}
-		}
-		return null;
-	}
-
-	void disconnect(String receipt) {
-		if (receipt != null) {
-			send(Frame.builder(Command.RECEIPT).header("receipt-id", receipt).build());
-		}
-		closeAfterFlush();
-	}
-
-	// ---- output ----
-
-	/** Queues a control frame (CONNECTED, RECEIPT, ERROR) for this session. */
-	void send(Frame frame) {
-		OutboundFrame encoded = new OutboundFrame(OutboundFrame.EMPTY, FrameEncoder.encode(frame, this.version), false);
-		if (this.outbound.offer(encoded)) {
-			written();
-		}
-		else {
-			slowConsumer();
-		}
-	}
-
-	/** Queues a MESSAGE; a full buffer makes this session a slow consumer. */
-	boolean enqueueMessage(OutboundFrame frame) {
-		if (!isOpen()) {
-			return false;
-		}
-		if (!this.outbound.offer(frame)) {
-			slowConsumer();
-			return false;
-		}
-		written();
-		return true;
-	}
-
-	private void written() {
-		this.lastWriteNanos = this.broker.nanoTime();
-		this.transport.wakeUp();
-	}
-
-	/** The outbound buffer drained after turning queues away: let them dispatch again. */
-	private void resumeQueues() {
-		if (!isOpen()) {
-			return;
-		}
-		List<SessionSubscription> current;
-		synchronized (this) {
-			current = new ArrayList<>(this.subscriptions.values());
-		}
-		for (SessionSubscription subscription : current) {
-			subscription.start();
-		}
-	}
-
-	// ---- ending ----
-
-	/** Ends the session for a protocol violation found off the session's thread. */
-	void violation(String message) {
-		fail(message, null);
-	}
-
-	/** Ends the session with one ERROR frame, then close. */
-	void fail(String message, String receipt) {
-		fail(message, receipt, null);
-	}
-
-	private void fail(String message, String receipt, String supportedVersions) {
-		if (this.state.getAndSet(State.CLOSED) == State.CLOSED) {
-			return;
-		}
-		this.broker.stats().protocolError();
-		sendFinalError(message, receipt, supportedVersions);
-	}
-
-	private void slowConsumer() {
-		if (this.state.getAndSet(State.CLOSED) == State.CLOSED) {
-			return;
-		}
-		this.broker.stats().slowConsumer();
-		this.outbound.clear();
-		sendFinalError("slow consumer: more than " + this.settings.outboundBufferBytes()
-				+ " bytes waiting to be sent to this client", null);
-	}
-
-	/** Ends the session because the broker stops. */
-	void shutdown() {
-		if (this.state.getAndSet(State.CLOSED) == State.CLOSED) {
-			return;
-		}
-		sendFinalError("server shutting down", null);
-	}
-
-	private void sendFinalError(String message, String receipt) {
-		sendFinalError(message, receipt, null);
-	}
-
-	/**
-	 * @param supportedVersions the {@code version} header of an ERROR for a failed
-	 * negotiation, else {@code null}
-	 */
-	private void sendFinalError(String message, String receipt, String supportedVersions) {
-		Frame.Builder error = Frame.builder(Command.ERROR)
-			.headerIfPresent("version", supportedVersions)
-			.header("message", message)
-			.headerIfPresent("receipt-id", receipt)
-			.header("content-type", "text/plain")
-			.body(message);
-		this.outbound
-			.force(new OutboundFrame(OutboundFrame.EMPTY, FrameEncoder.encode(error.build(), this.version), false));
-		closeAfterFlush();
-	}
-
-	private void closeAfterFlush() {
-		this.state.set(State.CLOSED);
-		this.outbound.closeWhenDrained();
-		this.transport.wakeUp();
-		this.broker.schedule(this.transport::close, CLOSE_GRACE_MILLIS);
-		release();
-	}
-
-	private void release() {
-		cancelTimer();
-		this.broker.releaseLater(this);
-	}
-
-	/** Runs on the broker's timer thread once the session is closed. */
-	void releaseNow() {
-		List<SessionSubscription> owned;
-		synchronized (this) {
-			owned = new ArrayList<>(this.subscriptions.values());
-			this.subscriptions.clear();
-		}
-		for (SessionSubscription subscription : owned) {
-			subscription.close();
-		}
-		this.transactions.abortAll();
-	}
-
-	/** Refuses a new connection for a connection limit: one ERROR, then close. */
-	void refuse(String message) {
-		if (this.state.getAndSet(State.CLOSED) == State.CLOSED) {
-			return;
-		}
-		this.broker.stats().connectionRefused();
-		sendFinalError(message, null);
 	}
 
 	/**
@@ -468,17 +273,16 @@ public final class Session {
 	 * was wrong), later and later for an address that keeps failing.
 	 */
 	private void refuseLogin(String receipt) {
-		if (!this.state.compareAndSet(State.AWAITING_CONNECT, State.REFUSING)) {
-			return;
-		}
+		this.phase = Phase.REFUSING;
 		cancelTimer();
-		this.broker.stats().authenticationFailed();
-		long delay = this.broker.loginThrottle().failed(this.transport.remoteAddress(), this.broker.nanoTime());
+		this.services.stats().authenticationFailed();
+		long delay = this.services.handshake().loginFailed(remoteAddress(), nanoTime());
+		Runnable refuse = () -> close(CloseReason.AUTHENTICATION_FAILED, "authentication failed", receipt, null);
 		if (delay <= 0) {
-			fail("authentication failed", receipt);
+			refuse.run();
 		}
 		else {
-			this.timer = this.broker.schedule(() -> fail("authentication failed", receipt), delay);
+			this.timer = schedule(refuse, delay);
 		}
 	}
 
@@ -487,87 +291,181 @@ public final class Session {
 	 * user replaces the session's identity and expiry, anything else ends the session.
 	 */
 	void refreshToken(String token) throws StompViolation {
-		Identity refreshed;
-		try {
-			refreshed = this.broker.authenticator().refresh(this.identity, token);
-		}
-		catch (AuthenticationException ex) {
-			throw new StompViolation("token refresh failed: " + ex.getMessage());
-		}
-		if (!java.util.Objects.equals(refreshed.name(), this.identity.name())) {
-			throw new StompViolation("token refresh failed: the token names another user");
-		}
-		this.identity = refreshed;
-		scheduleExpiry();
+		this.identity = this.expiry.refresh(this.identity, token);
 	}
 
-	private void scheduleExpiry() {
-		ScheduledFuture<?> previous = this.expiry;
-		if (previous != null) {
-			previous.cancel(false);
-		}
-		Instant expiresAt = this.identity.expiresAt();
-		if (expiresAt != null) {
-			long delay = Math.max(0, Duration.between(this.broker.now(), expiresAt).toMillis());
-			this.expiry = this.broker.schedule(this::checkExpiry, delay);
-		}
+	/**
+	 * For tests, on the owner's thread: the subscription with the index, or {@code null}.
+	 */
+	SessionSubscription findSubscriptionByIndex(int index) {
+		return this.subscriptions.byIndex(index);
 	}
 
-	private void checkExpiry() {
-		Instant expiresAt = this.identity.expiresAt();
-		if (expiresAt == null || !isOpen()) {
-			return;
-		}
-		if (!this.broker.now().isBefore(expiresAt)) {
-			fail("token expired", null);
+	/** Lets queue messages flow to the subscription once the frame is answered. */
+	void startAfterReceipt(SessionSubscription subscription) {
+		this.starting = subscription;
+	}
+
+	// ---- output ----
+
+	/** Queues a control frame (CONNECTED, RECEIPT) for this session. */
+	private void sendControl(Frame frame) {
+		OutboundFrame encoded = new OutboundFrame(OutboundFrame.EMPTY, FrameEncoder.encode(frame, this.version), false);
+		if (this.outbound.offer(encoded)) {
+			written();
 		}
 		else {
-			scheduleExpiry();
+			overflowed();
+		}
+	}
+
+	/** Queues a MESSAGE; a full buffer makes this session a slow consumer. Any thread. */
+	boolean enqueueMessage(OutboundFrame frame) {
+		if (!this.outbound.offer(frame)) {
+			overflowed();
+			return false;
+		}
+		written();
+		return true;
+	}
+
+	private void written() {
+		this.heartBeat.wrote(nanoTime());
+		this.transport.wakeUp();
+	}
+
+	/** An offer was refused: the buffer is full, unless the session is closing anyway. */
+	private void overflowed() {
+		if (!this.outbound.isSealed()) {
+			close(CloseReason.SLOW_CONSUMER, "slow consumer: more than "
+					+ this.services.settings().outboundBufferBytes() + " bytes waiting to be sent to this client", null,
+					null);
+		}
+	}
+
+	/** The outbound buffer drained after turning queues away: let them dispatch again. */
+	private void resumeQueues() {
+		if (isOpen()) {
+			for (SessionSubscription subscription : this.subscriptions.all()) {
+				subscription.start();
+			}
 		}
 	}
 
 	// ---- timers ----
 
 	private void connectTimedOut() {
-		if (this.state.get() == State.AWAITING_CONNECT) {
-			fail("no CONNECT frame within " + this.settings.connectTimeoutMillis() + " ms of opening the connection",
-					null);
-		}
+		this.mailbox.runOrPost(() -> {
+			if (this.phase == Phase.AWAITING_CONNECT) {
+				close(CloseReason.CONNECT_TIMEOUT, "no CONNECT frame within "
+						+ this.services.settings().connectTimeoutMillis() + " ms of opening the connection", null,
+						null);
+			}
+		});
 	}
 
 	private void heartBeatTick() {
 		if (!isOpen()) {
-			cancelTimer();
 			return;
 		}
-		long now = this.broker.nanoTime();
-		if (this.expectEveryMillis > 0) {
-			long silentMillis = TimeUnit.NANOSECONDS.toMillis(now - this.lastReadNanos);
-			if (silentMillis > HeartBeats.deadline(this.expectEveryMillis)) {
-				fail("heart-beat timeout: nothing received for " + silentMillis + " ms (agreed interval "
-						+ this.expectEveryMillis + " ms)", null);
-				return;
-			}
+		long now = nanoTime();
+		String dead = this.heartBeat.deadPeer(now);
+		if (dead != null) {
+			close(CloseReason.HEARTBEAT_TIMEOUT, dead, null, null);
 		}
-		if (this.sendEveryMillis > 0) {
-			long idleMillis = TimeUnit.NANOSECONDS.toMillis(now - this.lastWriteNanos);
-			if (idleMillis >= this.sendEveryMillis / 2) {
-				if (this.outbound.offer(HeartBeats.FRAME)) {
-					written();
-				}
-			}
+		else if (this.heartBeat.beatDue(now) && this.outbound.offer(HeartBeats.FRAME)) {
+			written();
 		}
 	}
 
+	private void checkExpiry() {
+		if (!isOpen()) {
+			return;
+		}
+		if (this.expiry.hasExpired(this.identity)) {
+			close(CloseReason.TOKEN_EXPIRED, "token expired", null, null);
+		}
+		else {
+			this.expiry.track(this.identity);
+		}
+	}
+
+	private ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
+		return this.services.timer().schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+	}
+
 	private void cancelTimer() {
-		ScheduledFuture<?> current = this.timer;
-		if (current != null) {
-			current.cancel(false);
+		if (this.timer != null) {
+			this.timer.cancel(false);
+			this.timer = null;
 		}
-		ScheduledFuture<?> expiring = this.expiry;
-		if (expiring != null && !isOpen()) {
-			expiring.cancel(false);
+	}
+
+	// ---- ending ----
+
+	/**
+	 * Ends the session, from any thread; the first call wins and the others do nothing.
+	 * The client gets the final frame (an ERROR naming the problem, or the RECEIPT of its
+	 * DISCONNECT) after what is already queued, and nothing after it.
+	 * @param message the ERROR's {@code message}, for reasons that send one
+	 * @param receipt the {@code receipt-id} of the final frame, or {@code null}
+	 * @param supportedVersions the ERROR's {@code version} header, or {@code null}
+	 * @return whether this call closed the session
+	 */
+	boolean close(CloseReason reason, String message, String receipt, String supportedVersions) {
+		if (!this.closeReason.compareAndSet(null, reason)) {
+			return false;
 		}
+		this.services.stats().countClose(reason);
+		if (LOGGER.isLoggable(System.Logger.Level.DEBUG)) {
+			LOGGER.log(System.Logger.Level.DEBUG,
+					this + " closed: " + reason.tag() + ((message != null) ? " (" + message + ")" : ""));
+		}
+		Frame last = null;
+		if (reason.sendsError()) {
+			last = Frame.builder(Command.ERROR)
+				.headerIfPresent("version", supportedVersions)
+				.header("message", message)
+				.headerIfPresent("receipt-id", receipt)
+				.header("content-type", "text/plain")
+				.body(message)
+				.build();
+		}
+		else if (receipt != null) {
+			last = Frame.builder(Command.RECEIPT).header("receipt-id", receipt).build();
+		}
+		this.outbound.seal((last != null)
+				? new OutboundFrame(OutboundFrame.EMPTY, FrameEncoder.encode(last, this.version), false) : null,
+				reason == CloseReason.SLOW_CONSUMER || reason == CloseReason.TRANSPORT_CLOSED);
+		if (reason != CloseReason.TRANSPORT_CLOSED) {
+			this.transport.wakeUp();
+			// a client that does not read its last frame is cut off after a grace
+			schedule(this.transport::close, CLOSE_GRACE_MILLIS);
+		}
+		this.mailbox.post(this::release);
+		return true;
+	}
+
+	/** Ends the session at an operator's request. */
+	boolean disconnectByOperator(String why) {
+		return close(CloseReason.ADMIN_DISCONNECT, "disconnected by an operator: " + why, null, null);
+	}
+
+	/** The owner's half of closing: everything the session holds is let go. */
+	private void release() {
+		this.phase = Phase.CLOSED;
+		cancelTimer();
+		this.expiry.stop();
+		for (SessionSubscription subscription : this.subscriptions.removeAll()) {
+			subscription.close();
+		}
+		this.transactions.abortAll();
+		this.starting = null;
+		this.services.registry().remove(this);
+	}
+
+	private long nanoTime() {
+		return this.services.nanoClock().getAsLong();
 	}
 
 	@Override

@@ -13,6 +13,8 @@ import io.herald.protocol.FrameLimits;
  * 0 never
  * @param heartBeatReceiveMillis how often the broker wants heart-beats (its {@code cy}),
  * 0 never
+ * @param heartBeatMinMillis the shortest interval the broker agrees to when a client asks
+ * for heart-beats more often than the two above
  * @param connectTimeoutMillis time from socket open to CONNECT before the broker gives up
  * @param maxTransactionFrames most frames the open transactions of one session may hold
  * together, and most transactions it may have open
@@ -21,11 +23,11 @@ import io.herald.protocol.FrameLimits;
  * @param serverName the CONNECTED {@code server} header
  */
 public record SessionSettings(FrameLimits frameLimits, int maxSubscriptions, long outboundBufferBytes,
-		long heartBeatSendMillis, long heartBeatReceiveMillis, long connectTimeoutMillis, int maxTransactionFrames,
-		int maxUnackedPerSubscription, String serverName) {
+		long heartBeatSendMillis, long heartBeatReceiveMillis, long heartBeatMinMillis, long connectTimeoutMillis,
+		int maxTransactionFrames, int maxUnackedPerSubscription, String serverName) {
 
 	public static final SessionSettings DEFAULT = new SessionSettings(FrameLimits.DEFAULT, 1000, 4L * 1024 * 1024,
-			10_000, 10_000, 10_000, 1000, 1000, "Herald/0.1.0");
+			10_000, 10_000, 1_000, 10_000, 1000, 1000, "Herald/0.1.0");
 
 	public SessionSettings {
 		if (frameLimits == null) {
@@ -35,6 +37,7 @@ public record SessionSettings(FrameLimits frameLimits, int maxSubscriptions, lon
 		requirePositive(outboundBufferBytes, "outboundBufferBytes");
 		requireNotNegative(heartBeatSendMillis, "heartBeatSendMillis");
 		requireNotNegative(heartBeatReceiveMillis, "heartBeatReceiveMillis");
+		requirePositive(heartBeatMinMillis, "heartBeatMinMillis");
 		requirePositive(connectTimeoutMillis, "connectTimeoutMillis");
 		requirePositive(maxTransactionFrames, "maxTransactionFrames");
 		requirePositive(maxUnackedPerSubscription, "maxUnackedPerSubscription");

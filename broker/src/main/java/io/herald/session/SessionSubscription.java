@@ -22,8 +22,8 @@ import io.herald.routing.Route;
  * within its session; the id is used as both {@code ack} and {@code message-id} of the
  * delivery, so 1.0 and 1.1 clients (which acknowledge by {@code message-id}) and 1.2
  * clients (by {@code id}) are served alike. Deliveries run on publishers' threads and
- * acknowledgements on the session's, so the unacknowledged set is guarded by this
- * object's monitor, which is never held while calling into the router.
+ * acknowledgements on the session's owner ({@link Mailbox}), so the unacknowledged set is
+ * guarded by this object's monitor, which is never held while calling into the router.
  */
 final class SessionSubscription implements QueueConsumer {
 
@@ -113,8 +113,8 @@ final class SessionSubscription implements QueueConsumer {
 				}
 				if (this.unacked.size() >= this.maxUnacked) {
 					// only topics get here: queues ask hasCapacity() first
-					this.session.violation("subscription '" + this.id + "' exceeds the limit of " + this.maxUnacked
-							+ " unacknowledged messages");
+					this.session.close(CloseReason.LIMIT_EXCEEDED, "subscription '" + this.id
+							+ "' exceeds the limit of " + this.maxUnacked + " unacknowledged messages", null, null);
 					return false;
 				}
 				tag = this.index + "-" + (++this.sequence);

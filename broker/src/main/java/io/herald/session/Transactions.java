@@ -9,8 +9,8 @@ import io.herald.protocol.Frame;
 
 /**
  * A session's open transactions (STOMP 1.2, "BEGIN", "COMMIT", "ABORT"): SEND, ACK and
- * NACK frames naming a transaction are held here and replayed in order at COMMIT. Used on
- * the session's thread only; {@link #abortAll} runs after the session closed.
+ * NACK frames naming a transaction are held here and replayed in order at COMMIT. Used by
+ * the session's owner only ({@link Mailbox}).
  *
  * <p>
  * The limit bounds the frames of all open transactions together, and the number of open
@@ -29,39 +29,39 @@ final class Transactions {
 		this.maxFrames = maxFrames;
 	}
 
-	synchronized void begin(String transaction) throws StompViolation {
+	void begin(String transaction) throws StompViolation {
 		if (this.open.containsKey(transaction)) {
 			throw new StompViolation("transaction '" + transaction + "' is already open");
 		}
 		if (this.open.size() >= this.maxFrames) {
-			throw new StompViolation("transaction '" + transaction + "' exceeds the limit of " + this.maxFrames
-					+ " open transactions per session");
+			throw new StompViolation(CloseReason.LIMIT_EXCEEDED, "transaction '" + transaction
+					+ "' exceeds the limit of " + this.maxFrames + " open transactions per session");
 		}
 		this.open.put(transaction, new ArrayList<>());
 	}
 
-	synchronized void add(String transaction, Frame frame) throws StompViolation {
+	void add(String transaction, Frame frame) throws StompViolation {
 		List<Frame> frames = find(transaction);
 		if (this.heldFrames >= this.maxFrames) {
-			throw new StompViolation("transaction '" + transaction + "' exceeds the limit of " + this.maxFrames
-					+ " frames held in open transactions");
+			throw new StompViolation(CloseReason.LIMIT_EXCEEDED, "transaction '" + transaction
+					+ "' exceeds the limit of " + this.maxFrames + " frames held in open transactions");
 		}
 		frames.add(frame);
 		this.heldFrames++;
 	}
 
-	synchronized List<Frame> commit(String transaction) throws StompViolation {
+	List<Frame> commit(String transaction) throws StompViolation {
 		List<Frame> frames = find(transaction);
 		this.open.remove(transaction);
 		this.heldFrames -= frames.size();
 		return frames;
 	}
 
-	synchronized void abort(String transaction) throws StompViolation {
+	void abort(String transaction) throws StompViolation {
 		commit(transaction);
 	}
 
-	synchronized void abortAll() {
+	void abortAll() {
 		this.open.clear();
 		this.heldFrames = 0;
 	}

@@ -14,8 +14,18 @@ public interface TransportConnection {
 	 */
 	void wakeUp();
 
-	/** Closes the connection now. Idempotent; must not block. */
+	/**
+	 * Closes the connection now. Idempotent; must not block. A transport with close codes
+	 * takes them from {@link Session#closeReason()}.
+	 */
 	void close();
+
+	/**
+	 * The transport's kind for operators: {@code websocket}, {@code sockjs}, {@code tcp}.
+	 */
+	default String kind() {
+		return "unknown";
+	}
 
 	/** The peer's IP address (no port), for logs and per-address limits. */
 	String remoteAddress();

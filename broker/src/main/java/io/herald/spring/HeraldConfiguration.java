@@ -88,8 +88,9 @@ class HeraldConfiguration implements WebSocketConfigurer {
 				(int) limits.maxHeaderLineSize().toBytes(), limits.maxHeaders());
 		SessionSettings settings = new SessionSettings(frameLimits, limits.maxSubscriptionsPerSession(),
 				limits.outboundBufferSize().toBytes(), properties.heartbeat().sendInterval().toMillis(),
-				properties.heartbeat().receiveInterval().toMillis(), limits.connectTimeout().toMillis(),
-				limits.maxTransactionFrames(), limits.maxUnackedPerSubscription(), "Herald/" + version());
+				properties.heartbeat().receiveInterval().toMillis(), properties.heartbeat().minInterval().toMillis(),
+				limits.connectTimeout().toMillis(), limits.maxTransactionFrames(), limits.maxUnackedPerSubscription(),
+				"Herald/" + version());
 		Router router = new Router(properties.queues().maxLength(), MATCH_CACHE_SIZE);
 		AbuseLimits abuseLimits = new AbuseLimits(limits.maxConnections(), limits.maxConnectionsPerAddress(),
 				limits.inboundFramesPerSecond(), limits.inboundBytesPerSecond().toBytes(),

@@ -259,14 +259,19 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 	/**
 	 * @param sendInterval how often the broker can send heart-beats ({@code cx}); 0 never
 	 * @param receiveInterval how often the broker wants heart-beats ({@code cy}); 0 never
+	 * @param minInterval the floor for a client that asks for heart-beats more often than
+	 * the two intervals above: the broker agrees to what it asks down to this
 	 */
-	public record HeartBeat(@DefaultValue("10s") Duration sendInterval, @DefaultValue("10s") Duration receiveInterval) {
+	public record HeartBeat(@DefaultValue("10s") Duration sendInterval, @DefaultValue("10s") Duration receiveInterval,
+			@DefaultValue("1s") Duration minInterval) {
 
 		public HeartBeat {
 			check(sendInterval != null && !sendInterval.isNegative(), "herald.heartbeat.send-interval",
 					"must not be negative", sendInterval);
 			check(receiveInterval != null && !receiveInterval.isNegative(), "herald.heartbeat.receive-interval",
 					"must not be negative", receiveInterval);
+			check(minInterval != null && minInterval.toMillis() > 0, "herald.heartbeat.min-interval",
+					"must be at least 1ms", minInterval);
 		}
 
 	}

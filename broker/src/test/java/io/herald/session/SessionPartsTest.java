@@ -109,17 +109,40 @@ class SessionPartsTest {
 	}
 
 	@Test
-	void outboundForceAndClear() {
+	void sealedOutboundHandsOutTheLastFrameLastWhateverItsSizeAndThenNothing() {
 		Outbound outbound = new Outbound(10);
 		outbound.offer(frame(10));
-		outbound.clear();
-		assertThat(outbound.queuedBytes()).isZero();
-		outbound.offer(frame(10));
-		outbound.force(frame(50));
-		assertThat(outbound.queuedBytes()).isEqualTo(60);
+		OutboundFrame last = frame(50);
+		outbound.seal(last, false);
+		assertThat(outbound.offer(frame(1))).as("refused once sealed").isFalse();
+		assertThat(outbound.isEmpty()).isFalse();
+		assertThat(outbound.poll().length()).isEqualTo(10);
 		assertThat(outbound.isCloseWhenDrained()).isFalse();
-		outbound.closeWhenDrained();
+		assertThat(outbound.poll()).isSameAs(last);
 		assertThat(outbound.isCloseWhenDrained()).isTrue();
+		assertThat(outbound.poll()).isNull();
+		assertThat(outbound.isEmpty()).isTrue();
+	}
+
+	@Test
+	void sealingASlowConsumersOutboundDropsWhatWasQueued() {
+		Outbound outbound = new Outbound(10);
+		outbound.offer(frame(10));
+		outbound.seal(frame(50), true);
+		assertThat(outbound.queuedBytes()).isZero();
+		assertThat(outbound.poll().length()).isEqualTo(50);
+		assertThat(outbound.poll()).isNull();
+		assertThat(outbound.isCloseWhenDrained()).isTrue();
+	}
+
+	@Test
+	void clientAskingForFasterHeartBeatsGetsThemDownToTheFloor() {
+		assertThat(HeartBeats.offer(10_000, 1_000, 0)).as("asks nothing").isEqualTo(10_000);
+		assertThat(HeartBeats.offer(10_000, 1_000, 30_000)).as("asks slower").isEqualTo(10_000);
+		assertThat(HeartBeats.offer(10_000, 1_000, 2_000)).isEqualTo(2_000);
+		assertThat(HeartBeats.offer(10_000, 1_000, 100)).as("floor").isEqualTo(1_000);
+		assertThat(HeartBeats.offer(200, 1_000, 100)).as("configured below the floor").isEqualTo(200);
+		assertThat(HeartBeats.offer(0, 1_000, 100)).as("never").isZero();
 	}
 
 	@Test
@@ -149,12 +172,12 @@ class SessionPartsTest {
 	@Test
 	void settingsRejectNonsense() {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new SessionSettings(FrameLimits.DEFAULT, 0, 1, 0, 0, 1, 1, 1, "x"))
+			.isThrownBy(() -> new SessionSettings(FrameLimits.DEFAULT, 0, 1, 0, 0, 1, 1, 1, 1, "x"))
 			.withMessage("maxSubscriptions must be positive, was 0");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new SessionSettings(FrameLimits.DEFAULT, 1, 1, -1, 0, 1, 1, 1, "x"))
+			.isThrownBy(() -> new SessionSettings(FrameLimits.DEFAULT, 1, 1, -1, 0, 1, 1, 1, 1, "x"))
 			.withMessage("heartBeatSendMillis must not be negative, was -1");
-		assertThatIllegalArgumentException().isThrownBy(() -> new SessionSettings(null, 1, 1, 0, 0, 1, 1, 1, "x"))
+		assertThatIllegalArgumentException().isThrownBy(() -> new SessionSettings(null, 1, 1, 0, 0, 1, 1, 1, 1, "x"))
 			.withMessageContaining("frameLimits");
 	}
 

@@ -161,6 +161,8 @@ public final class BrokerHarness {
 
 		private long heartBeatReceiveMillis = SessionSettings.DEFAULT.heartBeatReceiveMillis();
 
+		private long heartBeatMinMillis = SessionSettings.DEFAULT.heartBeatMinMillis();
+
 		private long connectTimeoutMillis = SessionSettings.DEFAULT.connectTimeoutMillis();
 
 		private int maxTransactionFrames = SessionSettings.DEFAULT.maxTransactionFrames();
@@ -192,6 +194,12 @@ public final class BrokerHarness {
 			return this;
 		}
 
+		/** The floor of what a client asking for faster heart-beats gets. */
+		public SettingsBuilder heartBeatMinMillis(long minMillis) {
+			this.heartBeatMinMillis = minMillis;
+			return this;
+		}
+
 		public SettingsBuilder connectTimeoutMillis(long connectTimeoutMillis) {
 			this.connectTimeoutMillis = connectTimeoutMillis;
 			return this;
@@ -209,8 +217,9 @@ public final class BrokerHarness {
 
 		SessionSettings build() {
 			return new SessionSettings(this.frameLimits, this.maxSubscriptions, this.outboundBufferBytes,
-					this.heartBeatSendMillis, this.heartBeatReceiveMillis, this.connectTimeoutMillis,
-					this.maxTransactionFrames, this.maxUnackedPerSubscription, "Herald/test");
+					this.heartBeatSendMillis, this.heartBeatReceiveMillis, this.heartBeatMinMillis,
+					this.connectTimeoutMillis, this.maxTransactionFrames, this.maxUnackedPerSubscription,
+					"Herald/test");
 		}
 
 	}

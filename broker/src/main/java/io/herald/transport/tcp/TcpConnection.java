@@ -94,6 +94,11 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Transp
 	}
 
 	@Override
+	public String kind() {
+		return "tcp";
+	}
+
+	@Override
 	public String remoteAddress() {
 		return this.remoteAddress;
 	}

@@ -7,8 +7,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.sockjs.transport.SockJsSession;
 
 import io.herald.security.TokenHandshakeInterceptor;
+import io.herald.session.CloseReason;
 import io.herald.session.Session;
 import io.herald.session.TransportConnection;
 
@@ -53,15 +55,34 @@ abstract class WebSocketConnection implements TransportConnection {
 		if (!this.closed.compareAndSet(false, true)) {
 			return;
 		}
+		CloseStatus status = closeStatus(this.session);
 		this.executor.execute(() -> {
 			try {
-				this.webSocket.close(CloseStatus.NORMAL);
+				this.webSocket.close(status);
 			}
 			catch (IOException | RuntimeException ex) {
 				// the connection is gone either way; the session learns it from
 				// afterConnectionClosed
 			}
 		});
+	}
+
+	/**
+	 * The close status for why the session ended (RFC 6455, 7.4.1); normal when the
+	 * socket is closed for another reason, or the reason has no code to send.
+	 */
+	static CloseStatus closeStatus(Session session) {
+		CloseReason reason = (session != null) ? session.closeReason() : null;
+		if (reason == null || reason.webSocketCode() == CloseStatus.NO_STATUS_CODE.getCode()
+				|| reason.webSocketCode() == CloseStatus.NO_CLOSE_FRAME.getCode()) {
+			return CloseStatus.NORMAL;
+		}
+		return new CloseStatus(reason.webSocketCode(), reason.tag());
+	}
+
+	@Override
+	public String kind() {
+		return (this.webSocket instanceof SockJsSession) ? "sockjs" : "websocket";
 	}
 
 	@Override

@@ -1,0 +1,100 @@
+package io.herald.routing;
+
+import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+
+import io.herald.protocol.Headers;
+import io.herald.protocol.Utf8;
+
+/**
+ * The one way in for a message, whatever its source: a client's SEND, a COMMIT, the
+ * Spring messaging template, and later the HTTP publish API and the cluster backplane. It
+ * turns what was sent into the {@link Message} subscribers see (frame-control headers
+ * dropped, the sender stamped, a node-unique id), routes it, and counts what was
+ * accepted.
+ */
+public final class Ingress {
+
+	/**
+	 * The header naming the authenticated sender on every MESSAGE; the broker sets it and
+	 * drops any value a client supplies, so senders cannot be spoofed.
+	 */
+	public static final String SENDER_HEADER = "x-herald-user";
+
+	/**
+	 * Headers that steer a frame, or that only the broker may set, not passed on as sent.
+	 */
+	private static final List<String> CONTROL_HEADERS = List.of("destination", "receipt", "transaction",
+			"content-length", "message-id", "subscription", "ack", "redelivered", SENDER_HEADER);
+
+	private final Router router;
+
+	private final MessageIds ids;
+
+	private final LongAdder published = new LongAdder();
+
+	public Ingress(Router router, MessageIds ids) {
+		this.router = router;
+		this.ids = ids;
+	}
+
+	/**
+	 * Publishes to a SEND destination such as {@code /topic/prices.AAPL}.
+	 * @param headers headers for subscribers; frame-control headers are dropped
+	 * @param sender the authenticated sender, stamped as {@value #SENDER_HEADER};
+	 * {@code null} for none
+	 * @throws DestinationException if the destination is not one Herald serves
+	 */
+	public PublishResult publish(String destination, Headers headers, byte[] body, String sender)
+			throws DestinationException {
+		return publish(Destination.forSend(destination), destination, headers, body, sender);
+	}
+
+	/**
+	 * Publishes to a destination already parsed with {@link Destination#forSend}.
+	 * @param requestedName the destination as the sender wrote it
+	 */
+	public PublishResult publish(Destination destination, String requestedName, Headers headers, byte[] body,
+			String sender) {
+		PublishResult result = this.router.publish(destination,
+				message(destination, requestedName, headers, body, sender));
+		if (result.accepted()) {
+			this.published.increment();
+		}
+		return result;
+	}
+
+	/**
+	 * Publishes all or nothing, for the SENDs of a committed transaction; the messages
+	 * come from {@link #message}.
+	 * @see Router#publishAll
+	 */
+	public PublishResult publishAll(List<Publication> publications) {
+		PublishResult result = this.router.publishAll(publications);
+		if (result.accepted()) {
+			this.published.add(publications.size());
+		}
+		return result;
+	}
+
+	/** The message a SEND makes: frame-control headers dropped, the sender stamped. */
+	public Message message(Destination destination, String requestedName, Headers headers, byte[] body, String sender) {
+		String shownName = (destination.kind() == Destination.Kind.USER) ? "/user" + destination.name() : requestedName;
+		Headers.Builder forwarded = Headers.builder();
+		headers.forEach((name, value) -> {
+			if (!CONTROL_HEADERS.contains(name)) {
+				forwarded.add(name, value);
+			}
+		});
+		if (sender != null) {
+			forwarded.add(SENDER_HEADER, sender);
+		}
+		return new Message(shownName, forwarded.build(), body, this.ids.next(), !Utf8.isValid(body));
+	}
+
+	/** Messages accepted for routing since start. */
+	public long published() {
+		return this.published.sum();
+	}
+
+}

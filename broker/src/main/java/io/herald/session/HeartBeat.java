@@ -1,0 +1,71 @@
+package io.herald.session;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One session's heart-beating (STOMP 1.2, "Heart-beating") once agreed: when it last read
+ * and wrote, whether the peer is dead, whether a beat is due. The read and write times
+ * are stamped from any thread (transport, publishers); the intervals are set and read by
+ * the session's owner only.
+ */
+final class HeartBeat {
+
+	private volatile long lastReadNanos;
+
+	private volatile long lastWriteNanos;
+
+	private long sendEveryMillis;
+
+	private long expectEveryMillis;
+
+	HeartBeat(long nowNanos) {
+		this.lastReadNanos = nowNanos;
+		this.lastWriteNanos = nowNanos;
+	}
+
+	void read(long nowNanos) {
+		this.lastReadNanos = nowNanos;
+	}
+
+	void wrote(long nowNanos) {
+		this.lastWriteNanos = nowNanos;
+	}
+
+	long lastReadNanos() {
+		return this.lastReadNanos;
+	}
+
+	/**
+	 * Agrees on both directions.
+	 * @return how often the session's timer must run, 0 for no timer
+	 */
+	long agree(long sendEveryMillis, long expectEveryMillis) {
+		this.sendEveryMillis = sendEveryMillis;
+		this.expectEveryMillis = expectEveryMillis;
+		return HeartBeats.checkPeriod(sendEveryMillis, expectEveryMillis);
+	}
+
+	/**
+	 * The ERROR message when the peer has been silent past the grace, else {@code null}.
+	 */
+	String deadPeer(long nowNanos) {
+		if (this.expectEveryMillis <= 0) {
+			return null;
+		}
+		long silentMillis = TimeUnit.NANOSECONDS.toMillis(nowNanos - this.lastReadNanos);
+		if (silentMillis <= HeartBeats.deadline(this.expectEveryMillis)) {
+			return null;
+		}
+		return "heart-beat timeout: nothing received for " + silentMillis + " ms (agreed interval "
+				+ this.expectEveryMillis + " ms)";
+	}
+
+	/**
+	 * Whether the broker should send a beat now: it has been quiet for half its interval.
+	 */
+	boolean beatDue(long nowNanos) {
+		return this.sendEveryMillis > 0
+				&& TimeUnit.NANOSECONDS.toMillis(nowNanos - this.lastWriteNanos) >= this.sendEveryMillis / 2;
+	}
+
+}

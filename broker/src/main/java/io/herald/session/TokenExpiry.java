@@ -1,0 +1,93 @@
+package io.herald.session;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.herald.security.AuthenticationException;
+import io.herald.security.Authenticator;
+import io.herald.security.Identity;
+
+/**
+ * The lifetime of a session's credentials: a timer at the token's expiry, and in-band
+ * refresh through {@code /herald/token}, which replaces the identity and moves the timer.
+ * Used by the session's owner; the timer posts its check to the owner.
+ */
+final class TokenExpiry {
+
+	private final Authenticator authenticator;
+
+	private final ScheduledExecutorService timer;
+
+	private final Clock clock;
+
+	private final Runnable expired;
+
+	private ScheduledFuture<?> pending;
+
+	private boolean stopped;
+
+	/**
+	 * @param expired runs on the timer's thread when the identity's expiry is reached; it
+	 * must hand over to the session's owner
+	 */
+	TokenExpiry(Authenticator authenticator, ScheduledExecutorService timer, Clock clock, Runnable expired) {
+		this.authenticator = authenticator;
+		this.timer = timer;
+		this.clock = clock;
+		this.expired = expired;
+	}
+
+	/** Arms the timer for the identity's expiry, if it has one. */
+	void track(Identity identity) {
+		cancelPending();
+		Instant expiresAt = identity.expiresAt();
+		if (expiresAt != null && !this.stopped) {
+			long delay = Math.max(0, Duration.between(this.clock.instant(), expiresAt).toMillis());
+			this.pending = this.timer.schedule(this.expired, delay, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	/** Whether the identity has expired by now. */
+	boolean hasExpired(Identity identity) {
+		Instant expiresAt = identity.expiresAt();
+		return expiresAt != null && !this.clock.instant().isBefore(expiresAt);
+	}
+
+	/**
+	 * Validates a refreshed token: valid and for the same user, it becomes the session's
+	 * identity and the timer moves; anything else ends the session.
+	 */
+	Identity refresh(Identity current, String token) throws StompViolation {
+		Identity refreshed;
+		try {
+			refreshed = this.authenticator.refresh(current, token);
+		}
+		catch (AuthenticationException ex) {
+			throw new StompViolation(CloseReason.AUTHENTICATION_FAILED, "token refresh failed: " + ex.getMessage());
+		}
+		if (!Objects.equals(refreshed.name(), current.name())) {
+			throw new StompViolation(CloseReason.AUTHENTICATION_FAILED,
+					"token refresh failed: the token names another user");
+		}
+		track(refreshed);
+		return refreshed;
+	}
+
+	void stop() {
+		this.stopped = true;
+		cancelPending();
+	}
+
+	private void cancelPending() {
+		if (this.pending != null) {
+			this.pending.cancel(false);
+			this.pending = null;
+		}
+	}
+
+}
