@@ -88,8 +88,8 @@ public final class Broker {
 		Handshake handshake = new Handshake(settings, authenticator,
 				new LoginThrottle(abuseLimits.maxLoginDelayMillis()));
 		this.services = new SessionServices(settings, abuseLimits, handshake,
-				(expired) -> new TokenExpiry(authenticator, scheduler, wallClock, expired), policy, this.ingress,
-				router, this.stats, this.sessions, scheduler, commands, nanoClock, wallClock);
+				(owner, expired) -> new TokenExpiry(authenticator, scheduler, wallClock, owner, expired), policy,
+				this.ingress, router, this.stats, this.sessions, scheduler, commands, nanoClock, wallClock);
 	}
 
 	/** A short random node id, for a node that was not given one. */

@@ -1,5 +1,7 @@
 package io.herald.session;
 
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -17,6 +19,8 @@ final class HeartBeat {
 	private long sendEveryMillis;
 
 	private long expectEveryMillis;
+
+	private ScheduledFuture<?> ticks;
 
 	HeartBeat(long nowNanos) {
 		this.lastReadNanos = nowNanos;
@@ -36,13 +40,24 @@ final class HeartBeat {
 	}
 
 	/**
-	 * Agrees on both directions.
-	 * @return how often the session's timer must run, 0 for no timer
+	 * Agrees on both directions and, when either is on, runs the tick periodically.
+	 * @param tick checks {@link #deadPeer} and {@link #beatDue}; must hand over to the
+	 * session's owner
 	 */
-	long agree(long sendEveryMillis, long expectEveryMillis) {
+	void start(long sendEveryMillis, long expectEveryMillis, ScheduledExecutorService timer, Runnable tick) {
 		this.sendEveryMillis = sendEveryMillis;
 		this.expectEveryMillis = expectEveryMillis;
-		return HeartBeats.checkPeriod(sendEveryMillis, expectEveryMillis);
+		long period = HeartBeats.checkPeriod(sendEveryMillis, expectEveryMillis);
+		if (period > 0) {
+			this.ticks = timer.scheduleAtFixedRate(tick, period, period, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	void stop() {
+		if (this.ticks != null) {
+			this.ticks.cancel(false);
+			this.ticks = null;
+		}
 	}
 
 	/**

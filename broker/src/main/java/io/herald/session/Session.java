@@ -8,9 +8,6 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.herald.protocol.Command;
 import io.herald.protocol.Frame;
-import io.herald.protocol.FrameDecoder;
-import io.herald.protocol.FrameDecodingException;
-import io.herald.protocol.FrameEncoder;
 import io.herald.protocol.StompVersion;
 import io.herald.security.AuthenticationException;
 import io.herald.security.Identity;
@@ -70,7 +67,7 @@ public final class Session {
 
 	// ---- owned by the mailbox ----
 
-	private final FrameDecoder decoder;
+	private final Inbound inbound;
 
 	private final SubscriptionRegistry subscriptions;
 
@@ -79,10 +76,6 @@ public final class Session {
 	private final ClientFrames clientFrames;
 
 	private final TokenExpiry expiry;
-
-	private final TokenBucket inboundFrames;
-
-	private final TokenBucket inboundBytes;
 
 	private volatile Phase phase = Phase.AWAITING_CONNECT;
 
@@ -104,16 +97,12 @@ public final class Session {
 		this.mailbox = new Mailbox(services.commands());
 		long now = services.nanoClock().getAsLong();
 		this.heartBeat = new HeartBeat(now);
-		this.decoder = new FrameDecoder(settings.frameLimits());
+		this.inbound = new Inbound(settings.frameLimits(), services.abuseLimits(), now);
 		this.subscriptions = new SubscriptionRegistry(settings.maxSubscriptions());
 		this.transactions = new Transactions(settings.maxTransactionFrames());
 		this.clientFrames = new ClientFrames(this, this.subscriptions, this.transactions, services);
-		this.expiry = services.expiry().apply(() -> this.mailbox.runOrPost(this::checkExpiry));
-		AbuseLimits limits = services.abuseLimits();
-		this.inboundFrames = (limits.inboundFramesPerSecond() > 0)
-				? new TokenBucket(limits.inboundFramesPerSecond(), now) : null;
-		this.inboundBytes = (limits.inboundBytesPerSecond() > 0) ? new TokenBucket(limits.inboundBytesPerSecond(), now)
-				: null;
+		this.expiry = services.expiry()
+			.apply(this.mailbox::runOrPost, () -> close(CloseReason.TOKEN_EXPIRED, "token expired", null, null));
 		this.timer = schedule(this::connectTimedOut, settings.connectTimeoutMillis());
 		this.outbound.onRoomForQueues(() -> this.mailbox.post(this::resumeQueues));
 	}
@@ -180,20 +169,11 @@ public final class Session {
 		if (!isOpen() || this.phase == Phase.REFUSING) {
 			return;
 		}
-		if (this.inboundBytes != null && !this.inboundBytes.take(bytes.remaining(), this.heartBeat.lastReadNanos())) {
-			close(CloseReason.RATE_LIMITED, "inbound rate exceeds the limit of "
-					+ this.services.abuseLimits().inboundBytesPerSecond() + " bytes per second", null, null);
-			return;
-		}
 		try {
-			this.decoder.decode(bytes, this::onFrame);
+			this.inbound.decode(bytes, this.heartBeat.lastReadNanos(), this::onFrame);
 		}
-		catch (FrameDecodingException ex) {
-			CloseReason reason = switch (ex.reason()) {
-				case FRAME_TOO_LARGE, LINE_TOO_LONG, TOO_MANY_HEADERS -> CloseReason.FRAME_TOO_LARGE;
-				default -> CloseReason.PROTOCOL_VIOLATION;
-			};
-			close(reason, ex.getMessage(), ex.receipt(), null);
+		catch (StompViolation ex) {
+			closeFor(ex, ex.receipt());
 		}
 	}
 
@@ -202,12 +182,8 @@ public final class Session {
 			return;
 		}
 		String receipt = frame.header("receipt");
-		if (this.inboundFrames != null && !this.inboundFrames.take(1, this.heartBeat.lastReadNanos())) {
-			close(CloseReason.RATE_LIMITED, "inbound rate exceeds the limit of "
-					+ this.services.abuseLimits().inboundFramesPerSecond() + " frames per second", receipt, null);
-			return;
-		}
 		try {
+			this.inbound.countFrame(this.heartBeat.lastReadNanos());
 			if (this.phase == Phase.AWAITING_CONNECT) {
 				if (frame.command() != Command.CONNECT && frame.command() != Command.STOMP) {
 					throw new StompViolation(
@@ -224,7 +200,7 @@ public final class Session {
 				this.clientFrames.handle(frame);
 			}
 			if (receipt != null && this.phase == Phase.CONNECTED) {
-				sendControl(Frame.builder(Command.RECEIPT).header("receipt-id", receipt).build());
+				enqueue(ControlFrames.receipt(receipt, this.version));
 			}
 			if (this.starting != null) {
 				SessionSubscription subscribed = this.starting;
@@ -233,7 +209,7 @@ public final class Session {
 			}
 		}
 		catch (StompViolation ex) {
-			close(ex.reason(), ex.getMessage(), receipt, ex.supportedVersions());
+			closeFor(ex, receipt);
 		}
 		catch (RuntimeException ex) {
 			// a fault of the broker or of a plug-in (authenticator, policy) ends this
@@ -242,6 +218,10 @@ public final class Session {
 			LOGGER.log(System.Logger.Level.ERROR, "failed to handle " + frame.command() + " in " + this, ex);
 			close(CloseReason.INTERNAL_ERROR, "internal error while handling " + frame.command(), receipt, null);
 		}
+	}
+
+	private void closeFor(StompViolation violation, String receipt) {
+		close(violation.reason(), violation.getMessage(), receipt, violation.supportedVersions());
 	}
 
 	private void connect(Frame frame) throws StompViolation {
@@ -254,18 +234,14 @@ public final class Session {
 			return;
 		}
 		this.version = accepted.version();
-		this.decoder.setVersion(accepted.version());
+		this.inbound.setVersion(accepted.version());
 		this.identity = accepted.identity();
 		this.phase = Phase.CONNECTED;
 		cancelTimer();
-		sendControl(accepted.connected());
+		enqueue(ControlFrames.encode(accepted.connected(), this.version));
 		this.expiry.track(accepted.identity());
-		long period = this.heartBeat.agree(accepted.sendEveryMillis(), accepted.expectEveryMillis());
-		if (period > 0) {
-			this.timer = this.services.timer()
-				.scheduleAtFixedRate(() -> this.mailbox.runOrPost(this::heartBeatTick), period, period,
-						TimeUnit.MILLISECONDS);
-		}
+		this.heartBeat.start(accepted.sendEveryMillis(), accepted.expectEveryMillis(), this.services.timer(),
+				() -> this.mailbox.runOrPost(this::heartBeatTick));
 	}
 
 	/**
@@ -294,9 +270,7 @@ public final class Session {
 		this.identity = this.expiry.refresh(this.identity, token);
 	}
 
-	/**
-	 * For tests, on the owner's thread: the subscription with the index, or {@code null}.
-	 */
+	/** For tests, on the owner's thread. */
 	SessionSubscription findSubscriptionByIndex(int index) {
 		return this.subscriptions.byIndex(index);
 	}
@@ -308,19 +282,11 @@ public final class Session {
 
 	// ---- output ----
 
-	/** Queues a control frame (CONNECTED, RECEIPT) for this session. */
-	private void sendControl(Frame frame) {
-		OutboundFrame encoded = new OutboundFrame(OutboundFrame.EMPTY, FrameEncoder.encode(frame, this.version), false);
-		if (this.outbound.offer(encoded)) {
-			written();
-		}
-		else {
-			overflowed();
-		}
-	}
-
-	/** Queues a MESSAGE; a full buffer makes this session a slow consumer. Any thread. */
-	boolean enqueueMessage(OutboundFrame frame) {
+	/**
+	 * Queues a frame (MESSAGE, RECEIPT, CONNECTED); a full buffer makes this session a
+	 * slow consumer. Any thread.
+	 */
+	boolean enqueue(OutboundFrame frame) {
 		if (!this.outbound.offer(frame)) {
 			overflowed();
 			return false;
@@ -378,18 +344,6 @@ public final class Session {
 		}
 	}
 
-	private void checkExpiry() {
-		if (!isOpen()) {
-			return;
-		}
-		if (this.expiry.hasExpired(this.identity)) {
-			close(CloseReason.TOKEN_EXPIRED, "token expired", null, null);
-		}
-		else {
-			this.expiry.track(this.identity);
-		}
-	}
-
 	private ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
 		return this.services.timer().schedule(task, delayMillis, TimeUnit.MILLISECONDS);
 	}
@@ -421,22 +375,14 @@ public final class Session {
 			LOGGER.log(System.Logger.Level.DEBUG,
 					this + " closed: " + reason.tag() + ((message != null) ? " (" + message + ")" : ""));
 		}
-		Frame last = null;
+		OutboundFrame last = null;
 		if (reason.sendsError()) {
-			last = Frame.builder(Command.ERROR)
-				.headerIfPresent("version", supportedVersions)
-				.header("message", message)
-				.headerIfPresent("receipt-id", receipt)
-				.header("content-type", "text/plain")
-				.body(message)
-				.build();
+			last = ControlFrames.error(message, receipt, supportedVersions, this.version);
 		}
 		else if (receipt != null) {
-			last = Frame.builder(Command.RECEIPT).header("receipt-id", receipt).build();
+			last = ControlFrames.receipt(receipt, this.version);
 		}
-		this.outbound.seal((last != null)
-				? new OutboundFrame(OutboundFrame.EMPTY, FrameEncoder.encode(last, this.version), false) : null,
-				reason == CloseReason.SLOW_CONSUMER || reason == CloseReason.TRANSPORT_CLOSED);
+		this.outbound.seal(last, reason == CloseReason.SLOW_CONSUMER || reason == CloseReason.TRANSPORT_CLOSED);
 		if (reason != CloseReason.TRANSPORT_CLOSED) {
 			this.transport.wakeUp();
 			// a client that does not read its last frame is cut off after a grace
@@ -455,6 +401,7 @@ public final class Session {
 	private void release() {
 		this.phase = Phase.CLOSED;
 		cancelTimer();
+		this.heartBeat.stop();
 		this.expiry.stop();
 		for (SessionSubscription subscription : this.subscriptions.removeAll()) {
 			subscription.close();

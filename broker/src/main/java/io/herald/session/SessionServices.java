@@ -3,6 +3,7 @@ package io.herald.session;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import io.herald.routing.Ingress;
@@ -17,7 +18,7 @@ import io.herald.security.DestinationPolicy;
  * @param settings per-session bounds and timings
  * @param abuseLimits inbound rates
  * @param handshake the CONNECT logic
- * @param expiry builds a session's token expiry from its expiry callback
+ * @param expiry builds a session's token expiry from its owner and its expiry action
  * @param policy who may subscribe and send where
  * @param ingress where SENDs go
  * @param router where subscriptions go
@@ -29,7 +30,7 @@ import io.herald.security.DestinationPolicy;
  * @param wallClock wall time
  */
 record SessionServices(SessionSettings settings, AbuseLimits abuseLimits, Handshake handshake,
-		java.util.function.Function<Runnable, TokenExpiry> expiry, DestinationPolicy policy, Ingress ingress,
-		Router router, BrokerStats stats, SessionRegistry registry, ScheduledExecutorService timer, Executor commands,
-		LongSupplier nanoClock, Clock wallClock) {
+		java.util.function.BiFunction<Consumer<Runnable>, Runnable, TokenExpiry> expiry, DestinationPolicy policy,
+		Ingress ingress, Router router, BrokerStats stats, SessionRegistry registry, ScheduledExecutorService timer,
+		Executor commands, LongSupplier nanoClock, Clock wallClock) {
 }

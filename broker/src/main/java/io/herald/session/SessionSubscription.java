@@ -124,7 +124,7 @@ final class SessionSubscription implements QueueConsumer {
 		String messageId = (tag != null) ? tag : message.messageId();
 		OutboundFrame frame = MessageFrames.encode(message, this.session.version(), this.subscriptionLine, messageId,
 				tag, redelivered);
-		if (this.session.enqueueMessage(frame)) {
+		if (this.session.enqueue(frame)) {
 			return true;
 		}
 		if (tag != null) {

@@ -12,6 +12,8 @@ final class StompViolation extends Exception {
 
 	private final String supportedVersions;
 
+	private final String receipt;
+
 	StompViolation(String message) {
 		this(CloseReason.PROTOCOL_VIOLATION, message);
 	}
@@ -25,9 +27,18 @@ final class StompViolation extends Exception {
 	 * negotiation (STOMP 1.2, "Protocol Negotiation"); else {@code null}
 	 */
 	StompViolation(CloseReason reason, String message, String supportedVersions) {
+		this(reason, message, supportedVersions, null);
+	}
+
+	/**
+	 * @param receipt the {@code receipt} of the offending frame when it is known where
+	 * the violation is found (the decoder), else {@code null}
+	 */
+	StompViolation(CloseReason reason, String message, String supportedVersions, String receipt) {
 		super(message, null, false, false);
 		this.reason = reason;
 		this.supportedVersions = supportedVersions;
+		this.receipt = receipt;
 	}
 
 	CloseReason reason() {
@@ -36,6 +47,10 @@ final class StompViolation extends Exception {
 
 	String supportedVersions() {
 		return this.supportedVersions;
+	}
+
+	String receipt() {
+		return this.receipt;
 	}
 
 }

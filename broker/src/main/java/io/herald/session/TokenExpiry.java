@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 import io.herald.security.AuthenticationException;
 import io.herald.security.Authenticator;
@@ -15,7 +16,7 @@ import io.herald.security.Identity;
 /**
  * The lifetime of a session's credentials: a timer at the token's expiry, and in-band
  * refresh through {@code /herald/token}, which replaces the identity and moves the timer.
- * Used by the session's owner; the timer posts its check to the owner.
+ * Used by the session's owner; the timer hands its check to the owner.
  */
 final class TokenExpiry {
 
@@ -25,37 +26,52 @@ final class TokenExpiry {
 
 	private final Clock clock;
 
+	private final Consumer<Runnable> owner;
+
 	private final Runnable expired;
+
+	private Identity tracked;
 
 	private ScheduledFuture<?> pending;
 
 	private boolean stopped;
 
 	/**
-	 * @param expired runs on the timer's thread when the identity's expiry is reached; it
-	 * must hand over to the session's owner
+	 * @param owner hands a task to the session's owner
+	 * @param expired runs on the owner when the tracked identity has expired
 	 */
-	TokenExpiry(Authenticator authenticator, ScheduledExecutorService timer, Clock clock, Runnable expired) {
+	TokenExpiry(Authenticator authenticator, ScheduledExecutorService timer, Clock clock, Consumer<Runnable> owner,
+			Runnable expired) {
 		this.authenticator = authenticator;
 		this.timer = timer;
 		this.clock = clock;
+		this.owner = owner;
 		this.expired = expired;
 	}
 
 	/** Arms the timer for the identity's expiry, if it has one. */
 	void track(Identity identity) {
 		cancelPending();
+		this.tracked = identity;
 		Instant expiresAt = identity.expiresAt();
 		if (expiresAt != null && !this.stopped) {
 			long delay = Math.max(0, Duration.between(this.clock.instant(), expiresAt).toMillis());
-			this.pending = this.timer.schedule(this.expired, delay, TimeUnit.MILLISECONDS);
+			this.pending = this.timer.schedule(() -> this.owner.accept(this::check), delay, TimeUnit.MILLISECONDS);
 		}
 	}
 
-	/** Whether the identity has expired by now. */
-	boolean hasExpired(Identity identity) {
-		Instant expiresAt = identity.expiresAt();
-		return expiresAt != null && !this.clock.instant().isBefore(expiresAt);
+	/** On the owner: ends the session if the identity expired, else waits on. */
+	private void check() {
+		if (this.stopped) {
+			return;
+		}
+		Instant expiresAt = this.tracked.expiresAt();
+		if (expiresAt != null && !this.clock.instant().isBefore(expiresAt)) {
+			this.expired.run();
+		}
+		else {
+			track(this.tracked);
+		}
 	}
 
 	/**

@@ -1,5 +1,9 @@
 package io.herald.architecture;
 
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
@@ -7,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
@@ -63,6 +68,36 @@ class ArchitectureTests {
 			.dependOnClassesThat()
 			.resideInAnyPackage("io.herald.transport..", "io.herald.spring..", "io.herald.admin..")
 			.check(classes);
+	}
+
+	@Test
+	void transportsDoNotDependOnEachOther() {
+		slices().matching("io.herald.transport.(*)..").should().notDependOnEachOther().check(classes);
+	}
+
+	@Test
+	void onlyTheWiringKnowsTheTransports() {
+		noClasses().that()
+			.resideOutsideOfPackages("io.herald.transport..", "io.herald.spring..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("io.herald.transport..")
+			.check(classes);
+	}
+
+	@Test
+	void everyPackageSaysWhatItOwns() {
+		Set<String> packages = new TreeSet<>();
+		for (JavaClass javaClass : classes) {
+			packages.add(javaClass.getPackageName());
+		}
+		Set<String> undocumented = new TreeSet<>();
+		for (String name : packages) {
+			if (!classes.contain(name + ".package-info")) {
+				undocumented.add(name);
+			}
+		}
+		assertThat(undocumented).as("packages without package-info.java").isEmpty();
 	}
 
 	@Test
