@@ -3,9 +3,9 @@ package io.herald.it;
 import java.util.List;
 
 import io.herald.it.support.HeraldServer;
-import io.herald.it.support.StompConnection;
-import io.herald.it.support.StompFrame;
-import io.herald.it.support.Transport;
+import io.herald.testclient.StompConnection;
+import io.herald.testclient.StompFrame;
+import io.herald.testclient.Transport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;

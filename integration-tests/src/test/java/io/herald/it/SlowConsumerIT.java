@@ -11,11 +11,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.herald.it.support.HeraldServer;
-import io.herald.it.support.StalledTcpClient;
-import io.herald.it.support.StompConnection;
-import io.herald.it.support.StompFrame;
-import io.herald.it.support.Transport;
 import io.herald.session.Broker;
+import io.herald.testclient.StalledTcpClient;
+import io.herald.testclient.StompConnection;
+import io.herald.testclient.StompFrame;
+import io.herald.testclient.Transport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -9,9 +9,9 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import io.herald.it.support.HeraldServer;
-import io.herald.it.support.StompConnection;
-import io.herald.it.support.StompFrame;
-import io.herald.it.support.Transport;
+import io.herald.testclient.StompConnection;
+import io.herald.testclient.StompFrame;
+import io.herald.testclient.Transport;
 import jakarta.websocket.ContainerProvider;
 import jakarta.websocket.WebSocketContainer;
 import org.junit.jupiter.api.AfterAll;
@@ -251,7 +251,7 @@ class SpringStompClientIT {
 		sockJsStomp.setTaskScheduler(scheduler);
 		String topic = "/topic/" + HeraldServer.unique("spring-sockjs");
 		BlockingQueue<Tick> received = new LinkedBlockingQueue<>();
-		StompSession session = sockJsStomp.connectAsync(server.sockJsUrl(), new WebSocketHttpHeaders(),
+		StompSession session = sockJsStomp.connectAsync(server.sockJsUri().toString(), new WebSocketHttpHeaders(),
 				new StompHeaders(), new StompSessionHandlerAdapter() {
 				})
 			.get(WAIT_SECONDS, TimeUnit.SECONDS);

@@ -1,4 +1,4 @@
-package io.herald.it.support;
+package io.herald.testclient;
 
 import java.io.ByteArrayOutputStream;
 import java.net.URI;

@@ -1,4 +1,4 @@
-package io.herald.it.support;
+package io.herald.testclient;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,15 +22,15 @@ final class TcpStompConnection extends StompConnection {
 		reader.start();
 	}
 
-	static TcpStompConnection open(int port) {
+	static TcpStompConnection open(InetSocketAddress address) {
 		try {
 			Socket socket = new Socket();
 			socket.setTcpNoDelay(true);
-			socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+			socket.connect(address, 10_000);
 			return new TcpStompConnection(socket);
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("cannot connect to 127.0.0.1:" + port, ex);
+			throw new IllegalStateException("cannot connect to " + address, ex);
 		}
 	}
 

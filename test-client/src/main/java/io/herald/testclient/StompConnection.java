@@ -1,4 +1,4 @@
-package io.herald.it.support;
+package io.herald.testclient;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

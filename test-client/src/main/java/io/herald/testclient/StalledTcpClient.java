@@ -1,8 +1,7 @@
-package io.herald.it.support;
+package io.herald.testclient;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -28,11 +27,11 @@ public final class StalledTcpClient implements AutoCloseable {
 	}
 
 	/** Connects, subscribes with a receipt and reads up to that receipt, then stalls. */
-	public static StalledTcpClient subscribe(HeraldServer server, String destination, String... headerPairs)
+	public static StalledTcpClient subscribe(StompEndpoints server, String destination, String... headerPairs)
 			throws IOException {
 		Socket socket = new Socket();
 		socket.setReceiveBufferSize(4096);
-		socket.connect(new InetSocketAddress("127.0.0.1", server.tcpPort()), 10_000);
+		socket.connect(server.tcpAddress(), 10_000);
 		socket.setSoTimeout((int) StompConnection.WAIT.toMillis());
 		StalledTcpClient client = new StalledTcpClient(socket);
 		socket.getOutputStream()
