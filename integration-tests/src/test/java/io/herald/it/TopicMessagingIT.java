@@ -322,7 +322,6 @@ class TopicMessagingIT {
 				StompConnection v11 = transport.open(server);
 				StompConnection v12 = transport.connect(server);
 				StompConnection publisher = transport.connect(server)) {
-			v10.unescapeHeaders(false);
 			v10.sendUnescaped(StompFrame.create("CONNECT").header("accept-version", "1.0"));
 			v10.receive("CONNECTED");
 			v10.sendUnescaped(StompFrame.create("SUBSCRIBE")

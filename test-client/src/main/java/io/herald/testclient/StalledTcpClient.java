@@ -51,7 +51,7 @@ public final class StalledTcpClient implements AutoCloseable {
 			if (b < 0) {
 				throw new IOException("closed before the SUBSCRIBE receipt: " + client.frames);
 			}
-			client.parser.feed(new byte[] { (byte) b }, 0, 1, false, client.frames::add);
+			client.feed(new byte[] { (byte) b }, 1);
 		}
 		client.frames.clear();
 		return client;
@@ -68,7 +68,7 @@ public final class StalledTcpClient implements AutoCloseable {
 		try {
 			int n;
 			while ((n = in.read(buffer)) >= 0) {
-				this.parser.feed(buffer, 0, n, false, this.frames::add);
+				feed(buffer, n);
 			}
 		}
 		catch (SocketTimeoutException ex) {
@@ -79,6 +79,16 @@ public final class StalledTcpClient implements AutoCloseable {
 			// connection reset: what arrived before it still counts
 		}
 		return this.frames;
+	}
+
+	private void feed(byte[] bytes, int count) {
+		try {
+			this.parser.feed(bytes, 0, count, false, this.frames::add);
+		}
+		catch (MalformedFrameException ex) {
+			throw new AssertionError(
+					"the server sent a malformed frame: " + ex.getMessage() + "; " + describe(this.frames), ex);
+		}
 	}
 
 	/** Describes the last frame for assertion messages. */

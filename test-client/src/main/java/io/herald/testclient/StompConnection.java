@@ -29,7 +29,11 @@ public abstract class StompConnection implements AutoCloseable {
 
 	private static final StompFrame CLOSED = StompFrame.create("<closed>");
 
+	private static final StompFrame MALFORMED = StompFrame.create("<malformed>");
+
 	private final FrameParser parser = new FrameParser();
+
+	private volatile MalformedFrameException malformed;
 
 	private final BlockingQueue<StompFrame> inbox = new LinkedBlockingQueue<>();
 
@@ -74,9 +78,21 @@ public abstract class StompConnection implements AutoCloseable {
 	/** Whether the transport can carry bytes that are not UTF-8 text. */
 	public abstract boolean carriesBinary();
 
-	/** Called by the transport's reader for every chunk received. */
+	/**
+	 * Called by the transport's reader for every chunk received. A malformed frame is
+	 * kept for the next wait to fail with, and nothing after it is read.
+	 */
 	protected final synchronized void received(byte[] bytes, int offset, int count, boolean binary) {
-		this.parser.feed(bytes, offset, count, binary, this.inbox::add);
+		if (this.malformed != null) {
+			return;
+		}
+		try {
+			this.parser.feed(bytes, offset, count, binary, this.inbox::add);
+		}
+		catch (MalformedFrameException ex) {
+			this.malformed = ex;
+			this.inbox.add(MALFORMED);
+		}
 	}
 
 	/** Called by the transport when the connection is closed by either side. */
@@ -115,11 +131,6 @@ public abstract class StompConnection implements AutoCloseable {
 		}
 	}
 
-	/** Whether header values are unescaped on receipt (not for STOMP 1.0). */
-	public void unescapeHeaders(boolean unescape) {
-		this.parser.setUnescape(unescape);
-	}
-
 	// ---- receiving ----
 
 	/** The next frame (heart-beats are not frames), failing after {@link #WAIT}. */
@@ -130,16 +141,15 @@ public abstract class StompConnection implements AutoCloseable {
 	public StompFrame receive(Duration timeout) {
 		StompFrame frame = poll(timeout);
 		if (frame == null) {
-			throw new AssertionError(this.name + ": no frame within " + timeout);
-		}
-		if (frame == CLOSED) {
-			throw new AssertionError(this.name + ": connection closed while waiting for a frame");
+			throw new AssertionError(this.name
+					+ (isClosed() ? ": connection closed while waiting for a frame" : ": no frame within " + timeout));
 		}
 		return frame;
 	}
 
 	/**
-	 * The next frame, or {@code null} when none arrives in time or the connection closed.
+	 * The next frame, or {@code null} when none arrives in time or the connection closed;
+	 * fails if the server sent bytes that are not a frame.
 	 */
 	public StompFrame poll(Duration timeout) {
 		synchronized (this.stash) {
@@ -149,8 +159,14 @@ public abstract class StompConnection implements AutoCloseable {
 		}
 		try {
 			StompFrame frame = this.inbox.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-			if (frame == CLOSED) {
-				this.inbox.add(CLOSED);
+			if (frame == CLOSED || frame == MALFORMED) {
+				// every later wait ends the same way
+				this.inbox.add(frame);
+				if (this.malformed != null) {
+					throw new AssertionError(
+							this.name + ": the server sent a malformed frame: " + this.malformed.getMessage(),
+							this.malformed);
+				}
 			}
 			return (frame == CLOSED) ? null : frame;
 		}
