@@ -262,29 +262,53 @@ public abstract class StompConnection implements AutoCloseable {
 	 * CONNECTED.
 	 */
 	public StompFrame connect(String... headerPairs) {
-		StompFrame connect = StompFrame.create("CONNECT").header("accept-version", "1.2").header("host", "localhost");
-		for (int i = 0; i < headerPairs.length; i += 2) {
-			connect.header(headerPairs[i], headerPairs[i + 1]);
-		}
-		send(connect);
+		sendConnect(headerPairs);
 		return receive("CONNECTED");
+	}
+
+	/**
+	 * CONNECT as {@link #connect} does, answering the frame that comes back whatever it
+	 * is: CONNECTED, or the ERROR of a refused login.
+	 */
+	public StompFrame attemptConnect(String... headerPairs) {
+		sendConnect(headerPairs);
+		return receive();
+	}
+
+	private void sendConnect(String... headerPairs) {
+		StompFrame connect = StompFrame.create("CONNECT").header("accept-version", "1.2").header("host", "localhost");
+		send(withHeaders(connect, headerPairs));
+	}
+
+	private static StompFrame withHeaders(StompFrame frame, String... headerPairs) {
+		if (headerPairs.length % 2 != 0) {
+			throw new IllegalArgumentException("headerPairs: name, value, ... (odd count " + headerPairs.length + ")");
+		}
+		for (int i = 0; i < headerPairs.length; i += 2) {
+			frame.header(headerPairs[i], headerPairs[i + 1]);
+		}
+		return frame;
 	}
 
 	public String nextReceiptId() {
 		return "r-" + this.receiptIds.incrementAndGet();
 	}
 
-	/** SUBSCRIBE with a receipt, waiting for it; header pairs are added (e.g. ack). */
-	public void subscribe(String destination, String id, String... headerPairs) {
+	/**
+	 * SUBSCRIBE with a receipt, waiting for it; header pairs are added (e.g. ack).
+	 * @return the RECEIPT
+	 */
+	public StompFrame subscribe(String destination, String id, String... headerPairs) {
 		StompFrame subscribe = StompFrame.create("SUBSCRIBE").header("destination", destination).header("id", id);
-		for (int i = 0; i < headerPairs.length; i += 2) {
-			subscribe.header(headerPairs[i], headerPairs[i + 1]);
-		}
-		sendWithReceipt(subscribe);
+		return sendWithReceipt(withHeaders(subscribe, headerPairs));
 	}
 
-	public void unsubscribe(String id) {
-		sendWithReceipt(StompFrame.create("UNSUBSCRIBE").header("id", id));
+	/**
+	 * UNSUBSCRIBE with a receipt, waiting for it.
+	 * @return the RECEIPT
+	 */
+	public StompFrame unsubscribe(String id) {
+		return sendWithReceipt(StompFrame.create("UNSUBSCRIBE").header("id", id));
 	}
 
 	/** SEND without receipt. */

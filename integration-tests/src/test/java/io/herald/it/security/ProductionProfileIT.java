@@ -4,13 +4,13 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Map;
 
 import javax.net.ssl.SSLSocket;
 
 import io.herald.it.support.HeraldServer;
-import io.herald.protocol.Command;
-import io.herald.protocol.Frame;
+import io.herald.testclient.StompFrame;
+import io.herald.testclient.TcpStompConnection;
+import io.herald.testclient.WebSocketStompConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -75,28 +75,33 @@ class ProductionProfileIT {
 		SSLSocket anonymousSocket = (SSLSocket) certificate.clientTls()
 			.getSocketFactory()
 			.createSocket("127.0.0.1", tcpPort);
-		try (RawStomp browser = RawStomp.webSocket(wss, Map.of("Origin", "https://app.example.com"),
-				certificate.clientTls());
-				RawStomp feed = RawStomp.tcp(feedSocket);
-				RawStomp anonymous = RawStomp.tcp(anonymousSocket)) {
-			assertThat(browser.connect().header("user-name")).isEqualTo("alice");
-			browser.send("SUBSCRIBE", "", "id:0", "destination:/topic/prices.*", "receipt:sub");
-			assertThat(browser.next().command()).isEqualTo(Command.RECEIPT);
+		try (WebSocketStompConnection browser = WebSocketStompConnection.to(wss)
+			.header("Origin", "https://app.example.com")
+			.tls(certificate.clientTls())
+			.open();
+				TcpStompConnection feed = TcpStompConnection.over(feedSocket);
+				TcpStompConnection anonymous = TcpStompConnection.over(anonymousSocket)) {
+			assertThat(browser.attemptConnect().header("user-name")).isEqualTo("alice");
+			browser.send(StompFrame.create("SUBSCRIBE")
+				.header("id", "0")
+				.header("destination", "/topic/prices.*")
+				.header("receipt", "sub"));
+			assertThat(browser.receive().command()).isEqualTo("RECEIPT");
 
-			assertThat(feed.connect("login:price-feed", "passcode:" + FEED_PASSWORD).command())
-				.isEqualTo(Command.CONNECTED);
-			feed.send("SEND", "{\"bid\":42}", "destination:/topic/prices.ACME");
-			Frame price = browser.next();
-			assertThat(price.bodyAsText()).isEqualTo("{\"bid\":42}");
+			assertThat(feed.attemptConnect("login", "price-feed", "passcode", FEED_PASSWORD).command())
+				.isEqualTo("CONNECTED");
+			feed.send(StompFrame.create("SEND").header("destination", "/topic/prices.ACME").body("{\"bid\":42}"));
+			StompFrame price = browser.receive();
+			assertThat(price.bodyText()).isEqualTo("{\"bid\":42}");
 			assertThat(price.header("x-herald-user")).isEqualTo("price-feed");
 
-			Frame refused = anonymous.connect();
-			assertThat(refused.command()).isEqualTo(Command.ERROR);
+			StompFrame refused = anonymous.attemptConnect();
+			assertThat(refused.command()).isEqualTo("ERROR");
 			assertThat(refused.header("message")).isEqualTo("authentication failed");
 
-			browser.send("SEND", "{\"bid\":0}", "destination:/topic/prices.ACME");
-			Frame denied = browser.next();
-			assertThat(denied.command()).isEqualTo(Command.ERROR);
+			browser.send(StompFrame.create("SEND").header("destination", "/topic/prices.ACME").body("{\"bid\":0}"));
+			StompFrame denied = browser.receive();
+			assertThat(denied.command()).isEqualTo("ERROR");
 			assertThat(denied.header("message")).contains("/topic/prices.ACME");
 		}
 	}

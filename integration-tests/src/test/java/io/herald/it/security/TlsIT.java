@@ -11,7 +11,6 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
@@ -19,8 +18,9 @@ import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
 import io.herald.it.support.HeraldServer;
-import io.herald.protocol.Command;
-import io.herald.protocol.Frame;
+import io.herald.testclient.StompFrame;
+import io.herald.testclient.TcpStompConnection;
+import io.herald.testclient.WebSocketStompConnection;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -70,16 +70,21 @@ class TlsIT {
 	void wssAndTlsTcpClientsExchangeMessages() throws Exception {
 		SSLSocket socket = (SSLSocket) clientTls.getSocketFactory().createSocket("127.0.0.1", tcpPort);
 		socket.startHandshake();
-		try (RawStomp browser = RawStomp.webSocket(URI.create("wss://127.0.0.1:" + httpsPort + "/ws"), Map.of(),
-				clientTls); RawStomp feed = RawStomp.tcp(socket)) {
-			assertThat(browser.connect().command()).isEqualTo(Command.CONNECTED);
-			browser.send("SUBSCRIBE", "", "id:0", "destination:/topic/prices.ACME", "receipt:sub");
-			assertThat(browser.next().command()).isEqualTo(Command.RECEIPT);
-			assertThat(feed.connect().command()).isEqualTo(Command.CONNECTED);
-			feed.send("SEND", "{\"bid\":1}", "destination:/topic/prices.ACME");
-			Frame message = browser.next();
-			assertThat(message.command()).isEqualTo(Command.MESSAGE);
-			assertThat(message.bodyAsText()).isEqualTo("{\"bid\":1}");
+		try (WebSocketStompConnection browser = WebSocketStompConnection
+			.to(URI.create("wss://127.0.0.1:" + httpsPort + "/ws"))
+			.tls(clientTls)
+			.open(); TcpStompConnection feed = TcpStompConnection.over(socket)) {
+			assertThat(browser.attemptConnect().command()).isEqualTo("CONNECTED");
+			browser.send(StompFrame.create("SUBSCRIBE")
+				.header("id", "0")
+				.header("destination", "/topic/prices.ACME")
+				.header("receipt", "sub"));
+			assertThat(browser.receive().command()).isEqualTo("RECEIPT");
+			assertThat(feed.attemptConnect().command()).isEqualTo("CONNECTED");
+			feed.send(StompFrame.create("SEND").header("destination", "/topic/prices.ACME").body("{\"bid\":1}"));
+			StompFrame message = browser.receive();
+			assertThat(message.command()).isEqualTo("MESSAGE");
+			assertThat(message.bodyText()).isEqualTo("{\"bid\":1}");
 		}
 	}
 
