@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import io.herald.it.support.HeraldServer;
+import io.herald.it.support.HeraldExtension;
 import io.herald.testclient.StompConnection;
 import io.herald.testclient.StompFrame;
 import io.herald.testclient.Transport;
@@ -18,6 +18,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -32,7 +33,14 @@ class AbuseLimitsIT {
 
 	private static final int PER_ADDRESS = 12;
 
-	private static HeraldServer broker;
+	@RegisterExtension
+	static final HeraldExtension broker = HeraldExtension.withArgs(
+			"--herald.limits.max-connections-per-address=" + PER_ADDRESS,
+			"--herald.limits.inbound-frames-per-second=200", "--herald.limits.inbound-bytes-per-second=256KB",
+			"--herald.limits.max-frame-size=64KB", "--herald.limits.max-headers=16",
+			"--herald.limits.max-header-line-size=1KB", "--herald.limits.connect-timeout=1s",
+			"--herald.limits.max-subscriptions-per-session=5", "--herald.limits.max-unacked-per-subscription=3",
+			"--herald.queues.max-length=5");
 
 	private static long baselineHeap;
 
@@ -43,23 +51,15 @@ class AbuseLimitsIT {
 	private int witnessSequence;
 
 	@BeforeAll
-	static void startBroker() {
-		broker = HeraldServer.start("--herald.limits.max-connections-per-address=" + PER_ADDRESS,
-				"--herald.limits.inbound-frames-per-second=200", "--herald.limits.inbound-bytes-per-second=256KB",
-				"--herald.limits.max-frame-size=64KB", "--herald.limits.max-headers=16",
-				"--herald.limits.max-header-line-size=1KB", "--herald.limits.connect-timeout=1s",
-				"--herald.limits.max-subscriptions-per-session=5", "--herald.limits.max-unacked-per-subscription=3",
-				"--herald.queues.max-length=5");
+	static void measureHeap() {
 		baselineHeap = usedHeapAfterGc();
 	}
 
+	/** Measured while the broker still runs: the extension closes it after this. */
 	@AfterAll
-	static void stopBroker() {
-		if (broker != null) {
-			long grown = usedHeapAfterGc() - baselineHeap;
-			broker.close();
-			assertThat(grown).as("heap growth over the whole abuse suite, bytes").isLessThan(64L * 1024 * 1024);
-		}
+	static void heapDidNotGrow() {
+		long grown = usedHeapAfterGc() - baselineHeap;
+		assertThat(grown).as("heap growth over the whole abuse suite, bytes").isLessThan(64L * 1024 * 1024);
 	}
 
 	@BeforeEach

@@ -4,13 +4,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.herald.it.support.HeraldServer;
+import io.herald.it.support.HeraldExtension;
 import io.herald.testclient.StompConnection;
 import io.herald.testclient.StompFrame;
 import io.herald.testclient.Transport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -21,19 +20,8 @@ import static org.awaitility.Awaitility.await;
  */
 class ConnectionLimitIT {
 
-	private static HeraldServer broker;
-
-	@BeforeAll
-	static void startBroker() {
-		broker = HeraldServer.start("--herald.limits.max-connections=3");
-	}
-
-	@AfterAll
-	static void stopBroker() {
-		if (broker != null) {
-			broker.close();
-		}
-	}
+	@RegisterExtension
+	static final HeraldExtension broker = HeraldExtension.withArgs("--herald.limits.max-connections=3");
 
 	@Test
 	void theConnectionOverTheNodeLimitIsRefused() {

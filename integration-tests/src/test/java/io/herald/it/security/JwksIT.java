@@ -16,13 +16,14 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
-import io.herald.it.support.HeraldServer;
+import io.herald.it.support.HeraldExtension;
 import io.herald.testclient.StompConnection;
 import io.herald.testclient.StompFrame;
 import io.herald.testclient.Transport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,7 +40,8 @@ class JwksIT {
 
 	private static final AtomicInteger keySetRequests = new AtomicInteger();
 
-	private static HeraldServer broker;
+	@RegisterExtension
+	static final HeraldExtension broker = HeraldExtension.deferred();
 
 	@BeforeAll
 	static void start() throws Exception {
@@ -56,15 +58,12 @@ class JwksIT {
 		});
 		issuer.start();
 		String jwksUri = "http://127.0.0.1:" + issuer.getAddress().getPort() + "/jwks.json";
-		broker = HeraldServer.start("--herald.security.anonymous=false", "--herald.security.jwt.jwks-uri=" + jwksUri,
+		broker.start("--herald.security.anonymous=false", "--herald.security.jwt.jwks-uri=" + jwksUri,
 				"--herald.security.jwt.issuer=" + Tokens.ISSUER, "--herald.security.jwt.audience=" + Tokens.AUDIENCE);
 	}
 
 	@AfterAll
-	static void stop() {
-		if (broker != null) {
-			broker.close();
-		}
+	static void stopIssuer() {
 		if (issuer != null) {
 			issuer.stop(0);
 		}

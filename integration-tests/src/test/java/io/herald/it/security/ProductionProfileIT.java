@@ -7,13 +7,13 @@ import java.time.Instant;
 
 import javax.net.ssl.SSLSocket;
 
-import io.herald.it.support.HeraldServer;
+import io.herald.it.support.HeraldExtension;
 import io.herald.testclient.StompFrame;
 import io.herald.testclient.TcpStompConnection;
 import io.herald.testclient.WebSocketStompConnection;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -34,32 +34,20 @@ class ProductionProfileIT {
 	@TempDir
 	static Path directory;
 
-	private static HeraldServer broker;
+	@RegisterExtension
+	static final HeraldExtension broker = HeraldExtension.deferred();
 
 	private static TestCertificate certificate;
-
-	private static int httpsPort;
-
-	private static int tcpPort;
 
 	@BeforeAll
 	static void startBroker() throws Exception {
 		certificate = TestCertificate.generate(directory);
 		Path profile = projectFile("config/production.yml");
 		BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(4);
-		broker = HeraldServer.start("--spring.config.additional-location=file:" + profile,
+		broker.start("--spring.config.additional-location=file:" + profile,
 				"--HERALD_KEYSTORE=" + certificate.keystore(), "--HERALD_KEYSTORE_PASSWORD=" + TestCertificate.PASSWORD,
 				"--HERALD_JWT_SECRET=" + JWT_SECRET, "--HERALD_FEED_PASSWORD_HASH=" + bcrypt.encode(FEED_PASSWORD),
 				"--HERALD_OPS_PASSWORD_HASH=" + bcrypt.encode("ops-password"));
-		httpsPort = broker.httpPort();
-		tcpPort = broker.tcpPort();
-	}
-
-	@AfterAll
-	static void stopBroker() {
-		if (broker != null) {
-			broker.close();
-		}
 	}
 
 	@Test
@@ -68,13 +56,13 @@ class ProductionProfileIT {
 			.issuer("https://id.example.com")
 			.audience("herald")
 			.build(), JWT_SECRET);
-		URI wss = URI.create("wss://127.0.0.1:" + httpsPort + "/ws?access_token=" + token);
+		URI wss = URI.create("wss://127.0.0.1:" + broker.httpPort() + "/ws?access_token=" + token);
 		SSLSocket feedSocket = (SSLSocket) certificate.clientTls()
 			.getSocketFactory()
-			.createSocket("127.0.0.1", tcpPort);
+			.createSocket("127.0.0.1", broker.tcpPort());
 		SSLSocket anonymousSocket = (SSLSocket) certificate.clientTls()
 			.getSocketFactory()
-			.createSocket("127.0.0.1", tcpPort);
+			.createSocket("127.0.0.1", broker.tcpPort());
 		try (WebSocketStompConnection browser = WebSocketStompConnection.to(wss)
 			.header("Origin", "https://app.example.com")
 			.tls(certificate.clientTls())

@@ -12,14 +12,13 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import io.herald.it.support.HeraldServer;
+import io.herald.it.support.HeraldExtension;
 import io.herald.testclient.StompConnection;
 import io.herald.testclient.StompFrame;
 import io.herald.testclient.Transport;
 import io.herald.testclient.WebSocketStompConnection;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
@@ -40,14 +39,12 @@ class SecurityIT {
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-	private static HeraldServer broker;
+	@RegisterExtension
+	static final HeraldExtension broker = HeraldExtension.withArgs(brokerArguments());
 
-	private static int httpPort;
-
-	@BeforeAll
-	static void startBroker() {
+	private static String[] brokerArguments() {
 		BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(4);
-		broker = HeraldServer.start("--herald.security.anonymous=false", "--herald.security.users[0].name=feed",
+		return new String[] { "--herald.security.anonymous=false", "--herald.security.users[0].name=feed",
 				"--herald.security.users[0].password=" + bcrypt.encode(FEED_PASSWORD),
 				"--herald.security.users[0].roles[0]=feed", "--herald.security.users[1].name=ops",
 				"--herald.security.users[1].password=" + bcrypt.encode(OPS_PASSWORD),
@@ -65,15 +62,7 @@ class SecurityIT {
 				"--herald.security.rules[3].actions=subscribe", "--herald.security.rules[3].destinations=/user/queue/#",
 				"--herald.websocket.allowed-origins=https://app.herald.test",
 				// failed logins are slowed down up to this; small to keep the suite fast
-				"--herald.limits.max-login-delay=400ms");
-		httpPort = broker.httpPort();
-	}
-
-	@AfterAll
-	static void stopBroker() {
-		if (broker != null) {
-			broker.close();
-		}
+				"--herald.limits.max-login-delay=400ms" };
 	}
 
 	@Test
@@ -343,7 +332,7 @@ class SecurityIT {
 	}
 
 	private static URI wsUri(String query) {
-		return URI.create("ws://127.0.0.1:" + httpPort + "/ws" + query);
+		return URI.create("ws://127.0.0.1:" + broker.httpPort() + "/ws" + query);
 	}
 
 	private static String basic(String user, String password) {
@@ -351,7 +340,7 @@ class SecurityIT {
 	}
 
 	private static HttpResponse<String> get(String path, String authorization) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + broker.httpPort() + path))
 			.timeout(Duration.ofSeconds(10));
 		if (authorization != null) {
 			request.header("Authorization", authorization);

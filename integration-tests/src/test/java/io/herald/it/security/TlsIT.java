@@ -17,13 +17,13 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
-import io.herald.it.support.HeraldServer;
+import io.herald.it.support.HeraldExtension;
 import io.herald.testclient.StompFrame;
 import io.herald.testclient.TcpStompConnection;
 import io.herald.testclient.WebSocketStompConnection;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,11 +37,8 @@ class TlsIT {
 	@TempDir
 	static Path directory;
 
-	private static HeraldServer broker;
-
-	private static int httpsPort;
-
-	private static int tcpPort;
+	@RegisterExtension
+	static final HeraldExtension broker = HeraldExtension.deferred();
 
 	private static SSLContext clientTls;
 
@@ -50,28 +47,19 @@ class TlsIT {
 		TestCertificate certificate = TestCertificate.generate(directory);
 		Path keystore = certificate.keystore();
 		clientTls = certificate.clientTls();
-		broker = HeraldServer.start("--spring.ssl.bundle.jks.herald.keystore.location=file:" + keystore,
+		broker.start("--spring.ssl.bundle.jks.herald.keystore.location=file:" + keystore,
 				"--spring.ssl.bundle.jks.herald.keystore.password=" + TestCertificate.PASSWORD,
 				"--spring.ssl.bundle.jks.herald.keystore.type=PKCS12",
 				"--spring.ssl.bundle.jks.herald.key.alias=herald", "--server.ssl.bundle=herald",
 				"--herald.tcp.ssl-bundle=herald");
-		httpsPort = broker.httpPort();
-		tcpPort = broker.tcpPort();
-	}
-
-	@AfterAll
-	static void stopBroker() {
-		if (broker != null) {
-			broker.close();
-		}
 	}
 
 	@Test
 	void wssAndTlsTcpClientsExchangeMessages() throws Exception {
-		SSLSocket socket = (SSLSocket) clientTls.getSocketFactory().createSocket("127.0.0.1", tcpPort);
+		SSLSocket socket = (SSLSocket) clientTls.getSocketFactory().createSocket("127.0.0.1", broker.tcpPort());
 		socket.startHandshake();
 		try (WebSocketStompConnection browser = WebSocketStompConnection
-			.to(URI.create("wss://127.0.0.1:" + httpsPort + "/ws"))
+			.to(URI.create("wss://127.0.0.1:" + broker.httpPort() + "/ws"))
 			.tls(clientTls)
 			.open(); TcpStompConnection feed = TcpStompConnection.over(socket)) {
 			assertThat(browser.attemptConnect().command()).isEqualTo("CONNECTED");
@@ -90,7 +78,7 @@ class TlsIT {
 
 	@Test
 	void plainTextOnTheTlsPortGetsNoStomp() throws Exception {
-		try (Socket plain = new Socket("127.0.0.1", tcpPort)) {
+		try (Socket plain = new Socket("127.0.0.1", broker.tcpPort())) {
 			plain.setSoTimeout(10_000);
 			plain.getOutputStream().write("CONNECT\naccept-version:1.2\n\n\0".getBytes(StandardCharsets.UTF_8));
 			InputStream in = plain.getInputStream();
