@@ -272,7 +272,20 @@ class ProtocolErrorsIT {
 				client.subscribe("/topic/" + HeraldServer.unique("slot"), "sub-" + i);
 			}
 			client.unsubscribe("sub-0");
-			client.subscribe("/topic/" + HeraldServer.unique("slot"), "sub-again");
+			// one SUBSCRIBE more than the limit, in the slot the UNSUBSCRIBE gave back
+			String topic = "/topic/" + HeraldServer.unique("slot");
+			client.send(StompFrame.create("SUBSCRIBE")
+				.header("destination", topic)
+				.header("id", "sub-again")
+				.header("receipt", "again"));
+			StompFrame answer = client.receive();
+			assertThat(answer.command()).as("answer to SUBSCRIBE number %d: %s", MAX_SUBSCRIPTIONS + 1, answer)
+				.isEqualTo("RECEIPT");
+			assertThat(answer.header("receipt-id")).isEqualTo("again");
+			client.publish(topic, "fits");
+			StompFrame message = client.receive("MESSAGE");
+			assertThat(message.header("subscription")).isEqualTo("sub-again");
+			assertThat(message.bodyText()).isEqualTo("fits");
 			client.disconnect();
 		}
 	}
