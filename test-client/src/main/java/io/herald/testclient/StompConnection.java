@@ -18,6 +18,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * One client connection speaking raw STOMP frames over some transport. Subclasses only
  * move bytes ({@link #write}, {@link #close}) and report what arrives ({@link #received},
  * {@link #closed()}); frames are parsed here, and every wait is bounded.
+ * <p>
+ * Opened with {@link Transport#open} (or {@link Transport#connect}, which also sends
+ * CONNECT), {@link TcpStompConnection#over} for a socket the test made itself, or
+ * {@link WebSocketStompConnection#to} for a handshake with headers or TLS. Frames are
+ * built with {@link StompFrame#create} and sent encoded by the client, or sent as raw
+ * bytes; what comes back is a {@link StompFrame} or a failed assertion, never a silently
+ * misread frame.
  */
 public abstract class StompConnection implements AutoCloseable {
 

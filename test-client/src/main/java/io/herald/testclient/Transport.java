@@ -10,7 +10,8 @@ public enum Transport {
 	WEBSOCKET,
 	/**
 	 * STOMP over SockJS at {@link StompEndpoints#sockJsUri()} (WebSocket transport, text
-	 * only).
+	 * only), with Spring's {@code SockJsClient}: spring-websocket, a JSR-356 client and
+	 * Jackson must be on the test classpath (optional dependencies of this module).
 	 */
 	SOCKJS,
 	/** Raw STOMP over TCP. */
