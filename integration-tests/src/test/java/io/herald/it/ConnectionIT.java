@@ -2,15 +2,14 @@ package io.herald.it;
 
 import java.util.List;
 
+import io.herald.it.support.HeraldExtension;
 import io.herald.it.support.HeraldServer;
-import io.herald.it.support.StompConnection;
-import io.herald.it.support.StompFrame;
-import io.herald.it.support.Transport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.herald.it.support.OverEveryTransport;
+import io.herald.testclient.StompConnection;
+import io.herald.testclient.StompFrame;
+import io.herald.testclient.Transport;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,23 +19,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ConnectionIT {
 
-	private static HeraldServer server;
+	@RegisterExtension
+	static final HeraldExtension server = HeraldExtension.withArgs("--herald.heartbeat.send-interval=5000ms",
+			"--herald.heartbeat.receive-interval=7000ms");
 
-	@BeforeAll
-	static void start() {
-		server = HeraldServer.start("--herald.heartbeat.send-interval=5000ms",
-				"--herald.heartbeat.receive-interval=7000ms");
-	}
-
-	@AfterAll
-	static void stop() {
-		if (server != null) {
-			server.close();
-		}
-	}
-
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void connectedCarriesVersionServerSessionAndHeartBeat(Transport transport) {
 		try (StompConnection client = transport.open(server)) {
 			StompFrame connected = client.connect();
@@ -48,8 +35,7 @@ class ConnectionIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void eachConnectionGetsItsOwnSession(Transport transport) {
 		try (StompConnection first = transport.open(server); StompConnection second = transport.open(server)) {
 			String one = first.connect().header("session");
@@ -58,8 +44,7 @@ class ConnectionIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void negotiatesTheHighestCommonVersion(Transport transport) {
 		assertThat(negotiate(transport, "1.0")).isEqualTo("1.0");
 		assertThat(negotiate(transport, "1.0,1.1")).isEqualTo("1.1");
@@ -78,11 +63,9 @@ class ConnectionIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void connectWithoutAcceptVersionIsStomp10(Transport transport) {
 		try (StompConnection client = transport.open(server)) {
-			client.unescapeHeaders(false);
 			client.sendUnescaped(StompFrame.create("CONNECT"));
 			StompFrame connected = client.receive("CONNECTED");
 			// a 1.0 CONNECTED may omit the version header
@@ -99,8 +82,7 @@ class ConnectionIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void stompCommandConnectsLikeConnect(Transport transport) {
 		try (StompConnection client = transport.open(server)) {
 			client.send(StompFrame.create("STOMP").header("accept-version", "1.2").header("host", "localhost"));
@@ -110,8 +92,7 @@ class ConnectionIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void unsupportedVersionGetsErrorListingTheSupportedOnesThenClose(Transport transport) {
 		try (StompConnection client = transport.open(server)) {
 			client.send(StompFrame.create("CONNECT").header("accept-version", "2.0,3.1").header("host", "localhost"));
@@ -121,8 +102,7 @@ class ConnectionIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void receiptsForSendSubscribeUnsubscribeAndDisconnect(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			String destination = "/topic/" + HeraldServer.unique("receipts");
@@ -143,8 +123,7 @@ class ConnectionIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void disconnectWithoutReceiptCloses(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.send(StompFrame.create("DISCONNECT"));
@@ -152,8 +131,7 @@ class ConnectionIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void framesSplitAcrossWritesAndBatchedInOneWrite(Transport transport) {
 		String topic = "/topic/" + HeraldServer.unique("split");
 		try (StompConnection client = transport.connect(server)) {
@@ -172,8 +150,7 @@ class ConnectionIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void disconnectReceiptComesAfterEveryMessageQueuedBeforeIt(Transport transport) {
 		String topic = "/topic/" + HeraldServer.unique("flush");
 		try (StompConnection client = transport.connect(server)) {

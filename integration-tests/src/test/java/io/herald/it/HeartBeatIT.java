@@ -2,14 +2,12 @@ package io.herald.it;
 
 import java.time.Duration;
 
-import io.herald.it.support.HeraldServer;
-import io.herald.it.support.StompConnection;
-import io.herald.it.support.StompFrame;
-import io.herald.it.support.Transport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import io.herald.it.support.HeraldExtension;
+import io.herald.it.support.OverEveryTransport;
+import io.herald.testclient.StompConnection;
+import io.herald.testclient.StompFrame;
+import io.herald.testclient.Transport;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -20,23 +18,11 @@ import static org.awaitility.Awaitility.await;
  */
 class HeartBeatIT {
 
-	private static HeraldServer server;
+	@RegisterExtension
+	static final HeraldExtension server = HeraldExtension.withArgs("--herald.heartbeat.send-interval=200ms",
+			"--herald.heartbeat.receive-interval=200ms", "--herald.limits.connect-timeout=1500ms");
 
-	@BeforeAll
-	static void start() {
-		server = HeraldServer.start("--herald.heartbeat.send-interval=200ms",
-				"--herald.heartbeat.receive-interval=200ms", "--herald.limits.connect-timeout=1500ms");
-	}
-
-	@AfterAll
-	static void stop() {
-		if (server != null) {
-			server.close();
-		}
-	}
-
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void brokerSendsHeartBeatsAtTheNegotiatedRate(Transport transport) {
 		try (StompConnection client = transport.open(server)) {
 			StompFrame connected = client.connect("heart-beat", "0,300");
@@ -51,8 +37,7 @@ class HeartBeatIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void noHeartBeatsWhenTheClientDoesNotWantThem(Transport transport) {
 		try (StompConnection client = transport.open(server)) {
 			client.connect("heart-beat", "0,0");
@@ -65,8 +50,7 @@ class HeartBeatIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void silentClientIsDroppedWithError(Transport transport) {
 		try (StompConnection client = transport.open(server)) {
 			// the client promises a beat every 300 ms and then sends nothing
@@ -78,8 +62,7 @@ class HeartBeatIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void clientThatKeepsBeatingStaysConnected(Transport transport) {
 		try (StompConnection client = transport.open(server)) {
 			// agreed interval max(200, 500) = 500 ms, dropped after 1 s of silence:
@@ -97,8 +80,7 @@ class HeartBeatIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void connectionWithoutConnectIsClosedAfterTheTimeout(Transport transport) {
 		try (StompConnection client = transport.open(server)) {
 			StompFrame error = client.receive(StompConnection.WAIT);

@@ -3,14 +3,13 @@ package io.herald.it;
 import java.time.Duration;
 import java.util.List;
 
+import io.herald.it.support.HeraldExtension;
 import io.herald.it.support.HeraldServer;
-import io.herald.it.support.StompConnection;
-import io.herald.it.support.StompFrame;
-import io.herald.it.support.Transport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import io.herald.it.support.OverEveryTransport;
+import io.herald.testclient.StompConnection;
+import io.herald.testclient.StompFrame;
+import io.herald.testclient.Transport;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,28 +36,16 @@ class ProtocolErrorsIT {
 
 	private static final int MAX_TRANSACTION_FRAMES = 3;
 
-	private static HeraldServer server;
+	@RegisterExtension
+	static final HeraldExtension server = HeraldExtension.withArgs(
+			"--herald.limits.max-frame-size=" + MAX_FRAME_BYTES + "B", "--herald.limits.max-headers=" + MAX_HEADERS,
+			"--herald.limits.max-header-line-size=" + MAX_LINE_BYTES + "B",
+			"--herald.limits.max-subscriptions-per-session=" + MAX_SUBSCRIPTIONS,
+			"--herald.queues.max-length=" + MAX_QUEUE_LENGTH,
+			"--herald.limits.max-unacked-per-subscription=" + MAX_UNACKED,
+			"--herald.limits.max-transaction-frames=" + MAX_TRANSACTION_FRAMES);
 
-	@BeforeAll
-	static void start() {
-		server = HeraldServer.start("--herald.limits.max-frame-size=" + MAX_FRAME_BYTES + "B",
-				"--herald.limits.max-headers=" + MAX_HEADERS,
-				"--herald.limits.max-header-line-size=" + MAX_LINE_BYTES + "B",
-				"--herald.limits.max-subscriptions-per-session=" + MAX_SUBSCRIPTIONS,
-				"--herald.queues.max-length=" + MAX_QUEUE_LENGTH,
-				"--herald.limits.max-unacked-per-subscription=" + MAX_UNACKED,
-				"--herald.limits.max-transaction-frames=" + MAX_TRANSACTION_FRAMES);
-	}
-
-	@AfterAll
-	static void stop() {
-		if (server != null) {
-			server.close();
-		}
-	}
-
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void unknownCommand(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.sendRaw("LAUNCH\nreceipt:r-9\n\n\0");
@@ -67,8 +54,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void serverCommandFromClient(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.send(StompFrame.create("MESSAGE").header("destination", "/topic/x"));
@@ -76,8 +62,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void frameBeforeConnect(Transport transport) {
 		try (StompConnection client = transport.open(server)) {
 			client.send(StompFrame.create("SEND")
@@ -90,8 +75,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void connectTwice(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.send(StompFrame.create("CONNECT").header("accept-version", "1.2").header("host", "localhost"));
@@ -99,8 +83,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void sendWithoutDestinationCarriesReceiptId(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.send(StompFrame.create("SEND").header("receipt", "no-dest-1").body("lost"));
@@ -111,8 +94,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void subscribeWithoutDestination(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.send(StompFrame.create("SUBSCRIBE").header("id", "0"));
@@ -122,8 +104,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void subscribeWithoutId(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.send(
@@ -134,8 +115,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void duplicateSubscriptionId(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.subscribe("/topic/" + HeraldServer.unique("dup"), "same");
@@ -149,8 +129,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void unknownSubscriptionOnUnsubscribe(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.send(StompFrame.create("UNSUBSCRIBE").header("id", "never").header("receipt", "u-1"));
@@ -160,8 +139,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void unservedDestination(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.send(StompFrame.create("SEND").header("destination", "/exchange/amq.topic/x").body("x"));
@@ -169,8 +147,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void sendToWildcardIsRefused(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.send(StompFrame.create("SEND").header("destination", "/topic/prices.*").body("x"));
@@ -178,8 +155,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void oversizedFrameWithContentLength(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.send(StompFrame.create("SEND")
@@ -192,8 +168,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void oversizedFrameWithoutContentLength(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.send(StompFrame.create("SEND")
@@ -205,8 +180,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void tooManyHeaders(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			StompFrame send = StompFrame.create("SEND").header("receipt", "many-1").header("destination", "/topic/h");
@@ -220,8 +194,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void headerLineTooLong(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.send(StompFrame.create("SEND")
@@ -233,8 +206,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void headerLineWithoutColon(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.sendRaw("SEND\ndestination:/topic/m\nreceipt:m-1\nno colon here\n\nbody\0");
@@ -244,8 +216,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void bodyLongerThanContentLength(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.sendRaw("SEND\ndestination:/topic/m\ncontent-length:2\n\nabcdef\0");
@@ -253,8 +224,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void invalidContentLength(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.sendRaw("SEND\ndestination:/topic/m\ncontent-length:twelve\n\nabc\0");
@@ -262,8 +232,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void undefinedEscapeSequence(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.sendRaw("SEND\ndestination:/topic/m\nx-bad:tab\\there\n\nabc\0");
@@ -271,8 +240,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void invalidHeartBeatHeader(Transport transport) {
 		try (StompConnection client = transport.open(server)) {
 			client.send(StompFrame.create("CONNECT").header("accept-version", "1.2").header("heart-beat", "soon"));
@@ -280,8 +248,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void tooManySubscriptions(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			for (int i = 0; i < MAX_SUBSCRIPTIONS; i++) {
@@ -298,21 +265,32 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void unsubscribingFreesASubscriptionSlot(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			for (int i = 0; i < MAX_SUBSCRIPTIONS; i++) {
 				client.subscribe("/topic/" + HeraldServer.unique("slot"), "sub-" + i);
 			}
 			client.unsubscribe("sub-0");
-			client.subscribe("/topic/" + HeraldServer.unique("slot"), "sub-again");
+			// one SUBSCRIBE more than the limit, in the slot the UNSUBSCRIBE gave back
+			String topic = "/topic/" + HeraldServer.unique("slot");
+			client.send(StompFrame.create("SUBSCRIBE")
+				.header("destination", topic)
+				.header("id", "sub-again")
+				.header("receipt", "again"));
+			StompFrame answer = client.receive();
+			assertThat(answer.command()).as("answer to SUBSCRIBE number %d: %s", MAX_SUBSCRIPTIONS + 1, answer)
+				.isEqualTo("RECEIPT");
+			assertThat(answer.header("receipt-id")).isEqualTo("again");
+			client.publish(topic, "fits");
+			StompFrame message = client.receive("MESSAGE");
+			assertThat(message.header("subscription")).isEqualTo("sub-again");
+			assertThat(message.bodyText()).isEqualTo("fits");
 			client.disconnect();
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void queueMaxLengthCrossed(Transport transport) {
 		String queue = "/queue/" + HeraldServer.unique("full");
 		try (StompConnection client = transport.connect(server)) {
@@ -334,8 +312,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void unknownTransaction(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.send(StompFrame.create("COMMIT").header("transaction", "nope").header("receipt", "c-1"));
@@ -345,8 +322,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void ackOfUnknownId(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.send(StompFrame.create("ACK").header("id", "1-42"));
@@ -354,8 +330,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void invalidAckMode(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.send(StompFrame.create("SUBSCRIBE")
@@ -366,8 +341,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void tooManyUnackedMessagesOnATopic(Transport transport) {
 		String topic = "/topic/" + HeraldServer.unique("unacked");
 		try (StompConnection client = transport.connect(server)) {
@@ -382,8 +356,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void queueStopsDispatchingAtTheUnackedLimitAndResumesAfterAck(Transport transport) {
 		String queue = "/queue/" + HeraldServer.unique("unacked");
 		try (StompConnection client = transport.connect(server)) {
@@ -400,8 +373,7 @@ class ProtocolErrorsIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void tooManyFramesInATransaction(Transport transport) {
 		try (StompConnection client = transport.connect(server)) {
 			client.send(StompFrame.create("BEGIN").header("transaction", "big"));

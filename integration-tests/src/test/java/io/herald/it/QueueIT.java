@@ -2,14 +2,13 @@ package io.herald.it;
 
 import java.util.List;
 
+import io.herald.it.support.HeraldExtension;
 import io.herald.it.support.HeraldServer;
-import io.herald.it.support.StompConnection;
-import io.herald.it.support.StompFrame;
-import io.herald.it.support.Transport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import io.herald.it.support.OverEveryTransport;
+import io.herald.testclient.StompConnection;
+import io.herald.testclient.StompFrame;
+import io.herald.testclient.Transport;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,19 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class QueueIT {
 
-	private static HeraldServer server;
-
-	@BeforeAll
-	static void start() {
-		server = HeraldServer.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		if (server != null) {
-			server.close();
-		}
-	}
+	@RegisterExtension
+	static final HeraldExtension server = HeraldExtension.withArgs();
 
 	private static String queue(String name) {
 		return "/queue/" + HeraldServer.unique(name);
@@ -46,8 +34,7 @@ class QueueIT {
 		publisher.sendWithReceipt(StompFrame.create("ABORT").header("transaction", "fence"));
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void competingConsumersShareMessagesRoundRobin(Transport transport) {
 		String queue = queue("rr");
 		try (StompConnection first = transport.connect(server);
@@ -72,8 +59,7 @@ class QueueIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void messagesAreBufferedWhileNobodyListens(Transport transport) {
 		String queue = queue("buffered");
 		try (StompConnection publisher = transport.connect(server)) {
@@ -96,8 +82,7 @@ class QueueIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void clientAckIsCumulativeAndTheRestIsRedeliveredAfterDisconnect(Transport transport) {
 		String queue = queue("client-ack");
 		try (StompConnection consumer = transport.connect(server);
@@ -119,8 +104,7 @@ class QueueIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void clientIndividualAckSettlesOnlyTheOneMessage(Transport transport) {
 		String queue = queue("individual");
 		try (StompConnection consumer = transport.connect(server);
@@ -141,8 +125,7 @@ class QueueIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void ackingTwiceIsAnError(Transport transport) {
 		String queue = queue("twice");
 		try (StompConnection consumer = transport.connect(server)) {
@@ -157,8 +140,7 @@ class QueueIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void nackRedeliversWithRedeliveredHeader(Transport transport) {
 		String queue = queue("nack");
 		try (StompConnection consumer = transport.connect(server)) {
@@ -182,8 +164,7 @@ class QueueIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void unsubscribeHandsUnackedMessagesToAnotherConsumer(Transport transport) {
 		String queue = queue("unsub");
 		try (StompConnection greedy = transport.connect(server); StompConnection other = transport.connect(server)) {
@@ -198,8 +179,7 @@ class QueueIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void stomp11ClientAcksByMessageId(Transport transport) {
 		String queue = queue("v11");
 		try (StompConnection consumer = transport.open(server)) {
@@ -219,8 +199,7 @@ class QueueIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void nackInClientModeIsCumulative(Transport transport) {
 		String queue = queue("nack-client");
 		try (StompConnection consumer = transport.connect(server);

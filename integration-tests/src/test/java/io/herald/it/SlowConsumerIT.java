@@ -10,17 +10,17 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import io.herald.it.support.HeraldExtension;
 import io.herald.it.support.HeraldServer;
-import io.herald.it.support.StalledTcpClient;
-import io.herald.it.support.StompConnection;
-import io.herald.it.support.StompFrame;
-import io.herald.it.support.Transport;
+import io.herald.it.support.OverEveryTransport;
 import io.herald.session.Broker;
-import org.junit.jupiter.api.AfterAll;
+import io.herald.testclient.StalledTcpClient;
+import io.herald.testclient.StompConnection;
+import io.herald.testclient.StompFrame;
+import io.herald.testclient.Transport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -33,21 +33,14 @@ import static org.awaitility.Awaitility.await;
  */
 class SlowConsumerIT {
 
-	private static HeraldServer server;
+	@RegisterExtension
+	static final HeraldExtension server = HeraldExtension.withArgs("--herald.limits.outbound-buffer-size=64KB");
 
 	private static Broker broker;
 
 	@BeforeAll
-	static void start() {
-		server = HeraldServer.start("--herald.limits.outbound-buffer-size=64KB");
+	static void findBroker() {
 		broker = server.context().getBean(Broker.class);
-	}
-
-	@AfterAll
-	static void stop() {
-		if (server != null) {
-			server.close();
-		}
 	}
 
 	/** Bodies that tell their number, padded to the size. */
@@ -155,8 +148,7 @@ class SlowConsumerIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void queueBacklogLargerThanTheOutboundBufferReachesANewConsumer(Transport transport) {
 		long slowBefore = broker.stats().slowConsumers();
 		String queue = "/queue/" + HeraldServer.unique("backlog");

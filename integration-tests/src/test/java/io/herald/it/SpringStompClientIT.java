@@ -8,15 +8,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import io.herald.it.support.HeraldExtension;
 import io.herald.it.support.HeraldServer;
-import io.herald.it.support.StompConnection;
-import io.herald.it.support.StompFrame;
-import io.herald.it.support.Transport;
+import io.herald.testclient.StompConnection;
+import io.herald.testclient.StompFrame;
+import io.herald.testclient.Transport;
 import jakarta.websocket.ContainerProvider;
 import jakarta.websocket.WebSocketContainer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.messaging.converter.CompositeMessageConverter;
 import org.springframework.messaging.converter.JacksonJsonMessageConverter;
@@ -43,7 +45,8 @@ class SpringStompClientIT {
 
 	private static final long WAIT_SECONDS = StompConnection.WAIT.toSeconds();
 
-	private static HeraldServer server;
+	@RegisterExtension
+	static final HeraldExtension server = HeraldExtension.withArgs();
 
 	private static ThreadPoolTaskScheduler scheduler;
 
@@ -53,8 +56,7 @@ class SpringStompClientIT {
 	}
 
 	@BeforeAll
-	static void start() {
-		server = HeraldServer.start();
+	static void startClient() {
 		scheduler = new ThreadPoolTaskScheduler();
 		scheduler.setPoolSize(2);
 		scheduler.setThreadNamePrefix("it-stomp-");
@@ -69,12 +71,9 @@ class SpringStompClientIT {
 	}
 
 	@AfterAll
-	static void stop() {
+	static void stopClient() {
 		if (scheduler != null) {
 			scheduler.shutdown();
-		}
-		if (server != null) {
-			server.close();
 		}
 	}
 
@@ -251,7 +250,7 @@ class SpringStompClientIT {
 		sockJsStomp.setTaskScheduler(scheduler);
 		String topic = "/topic/" + HeraldServer.unique("spring-sockjs");
 		BlockingQueue<Tick> received = new LinkedBlockingQueue<>();
-		StompSession session = sockJsStomp.connectAsync(server.sockJsUrl(), new WebSocketHttpHeaders(),
+		StompSession session = sockJsStomp.connectAsync(server.sockJsUri().toString(), new WebSocketHttpHeaders(),
 				new StompHeaders(), new StompSessionHandlerAdapter() {
 				})
 			.get(WAIT_SECONDS, TimeUnit.SECONDS);

@@ -14,13 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.herald.spring.HeraldApplication;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.herald.it.support.HeraldExtension;
 import org.junit.jupiter.api.Test;
-
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,25 +35,10 @@ class StompJsIT {
 
 	private static final Pattern NOT_OK = Pattern.compile("^\\s*not ok \\d+ - (.*)$", Pattern.MULTILINE);
 
-	private static ConfigurableApplicationContext broker;
-
-	private static int httpPort;
-
-	@BeforeAll
-	static void startBroker() {
-		broker = new SpringApplicationBuilder(HeraldApplication.class).run("--server.port=0", "--herald.tcp.port=0",
-				"--spring.main.banner-mode=off",
-				// fast heart-beats so that the heart-beat scenario sees several of them
-				"--herald.heartbeat.send-interval=100ms", "--herald.heartbeat.receive-interval=100ms");
-		httpPort = Integer.parseInt(broker.getEnvironment().getRequiredProperty("local.server.port"));
-	}
-
-	@AfterAll
-	static void stopBroker() {
-		if (broker != null) {
-			broker.close();
-		}
-	}
+	@RegisterExtension
+	static final HeraldExtension broker = HeraldExtension.withArgs(
+			// fast heart-beats so that the heart-beat scenario sees several of them
+			"--herald.heartbeat.send-interval=100ms", "--herald.heartbeat.receive-interval=100ms");
 
 	@Test
 	void stompJsSuitePassesAgainstHerald() throws Exception {
@@ -69,7 +50,7 @@ class StompJsIT {
 		ProcessBuilder builder = new ProcessBuilder("node", "--test", "--test-reporter=tap", suite.toString())
 			.directory(suite.toFile())
 			.redirectErrorStream(true);
-		builder.environment().put("HERALD_WS_URL", "ws://127.0.0.1:" + httpPort + "/ws");
+		builder.environment().put("HERALD_WS_URL", broker.webSocketUri().toString());
 		builder.environment().put("NO_COLOR", "1");
 		Process node = builder.start();
 		StringBuilder output = new StringBuilder();

@@ -8,14 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import io.herald.it.support.HeraldExtension;
 import io.herald.it.support.HeraldServer;
-import io.herald.it.support.StompConnection;
-import io.herald.it.support.StompFrame;
-import io.herald.it.support.Transport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import io.herald.it.support.OverEveryTransport;
+import io.herald.testclient.StompConnection;
+import io.herald.testclient.StompFrame;
+import io.herald.testclient.Transport;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -26,26 +25,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class TopicMessagingIT {
 
-	private static HeraldServer server;
-
-	@BeforeAll
-	static void start() {
-		server = HeraldServer.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		if (server != null) {
-			server.close();
-		}
-	}
+	@RegisterExtension
+	static final HeraldExtension server = HeraldExtension.withArgs();
 
 	private static String topic(String name) {
 		return "/topic/" + HeraldServer.unique(name);
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void everySubscriberGetsEveryMessageInOrder(Transport transport) {
 		String topic = topic("fanout");
 		List<StompConnection> subscribers = new ArrayList<>();
@@ -76,8 +63,7 @@ class TopicMessagingIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void thousandMessagesFromOnePublisherArriveInOrder(Transport transport) {
 		String topic = topic("order");
 		try (StompConnection subscriber = transport.connect(server);
@@ -94,8 +80,7 @@ class TopicMessagingIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void unsubscribeStopsDelivery(Transport transport) {
 		String topic = topic("unsub");
 		String fence = topic("fence");
@@ -117,8 +102,7 @@ class TopicMessagingIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void wildcardsMatchOneOrManySegments(Transport transport) {
 		String base = "/topic/" + HeraldServer.unique("wild");
 		try (StompConnection subscriber = transport.connect(server);
@@ -145,8 +129,7 @@ class TopicMessagingIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void overlappingSubscriptionsEachGetACopy(Transport transport) {
 		String base = "/topic/" + HeraldServer.unique("overlap");
 		try (StompConnection subscriber = transport.connect(server)) {
@@ -159,8 +142,7 @@ class TopicMessagingIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void customHeadersAndContentTypePassThrough(Transport transport) {
 		String topic = topic("headers");
 		try (StompConnection subscriber = transport.connect(server);
@@ -186,8 +168,7 @@ class TopicMessagingIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void headerValuesAreEscapedPerStomp12(Transport transport) {
 		String topic = topic("escape");
 		String value = "colon:line\nfeed\\back\rreturn";
@@ -201,8 +182,7 @@ class TopicMessagingIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void utf8BodiesAndHeadersArriveIntact(Transport transport) {
 		String topic = topic("utf8");
 		String text = "héllo wörld — 日本語 — 🚀 — Ελληνικά";
@@ -223,8 +203,7 @@ class TopicMessagingIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void binaryBodiesArriveIntact(Transport transport) {
 		assumeTrue(transport.carriesBinary(), "SockJS carries text only: binary bodies are not supported over it");
 		String topic = topic("binary");
@@ -251,8 +230,7 @@ class TopicMessagingIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void emptyBody(Transport transport) {
 		String topic = topic("empty");
 		try (StompConnection subscriber = transport.connect(server);
@@ -265,8 +243,7 @@ class TopicMessagingIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void bodiesOf256KiBAnd1MiB(Transport transport) {
 		String topic = topic("large");
 		Random random = new Random(42);
@@ -291,8 +268,7 @@ class TopicMessagingIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void hundredSubscriptionsOnOneConnection(Transport transport) {
 		String base = "/topic/" + HeraldServer.unique("hundred");
 		try (StompConnection subscriber = transport.connect(server);
@@ -313,8 +289,7 @@ class TopicMessagingIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void subscribersOfEveryVersionGetTheirOwnEncoding(Transport transport) {
 		String topic = topic("versions");
 		String value = "a:b\\c";
@@ -322,7 +297,6 @@ class TopicMessagingIT {
 				StompConnection v11 = transport.open(server);
 				StompConnection v12 = transport.connect(server);
 				StompConnection publisher = transport.connect(server)) {
-			v10.unescapeHeaders(false);
 			v10.sendUnescaped(StompFrame.create("CONNECT").header("accept-version", "1.0"));
 			v10.receive("CONNECTED");
 			v10.sendUnescaped(StompFrame.create("SUBSCRIBE")
@@ -350,8 +324,7 @@ class TopicMessagingIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void concurrentPublishersEachKeepTheirOrder(Transport transport) throws Exception {
 		String topic = topic("concurrent");
 		int publishers = 4;
@@ -391,8 +364,7 @@ class TopicMessagingIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void textBodyWithNulBytesNeedsContentLength(Transport transport) {
 		String topic = topic("nul");
 		String text = "before\0middle\0after";
@@ -407,8 +379,7 @@ class TopicMessagingIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void subscribersOnEveryTransportGetWhatOnePublisherSends(Transport publishing) {
 		String topic = topic("cross");
 		byte[] binary = { (byte) 0xC3, (byte) 0x28, 0, (byte) 0xFF, 42 };

@@ -2,40 +2,27 @@ package io.herald.it;
 
 import java.time.Duration;
 
+import io.herald.it.support.HeraldExtension;
 import io.herald.it.support.HeraldServer;
-import io.herald.it.support.StompConnection;
-import io.herald.it.support.StompFrame;
-import io.herald.it.support.Transport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import io.herald.it.support.OverEveryTransport;
+import io.herald.testclient.StompConnection;
+import io.herald.testclient.StompFrame;
+import io.herald.testclient.Transport;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Transactions (STOMP 1.2, "BEGIN", "COMMIT", "ABORT") cover SEND and ACK. */
 class TransactionIT {
 
-	private static HeraldServer server;
-
-	@BeforeAll
-	static void start() {
-		server = HeraldServer.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		if (server != null) {
-			server.close();
-		}
-	}
+	@RegisterExtension
+	static final HeraldExtension server = HeraldExtension.withArgs();
 
 	private static StompFrame txSend(String destination, String tx, String body) {
 		return StompFrame.create("SEND").header("destination", destination).header("transaction", tx).body(body);
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void commitDeliversTheTransactionsSendsInOrder(Transport transport) {
 		String topic = "/topic/" + HeraldServer.unique("tx");
 		try (StompConnection subscriber = transport.connect(server);
@@ -54,8 +41,7 @@ class TransactionIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void abortDiscardsTheTransactionsSends(Transport transport) {
 		String topic = "/topic/" + HeraldServer.unique("tx-abort");
 		try (StompConnection subscriber = transport.connect(server);
@@ -73,8 +59,7 @@ class TransactionIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void ackInACommittedTransactionSettlesTheMessage(Transport transport) {
 		String queue = "/queue/" + HeraldServer.unique("tx-ack");
 		try (StompConnection consumer = transport.connect(server)) {
@@ -93,8 +78,7 @@ class TransactionIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void ackInAnAbortedTransactionIsUndone(Transport transport) {
 		String queue = "/queue/" + HeraldServer.unique("tx-ack-abort");
 		try (StompConnection consumer = transport.connect(server)) {
@@ -114,8 +98,7 @@ class TransactionIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void disconnectAbortsOpenTransactions(Transport transport) {
 		String topic = "/topic/" + HeraldServer.unique("tx-open");
 		try (StompConnection subscriber = transport.connect(server)) {

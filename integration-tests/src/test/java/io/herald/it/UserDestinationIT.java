@@ -2,14 +2,13 @@ package io.herald.it;
 
 import java.time.Duration;
 
+import io.herald.it.support.HeraldExtension;
 import io.herald.it.support.HeraldServer;
-import io.herald.it.support.StompConnection;
-import io.herald.it.support.StompFrame;
-import io.herald.it.support.Transport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import io.herald.it.support.OverEveryTransport;
+import io.herald.testclient.StompConnection;
+import io.herald.testclient.StompFrame;
+import io.herald.testclient.Transport;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,22 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class UserDestinationIT {
 
-	private static HeraldServer server;
+	@RegisterExtension
+	static final HeraldExtension server = HeraldExtension.withArgs();
 
-	@BeforeAll
-	static void start() {
-		server = HeraldServer.start();
-	}
-
-	@AfterAll
-	static void stop() {
-		if (server != null) {
-			server.close();
-		}
-	}
-
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void deliveredToEverySessionOfTheNamedUser(Transport transport) {
 		String alice = HeraldServer.unique("alice");
 		String bob = HeraldServer.unique("bob");
@@ -65,8 +52,7 @@ class UserDestinationIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void anonymousSessionCannotSubscribeToUserQueue(Transport transport) {
 		try (StompConnection anonymous = transport.connect(server)) {
 			anonymous.send(StompFrame.create("SUBSCRIBE").header("destination", "/user/queue/inbox").header("id", "1"));
@@ -74,8 +60,7 @@ class UserDestinationIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void sendToUserQueueWithoutAUserIsRefused(Transport transport) {
 		try (StompConnection client = transport.connect(server, "login", HeraldServer.unique("carol"))) {
 			client.send(StompFrame.create("SEND").header("destination", "/user/queue/inbox").body("to whom?"));
@@ -83,8 +68,7 @@ class UserDestinationIT {
 		}
 	}
 
-	@ParameterizedTest
-	@EnumSource(Transport.class)
+	@OverEveryTransport
 	void userQueueSubscriptionsAreSeparatedByName(Transport transport) {
 		String dave = HeraldServer.unique("dave");
 		try (StompConnection client = transport.connect(server, "login", dave);

@@ -1,26 +1,24 @@
 package io.herald.it.security;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
-import io.herald.it.support.HeraldServer;
-import io.herald.protocol.Command;
-import io.herald.protocol.Frame;
+import io.herald.it.support.HeraldExtension;
+import io.herald.testclient.StompConnection;
+import io.herald.testclient.StompFrame;
+import io.herald.testclient.Transport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,50 +33,43 @@ class AbuseLimitsIT {
 
 	private static final int PER_ADDRESS = 12;
 
-	private static HeraldServer broker;
-
-	private static int httpPort;
-
-	private static int tcpPort;
+	@RegisterExtension
+	static final HeraldExtension broker = HeraldExtension.withArgs(
+			"--herald.limits.max-connections-per-address=" + PER_ADDRESS,
+			"--herald.limits.inbound-frames-per-second=200", "--herald.limits.inbound-bytes-per-second=256KB",
+			"--herald.limits.max-frame-size=64KB", "--herald.limits.max-headers=16",
+			"--herald.limits.max-header-line-size=1KB", "--herald.limits.connect-timeout=1s",
+			"--herald.limits.max-subscriptions-per-session=5", "--herald.limits.max-unacked-per-subscription=3",
+			"--herald.queues.max-length=5");
 
 	private static long baselineHeap;
 
-	private RawStomp witnessSubscriber;
+	private StompConnection witnessSubscriber;
 
-	private RawStomp witnessPublisher;
+	private StompConnection witnessPublisher;
 
 	private int witnessSequence;
 
 	@BeforeAll
-	static void startBroker() {
-		broker = HeraldServer.start("--herald.limits.max-connections-per-address=" + PER_ADDRESS,
-				"--herald.limits.inbound-frames-per-second=200", "--herald.limits.inbound-bytes-per-second=256KB",
-				"--herald.limits.max-frame-size=64KB", "--herald.limits.max-headers=16",
-				"--herald.limits.max-header-line-size=1KB", "--herald.limits.connect-timeout=1s",
-				"--herald.limits.max-subscriptions-per-session=5", "--herald.limits.max-unacked-per-subscription=3",
-				"--herald.queues.max-length=5");
-		httpPort = broker.httpPort();
-		tcpPort = broker.tcpPort();
+	static void measureHeap() {
 		baselineHeap = usedHeapAfterGc();
 	}
 
+	/** Measured while the broker still runs: the extension closes it after this. */
 	@AfterAll
-	static void stopBroker() {
-		if (broker != null) {
-			long grown = usedHeapAfterGc() - baselineHeap;
-			broker.close();
-			assertThat(grown).as("heap growth over the whole abuse suite, bytes").isLessThan(64L * 1024 * 1024);
-		}
+	static void heapDidNotGrow() {
+		long grown = usedHeapAfterGc() - baselineHeap;
+		assertThat(grown).as("heap growth over the whole abuse suite, bytes").isLessThan(64L * 1024 * 1024);
 	}
 
 	@BeforeEach
-	void witnesses() throws IOException {
-		this.witnessSubscriber = RawStomp.tcp(tcpPort);
-		assertThat(this.witnessSubscriber.connect().command()).isEqualTo(Command.CONNECTED);
-		this.witnessSubscriber.send("SUBSCRIBE", "", "id:w", "destination:/topic/witness", "receipt:w");
-		assertThat(this.witnessSubscriber.next().command()).isEqualTo(Command.RECEIPT);
-		this.witnessPublisher = RawStomp.tcp(tcpPort);
-		assertThat(this.witnessPublisher.connect().command()).isEqualTo(Command.CONNECTED);
+	void witnesses() {
+		this.witnessSubscriber = Transport.TCP.open(broker);
+		assertThat(this.witnessSubscriber.attemptConnect().command()).isEqualTo("CONNECTED");
+		this.witnessSubscriber.send(subscribe("w", "/topic/witness").header("receipt", "w"));
+		assertThat(this.witnessSubscriber.receive().command()).isEqualTo("RECEIPT");
+		this.witnessPublisher = Transport.TCP.open(broker);
+		assertThat(this.witnessPublisher.attemptConnect().command()).isEqualTo("CONNECTED");
 		witnessTraffic(20);
 	}
 
@@ -99,27 +90,27 @@ class AbuseLimitsIT {
 	private void witnessTraffic(int count) {
 		int first = this.witnessSequence;
 		for (int i = 0; i < count; i++) {
-			this.witnessPublisher.send("SEND", "w-" + this.witnessSequence++, "destination:/topic/witness");
+			this.witnessPublisher.send(send("/topic/witness", "w-" + this.witnessSequence++));
 		}
 		for (int i = 0; i < count; i++) {
-			Frame message = this.witnessSubscriber.next();
-			assertThat(message.command()).isEqualTo(Command.MESSAGE);
-			assertThat(message.bodyAsText()).isEqualTo("w-" + (first + i));
+			StompFrame message = this.witnessSubscriber.receive();
+			assertThat(message.command()).isEqualTo("MESSAGE");
+			assertThat(message.bodyText()).isEqualTo("w-" + (first + i));
 		}
 	}
 
 	@Test
-	void connectionFloodFromOneAddressIsRefusedOverTheLimit() throws IOException {
-		List<RawStomp> flood = new ArrayList<>();
+	void connectionFloodFromOneAddressIsRefusedOverTheLimit() {
+		List<StompConnection> flood = new ArrayList<>();
 		try {
-			Frame refusal = null;
+			StompFrame refusal = null;
 			for (int i = 0; i < PER_ADDRESS + 5 && refusal == null; i++) {
-				RawStomp client = RawStomp.tcp(tcpPort);
+				StompConnection client = Transport.TCP.open(broker);
 				flood.add(client);
-				Frame answer = connectOrRefusal(client);
-				if (answer.command() == Command.ERROR) {
+				StompFrame answer = connectOrRefusal(client);
+				if (answer.command().equals("ERROR")) {
 					refusal = answer;
-					assertThat(client.awaitClosed()).isTrue();
+					client.awaitClosed();
 				}
 			}
 			assertThat(refusal).as("a refusal within %d connections", PER_ADDRESS + 5).isNotNull();
@@ -128,24 +119,24 @@ class AbuseLimitsIT {
 				.isLessThanOrEqualTo(PER_ADDRESS - 1);
 		}
 		finally {
-			flood.forEach(RawStomp::close);
+			flood.forEach(StompConnection::close);
 		}
 		await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
 			// room again for several: the flood's places are all given back
-			try (RawStomp a = RawStomp.tcp(tcpPort);
-					RawStomp b = RawStomp.tcp(tcpPort);
-					RawStomp c = RawStomp.tcp(tcpPort)) {
-				for (RawStomp again : List.of(a, b, c)) {
-					assertThat(again.connect().command()).as("a connection once the flood is gone")
-						.isEqualTo(Command.CONNECTED);
+			try (StompConnection a = Transport.TCP.open(broker);
+					StompConnection b = Transport.TCP.open(broker);
+					StompConnection c = Transport.TCP.open(broker)) {
+				for (StompConnection again : List.of(a, b, c)) {
+					assertThat(again.attemptConnect().command()).as("a connection once the flood is gone")
+						.isEqualTo("CONNECTED");
 				}
 			}
 		});
 	}
 
 	@Test
-	void frameFloodOverTheRateLimitEndsTheSession() throws IOException {
-		try (RawStomp flooder = RawStomp.tcp(tcpPort)) {
+	void frameFloodOverTheRateLimitEndsTheSession() {
+		try (StompConnection flooder = Transport.TCP.open(broker)) {
 			flooder.connect();
 			byte[] frame = "SEND\ndestination:/topic/flood\n\nx\0".getBytes(StandardCharsets.UTF_8);
 			byte[] batch = repeat(frame, 100);
@@ -154,16 +145,16 @@ class AbuseLimitsIT {
 					break;
 				}
 			}
-			Frame error = flooder.next();
-			assertThat(error.command()).isEqualTo(Command.ERROR);
+			StompFrame error = flooder.receive();
+			assertThat(error.command()).isEqualTo("ERROR");
 			assertThat(error.header("message")).isEqualTo("inbound rate exceeds the limit of 200 frames per second");
-			assertThat(flooder.awaitClosed()).isTrue();
+			flooder.awaitClosed();
 		}
 	}
 
 	@Test
-	void byteFloodOverTheRateLimitEndsTheSession() throws IOException {
-		try (RawStomp flooder = RawStomp.tcp(tcpPort)) {
+	void byteFloodOverTheRateLimitEndsTheSession() {
+		try (StompConnection flooder = Transport.TCP.open(broker)) {
 			flooder.connect();
 			String body = "b".repeat(60 * 1024);
 			for (int i = 0; i < 20 && !flooder.isClosed(); i++) {
@@ -171,43 +162,42 @@ class AbuseLimitsIT {
 					break;
 				}
 			}
-			Frame error = flooder.next();
+			StompFrame error = flooder.receive();
 			assertThat(error.header("message")).startsWith("inbound rate exceeds the limit of 262144 bytes");
-			assertThat(flooder.awaitClosed()).isTrue();
+			flooder.awaitClosed();
 		}
 	}
 
 	@Test
-	void headerBombIsRefused() throws IOException {
-		try (RawStomp bomber = RawStomp.tcp(tcpPort)) {
+	void headerBombIsRefused() {
+		try (StompConnection bomber = Transport.TCP.open(broker)) {
 			bomber.connect();
 			String[] headers = new String[1000];
 			Arrays.setAll(headers, (i) -> "h" + i + ":" + i);
 			String frame = "SEND\ndestination:/topic/x\n" + String.join("\n", headers) + "\n\n\0";
 			trySend(bomber, frame.getBytes(StandardCharsets.UTF_8));
-			Frame error = bomber.next();
-			assertThat(error.command()).isEqualTo(Command.ERROR);
+			StompFrame error = bomber.receive();
+			assertThat(error.command()).isEqualTo("ERROR");
 			assertThat(error.header("message")).contains("exceeds the limit of 16");
-			assertThat(bomber.awaitClosed()).isTrue();
+			bomber.awaitClosed();
 		}
 	}
 
 	@Test
-	void overlongHeaderLineIsRefused() throws IOException {
-		try (RawStomp client = RawStomp.tcp(tcpPort)) {
+	void overlongHeaderLineIsRefused() {
+		try (StompConnection client = Transport.TCP.open(broker)) {
 			client.connect();
 			trySend(client, ("SEND\ndestination:/topic/x\nbig:" + "v".repeat(100_000) + "\n\n\0").getBytes());
-			Frame error = client.next();
+			StompFrame error = client.receive();
 			assertThat(error.header("message")).isEqualTo("header line exceeds the limit of 1024 bytes");
-			assertThat(client.awaitClosed()).isTrue();
+			client.awaitClosed();
 		}
 	}
 
 	@Test
-	void endlessFrameWithoutNulIsCutAtTheFrameLimit() throws IOException {
-		try (RawStomp tcp = RawStomp.tcp(tcpPort);
-				RawStomp ws = RawStomp.webSocket(URI.create("ws://127.0.0.1:" + httpPort + "/ws"), Map.of(), null)) {
-			for (RawStomp client : List.of(tcp, ws)) {
+	void endlessFrameWithoutNulIsCutAtTheFrameLimit() {
+		try (StompConnection tcp = Transport.TCP.open(broker); StompConnection ws = Transport.WEBSOCKET.open(broker)) {
+			for (StompConnection client : List.of(tcp, ws)) {
 				client.connect();
 				trySend(client, "SEND\ndestination:/topic/x\n\n".getBytes());
 				byte[] chunk = "e".repeat(16 * 1024).getBytes();
@@ -217,94 +207,95 @@ class AbuseLimitsIT {
 						break;
 					}
 				}
-				Frame error = client.next();
-				assertThat(error.command()).isEqualTo(Command.ERROR);
+				StompFrame error = client.receive();
+				assertThat(error.command()).isEqualTo("ERROR");
 				assertThat(error.header("message")).isEqualTo("frame exceeds the limit of 65536 bytes");
-				assertThat(client.awaitClosed()).isTrue();
+				client.awaitClosed();
 			}
 		}
 	}
 
 	@Test
-	void socketThatNeverSendsConnectIsClosed() throws IOException {
-		try (RawStomp idle = RawStomp.tcp(tcpPort)) {
-			Frame error = idle.next();
-			assertThat(error.command()).isEqualTo(Command.ERROR);
+	void socketThatNeverSendsConnectIsClosed() {
+		try (StompConnection idle = Transport.TCP.open(broker)) {
+			StompFrame error = idle.receive();
+			assertThat(error.command()).isEqualTo("ERROR");
 			assertThat(error.header("message")).isEqualTo("no CONNECT frame within 1000 ms of opening the connection");
-			assertThat(idle.awaitClosed()).isTrue();
+			idle.awaitClosed();
 		}
 	}
 
 	@Test
-	void invalidUtf8InAHeaderIsRefused() throws IOException {
-		try (RawStomp client = RawStomp.tcp(tcpPort)) {
+	void invalidUtf8InAHeaderIsRefused() {
+		try (StompConnection client = Transport.TCP.open(broker)) {
 			client.connect();
 			byte[] prefix = "SEND\ndestination:/topic/x\nname:".getBytes();
 			byte[] frame = concat(prefix, new byte[] { (byte) 0xC3, 0x28, (byte) 0xFF }, "\n\n\0".getBytes());
 			trySend(client, frame);
-			Frame error = client.next();
-			assertThat(error.command()).isEqualTo(Command.ERROR);
+			StompFrame error = client.receive();
+			assertThat(error.command()).isEqualTo("ERROR");
 			assertThat(error.header("message")).contains("UTF-8");
-			assertThat(client.awaitClosed()).isTrue();
+			client.awaitClosed();
 		}
 	}
 
 	@Test
-	void subscriptionsPerSessionAreBounded() throws IOException {
-		try (RawStomp client = RawStomp.tcp(tcpPort)) {
+	void subscriptionsPerSessionAreBounded() {
+		try (StompConnection client = Transport.TCP.open(broker)) {
 			client.connect();
 			for (int i = 0; i < 5; i++) {
-				client.send("SUBSCRIBE", "", "id:" + i, "destination:/topic/s" + i, "receipt:r" + i);
-				assertThat(client.next().command()).isEqualTo(Command.RECEIPT);
+				client.send(subscribe(Integer.toString(i), "/topic/s" + i).header("receipt", "r" + i));
+				assertThat(client.receive().command()).isEqualTo("RECEIPT");
 			}
-			client.send("SUBSCRIBE", "", "id:5", "destination:/topic/s5", "receipt:r5");
-			Frame error = client.next();
+			client.send(subscribe("5", "/topic/s5").header("receipt", "r5"));
+			StompFrame error = client.receive();
 			assertThat(error.header("message"))
 				.isEqualTo("subscription '5' exceeds the limit of 5 subscriptions per session");
 			assertThat(error.header("receipt-id")).isEqualTo("r5");
-			assertThat(client.awaitClosed()).isTrue();
+			client.awaitClosed();
 		}
 	}
 
 	@Test
-	void unackedMessagesPerTopicSubscriptionAreBounded() throws IOException {
-		try (RawStomp hoarder = RawStomp.tcp(tcpPort); RawStomp publisher = RawStomp.tcp(tcpPort)) {
+	void unackedMessagesPerTopicSubscriptionAreBounded() {
+		try (StompConnection hoarder = Transport.TCP.open(broker);
+				StompConnection publisher = Transport.TCP.open(broker)) {
 			hoarder.connect();
-			hoarder.send("SUBSCRIBE", "", "id:h", "destination:/topic/hoard", "ack:client-individual", "receipt:s");
-			assertThat(hoarder.next().command()).isEqualTo(Command.RECEIPT);
+			hoarder.send(subscribe("h", "/topic/hoard").header("ack", "client-individual").header("receipt", "s"));
+			assertThat(hoarder.receive().command()).isEqualTo("RECEIPT");
 			publisher.connect();
 			for (int i = 0; i < 4; i++) {
-				publisher.send("SEND", "m" + i, "destination:/topic/hoard");
+				publisher.send(send("/topic/hoard", "m" + i));
 			}
-			Frame last = null;
-			for (int i = 0; i < 4 && !Command.ERROR.equals(last == null ? null : last.command()); i++) {
-				last = hoarder.next();
+			StompFrame last = null;
+			for (int i = 0; i < 4 && !"ERROR".equals(last == null ? null : last.command()); i++) {
+				last = hoarder.receive();
 			}
-			assertThat(last.command()).isEqualTo(Command.ERROR);
+			assertThat(last.command()).isEqualTo("ERROR");
 			assertThat(last.header("message")).contains("exceeds the limit of 3");
-			assertThat(hoarder.awaitClosed()).isTrue();
+			hoarder.awaitClosed();
 		}
 	}
 
 	@Test
-	void queueLengthIsBoundedPerDestination() throws IOException {
-		try (RawStomp producer = RawStomp.tcp(tcpPort)) {
+	void queueLengthIsBoundedPerDestination() {
+		try (StompConnection producer = Transport.TCP.open(broker)) {
 			producer.connect();
 			for (int i = 0; i < 5; i++) {
-				producer.send("SEND", "job" + i, "destination:/queue/bounded", "receipt:j" + i);
-				assertThat(producer.next().command()).isEqualTo(Command.RECEIPT);
+				producer.send(send("/queue/bounded", "job" + i).header("receipt", "j" + i));
+				assertThat(producer.receive().command()).isEqualTo("RECEIPT");
 			}
-			producer.send("SEND", "job5", "destination:/queue/bounded", "receipt:j5");
-			Frame error = producer.next();
-			assertThat(error.command()).isEqualTo(Command.ERROR);
+			producer.send(send("/queue/bounded", "job5").header("receipt", "j5"));
+			StompFrame error = producer.receive();
+			assertThat(error.command()).isEqualTo("ERROR");
 			assertThat(error.header("message")).contains("/queue/bounded").contains("5");
 			assertThat(error.header("receipt-id")).isEqualTo("j5");
 		}
-		try (RawStomp consumer = RawStomp.tcp(tcpPort)) {
+		try (StompConnection consumer = Transport.TCP.open(broker)) {
 			consumer.connect();
-			consumer.send("SUBSCRIBE", "", "id:q", "destination:/queue/bounded");
+			consumer.send(subscribe("q", "/queue/bounded"));
 			for (int i = 0; i < 5; i++) {
-				assertThat(consumer.next().bodyAsText()).as("the buffered jobs survive the refusal")
+				assertThat(consumer.receive().bodyText()).as("the buffered jobs survive the refusal")
 					.isEqualTo("job" + i);
 			}
 		}
@@ -314,24 +305,35 @@ class AbuseLimitsIT {
 	 * CONNECT, or the refusal the broker sent on open: it may close the socket before the
 	 * CONNECT is written, and the ERROR is then already queued.
 	 */
-	private static Frame connectOrRefusal(RawStomp client) {
+	private static StompFrame connectOrRefusal(StompConnection client) {
 		try {
-			return client.connect();
+			return client.attemptConnect();
 		}
-		catch (UncheckedIOException ex) {
-			return client.next();
+		catch (IllegalStateException ex) {
+			return client.receive();
 		}
 	}
 
-	/** Sends unless the broker already closed the connection; reports whether it did. */
-	private static boolean trySend(RawStomp client, byte[] bytes) {
+	/**
+	 * Sends the bytes as they are (in a binary message over WebSocket) unless the broker
+	 * already closed the connection; reports whether it did.
+	 */
+	private static boolean trySend(StompConnection client, byte[] bytes) {
 		try {
-			client.sendRaw(bytes);
+			client.sendRaw(bytes, true);
 			return true;
 		}
-		catch (UncheckedIOException | IllegalStateException ex) {
+		catch (IllegalStateException ex) {
 			return false;
 		}
+	}
+
+	private static StompFrame subscribe(String id, String destination) {
+		return StompFrame.create("SUBSCRIBE").header("id", id).header("destination", destination);
+	}
+
+	private static StompFrame send(String destination, String body) {
+		return StompFrame.create("SEND").header("destination", destination).body(body);
 	}
 
 	private static byte[] repeat(byte[] bytes, int times) {

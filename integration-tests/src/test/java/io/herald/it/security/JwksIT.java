@@ -16,12 +16,14 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpServer;
-import io.herald.it.support.HeraldServer;
-import io.herald.protocol.Command;
-import io.herald.protocol.Frame;
+import io.herald.it.support.HeraldExtension;
+import io.herald.testclient.StompConnection;
+import io.herald.testclient.StompFrame;
+import io.herald.testclient.Transport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -38,9 +40,8 @@ class JwksIT {
 
 	private static final AtomicInteger keySetRequests = new AtomicInteger();
 
-	private static HeraldServer broker;
-
-	private static int tcpPort;
+	@RegisterExtension
+	static final HeraldExtension broker = HeraldExtension.deferred();
 
 	@BeforeAll
 	static void start() throws Exception {
@@ -57,16 +58,12 @@ class JwksIT {
 		});
 		issuer.start();
 		String jwksUri = "http://127.0.0.1:" + issuer.getAddress().getPort() + "/jwks.json";
-		broker = HeraldServer.start("--herald.security.anonymous=false", "--herald.security.jwt.jwks-uri=" + jwksUri,
+		broker.start("--herald.security.anonymous=false", "--herald.security.jwt.jwks-uri=" + jwksUri,
 				"--herald.security.jwt.issuer=" + Tokens.ISSUER, "--herald.security.jwt.audience=" + Tokens.AUDIENCE);
-		tcpPort = broker.tcpPort();
 	}
 
 	@AfterAll
-	static void stop() {
-		if (broker != null) {
-			broker.close();
-		}
+	static void stopIssuer() {
 		if (issuer != null) {
 			issuer.stop(0);
 		}
@@ -76,9 +73,9 @@ class JwksIT {
 	void tokensSignedWithThePublishedKeyGetIn() throws Exception {
 		int fetchedBefore = keySetRequests.get();
 		for (String user : new String[] { "alice", "bob" }) {
-			try (RawStomp client = RawStomp.tcp(tcpPort)) {
-				Frame connected = client.connect("Authorization:Bearer " + rs256(user, signingKey));
-				assertThat(connected.command()).isEqualTo(Command.CONNECTED);
+			try (StompConnection client = Transport.TCP.open(broker)) {
+				StompFrame connected = client.attemptConnect("Authorization", "Bearer " + rs256(user, signingKey));
+				assertThat(connected.command()).isEqualTo("CONNECTED");
 				assertThat(connected.header("user-name")).isEqualTo(user);
 			}
 		}
@@ -89,9 +86,9 @@ class JwksIT {
 	@Test
 	void tokensSignedWithAnotherKeyUnderTheSameKeyIdFail() throws Exception {
 		RSAKey impostor = new RSAKeyGenerator(2048).keyID("k1").generate();
-		try (RawStomp client = RawStomp.tcp(tcpPort)) {
-			Frame answer = client.connect("Authorization:Bearer " + rs256("alice", impostor));
-			assertThat(answer.command()).isEqualTo(Command.ERROR);
+		try (StompConnection client = Transport.TCP.open(broker)) {
+			StompFrame answer = client.attemptConnect("Authorization", "Bearer " + rs256("alice", impostor));
+			assertThat(answer.command()).isEqualTo("ERROR");
 			assertThat(answer.header("message")).isEqualTo("authentication failed");
 		}
 	}

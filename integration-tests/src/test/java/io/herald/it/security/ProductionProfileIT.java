@@ -4,16 +4,16 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Map;
 
 import javax.net.ssl.SSLSocket;
 
-import io.herald.it.support.HeraldServer;
-import io.herald.protocol.Command;
-import io.herald.protocol.Frame;
-import org.junit.jupiter.api.AfterAll;
+import io.herald.it.support.HeraldExtension;
+import io.herald.testclient.StompFrame;
+import io.herald.testclient.TcpStompConnection;
+import io.herald.testclient.WebSocketStompConnection;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -34,32 +34,20 @@ class ProductionProfileIT {
 	@TempDir
 	static Path directory;
 
-	private static HeraldServer broker;
+	@RegisterExtension
+	static final HeraldExtension broker = HeraldExtension.deferred();
 
 	private static TestCertificate certificate;
-
-	private static int httpsPort;
-
-	private static int tcpPort;
 
 	@BeforeAll
 	static void startBroker() throws Exception {
 		certificate = TestCertificate.generate(directory);
 		Path profile = projectFile("config/production.yml");
 		BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(4);
-		broker = HeraldServer.start("--spring.config.additional-location=file:" + profile,
+		broker.start("--spring.config.additional-location=file:" + profile,
 				"--HERALD_KEYSTORE=" + certificate.keystore(), "--HERALD_KEYSTORE_PASSWORD=" + TestCertificate.PASSWORD,
 				"--HERALD_JWT_SECRET=" + JWT_SECRET, "--HERALD_FEED_PASSWORD_HASH=" + bcrypt.encode(FEED_PASSWORD),
 				"--HERALD_OPS_PASSWORD_HASH=" + bcrypt.encode("ops-password"));
-		httpsPort = broker.httpPort();
-		tcpPort = broker.tcpPort();
-	}
-
-	@AfterAll
-	static void stopBroker() {
-		if (broker != null) {
-			broker.close();
-		}
 	}
 
 	@Test
@@ -68,35 +56,40 @@ class ProductionProfileIT {
 			.issuer("https://id.example.com")
 			.audience("herald")
 			.build(), JWT_SECRET);
-		URI wss = URI.create("wss://127.0.0.1:" + httpsPort + "/ws?access_token=" + token);
+		URI wss = URI.create("wss://127.0.0.1:" + broker.httpPort() + "/ws?access_token=" + token);
 		SSLSocket feedSocket = (SSLSocket) certificate.clientTls()
 			.getSocketFactory()
-			.createSocket("127.0.0.1", tcpPort);
+			.createSocket("127.0.0.1", broker.tcpPort());
 		SSLSocket anonymousSocket = (SSLSocket) certificate.clientTls()
 			.getSocketFactory()
-			.createSocket("127.0.0.1", tcpPort);
-		try (RawStomp browser = RawStomp.webSocket(wss, Map.of("Origin", "https://app.example.com"),
-				certificate.clientTls());
-				RawStomp feed = RawStomp.tcp(feedSocket);
-				RawStomp anonymous = RawStomp.tcp(anonymousSocket)) {
-			assertThat(browser.connect().header("user-name")).isEqualTo("alice");
-			browser.send("SUBSCRIBE", "", "id:0", "destination:/topic/prices.*", "receipt:sub");
-			assertThat(browser.next().command()).isEqualTo(Command.RECEIPT);
+			.createSocket("127.0.0.1", broker.tcpPort());
+		try (WebSocketStompConnection browser = WebSocketStompConnection.to(wss)
+			.header("Origin", "https://app.example.com")
+			.tls(certificate.clientTls())
+			.open();
+				TcpStompConnection feed = TcpStompConnection.over(feedSocket);
+				TcpStompConnection anonymous = TcpStompConnection.over(anonymousSocket)) {
+			assertThat(browser.attemptConnect().header("user-name")).isEqualTo("alice");
+			browser.send(StompFrame.create("SUBSCRIBE")
+				.header("id", "0")
+				.header("destination", "/topic/prices.*")
+				.header("receipt", "sub"));
+			assertThat(browser.receive().command()).isEqualTo("RECEIPT");
 
-			assertThat(feed.connect("login:price-feed", "passcode:" + FEED_PASSWORD).command())
-				.isEqualTo(Command.CONNECTED);
-			feed.send("SEND", "{\"bid\":42}", "destination:/topic/prices.ACME");
-			Frame price = browser.next();
-			assertThat(price.bodyAsText()).isEqualTo("{\"bid\":42}");
+			assertThat(feed.attemptConnect("login", "price-feed", "passcode", FEED_PASSWORD).command())
+				.isEqualTo("CONNECTED");
+			feed.send(StompFrame.create("SEND").header("destination", "/topic/prices.ACME").body("{\"bid\":42}"));
+			StompFrame price = browser.receive();
+			assertThat(price.bodyText()).isEqualTo("{\"bid\":42}");
 			assertThat(price.header("x-herald-user")).isEqualTo("price-feed");
 
-			Frame refused = anonymous.connect();
-			assertThat(refused.command()).isEqualTo(Command.ERROR);
+			StompFrame refused = anonymous.attemptConnect();
+			assertThat(refused.command()).isEqualTo("ERROR");
 			assertThat(refused.header("message")).isEqualTo("authentication failed");
 
-			browser.send("SEND", "{\"bid\":0}", "destination:/topic/prices.ACME");
-			Frame denied = browser.next();
-			assertThat(denied.command()).isEqualTo(Command.ERROR);
+			browser.send(StompFrame.create("SEND").header("destination", "/topic/prices.ACME").body("{\"bid\":0}"));
+			StompFrame denied = browser.receive();
+			assertThat(denied.command()).isEqualTo("ERROR");
 			assertThat(denied.header("message")).contains("/topic/prices.ACME");
 		}
 	}

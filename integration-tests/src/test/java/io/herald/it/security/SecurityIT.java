@@ -8,18 +8,17 @@ import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 
-import io.herald.it.support.HeraldServer;
-import io.herald.protocol.Command;
-import io.herald.protocol.Frame;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.herald.it.support.HeraldExtension;
+import io.herald.testclient.StompConnection;
+import io.herald.testclient.StompFrame;
+import io.herald.testclient.Transport;
+import io.herald.testclient.WebSocketStompConnection;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 
@@ -40,16 +39,12 @@ class SecurityIT {
 
 	private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-	private static HeraldServer broker;
+	@RegisterExtension
+	static final HeraldExtension broker = HeraldExtension.withArgs(brokerArguments());
 
-	private static int httpPort;
-
-	private static int tcpPort;
-
-	@BeforeAll
-	static void startBroker() {
+	private static String[] brokerArguments() {
 		BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(4);
-		broker = HeraldServer.start("--herald.security.anonymous=false", "--herald.security.users[0].name=feed",
+		return new String[] { "--herald.security.anonymous=false", "--herald.security.users[0].name=feed",
 				"--herald.security.users[0].password=" + bcrypt.encode(FEED_PASSWORD),
 				"--herald.security.users[0].roles[0]=feed", "--herald.security.users[1].name=ops",
 				"--herald.security.users[1].password=" + bcrypt.encode(OPS_PASSWORD),
@@ -67,41 +62,33 @@ class SecurityIT {
 				"--herald.security.rules[3].actions=subscribe", "--herald.security.rules[3].destinations=/user/queue/#",
 				"--herald.websocket.allowed-origins=https://app.herald.test",
 				// failed logins are slowed down up to this; small to keep the suite fast
-				"--herald.limits.max-login-delay=400ms");
-		httpPort = broker.httpPort();
-		tcpPort = broker.tcpPort();
-	}
-
-	@AfterAll
-	static void stopBroker() {
-		if (broker != null) {
-			broker.close();
-		}
+				"--herald.limits.max-login-delay=400ms" };
 	}
 
 	@Test
 	void jwtInTheAuthorizationHeaderConnectsAsItsSubject() throws Exception {
-		try (RawStomp client = RawStomp.tcp(tcpPort)) {
-			Frame connected = client.connect("Authorization:Bearer " + Tokens.valid("alice"));
-			assertThat(connected.command()).isEqualTo(Command.CONNECTED);
+		try (StompConnection client = Transport.TCP.open(broker)) {
+			StompFrame connected = client.attemptConnect("Authorization", "Bearer " + Tokens.valid("alice"));
+			assertThat(connected.command()).isEqualTo("CONNECTED");
 			assertThat(connected.header("user-name")).isEqualTo("alice");
 		}
 	}
 
 	@Test
 	void jwtAsPasscodeAndAsHandshakeQueryParameter() throws Exception {
-		try (RawStomp client = RawStomp.tcp(tcpPort)) {
-			assertThat(client.connect("passcode:" + Tokens.valid("alice")).header("user-name")).isEqualTo("alice");
+		try (StompConnection client = Transport.TCP.open(broker)) {
+			assertThat(client.attemptConnect("passcode", Tokens.valid("alice")).header("user-name")).isEqualTo("alice");
 		}
-		try (RawStomp browser = RawStomp.webSocket(wsUri("?access_token=" + Tokens.valid("bob")), Map.of(), null)) {
-			assertThat(browser.connect().header("user-name")).isEqualTo("bob");
+		try (StompConnection browser = WebSocketStompConnection.to(wsUri("?access_token=" + Tokens.valid("bob")))
+			.open()) {
+			assertThat(browser.attemptConnect().header("user-name")).isEqualTo("bob");
 		}
 	}
 
 	@Test
 	void handshakeWithAnInvalidTokenIsRefusedWith401() {
-		assertThatThrownBy(() -> RawStomp.webSocket(wsUri("?access_token=" + Tokens.unsigned("bob")), Map.of(), null))
-			.isInstanceOf(CompletionException.class)
+		assertThatThrownBy(() -> WebSocketStompConnection.to(wsUri("?access_token=" + Tokens.unsigned("bob"))).open())
+			.isInstanceOf(IllegalStateException.class)
 			.cause()
 			.isInstanceOfSatisfying(WebSocketHandshakeException.class,
 					(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(401));
@@ -120,12 +107,13 @@ class SecurityIT {
 				"alg none", Tokens.unsigned("alice"), "garbage", "a.b.c");
 		double before = metric("herald.authentication.failures");
 		for (Map.Entry<String, String> token : bad.entrySet()) {
-			try (RawStomp client = RawStomp.tcp(tcpPort)) {
-				Frame answer = client.connect("Authorization:Bearer " + token.getValue(), "receipt:login");
-				assertThat(answer.command()).as(token.getKey()).isEqualTo(Command.ERROR);
+			try (StompConnection client = Transport.TCP.open(broker)) {
+				StompFrame answer = client.attemptConnect("Authorization", "Bearer " + token.getValue(), "receipt",
+						"login");
+				assertThat(answer.command()).as(token.getKey()).isEqualTo("ERROR");
 				assertThat(answer.header("message")).as(token.getKey()).isEqualTo("authentication failed");
 				assertThat(answer.header("receipt-id")).as(token.getKey()).isEqualTo("login");
-				assertThat(client.awaitClosed()).as(token.getKey() + ": closed").isTrue();
+				client.awaitClosed();
 			}
 		}
 		assertThat(metric("herald.authentication.failures")).isGreaterThanOrEqualTo(before + bad.size());
@@ -135,36 +123,36 @@ class SecurityIT {
 	void repeatedFailedLoginsFromOneAddressAreAnsweredLater() throws Exception {
 		long slowest = 0;
 		for (int attempt = 0; attempt < 5; attempt++) {
-			try (RawStomp client = RawStomp.tcp(tcpPort)) {
+			try (StompConnection client = Transport.TCP.open(broker)) {
 				long start = System.nanoTime();
-				Frame answer = client.connect("login:feed", "passcode:guess-" + attempt);
+				StompFrame answer = client.attemptConnect("login", "feed", "passcode", "guess-" + attempt);
 				slowest = Math.max(slowest, Duration.ofNanos(System.nanoTime() - start).toMillis());
 				assertThat(answer.header("message")).isEqualTo("authentication failed");
 			}
 		}
 		assertThat(slowest).as("ms before the ERROR of the 5th failure in a row").isGreaterThanOrEqualTo(350);
-		try (RawStomp feed = RawStomp.tcp(tcpPort)) {
-			assertThat(feed.connect("login:feed", "passcode:" + FEED_PASSWORD).command())
+		try (StompConnection feed = Transport.TCP.open(broker)) {
+			assertThat(feed.attemptConnect("login", "feed", "passcode", FEED_PASSWORD).command())
 				.as("the right password still gets in")
-				.isEqualTo(Command.CONNECTED);
+				.isEqualTo("CONNECTED");
 		}
 	}
 
 	@Test
 	void staticUsersNeedTheirPasswordAndAnonymousIsOff() throws Exception {
-		try (RawStomp feed = RawStomp.tcp(tcpPort)) {
-			Frame connected = feed.connect("login:feed", "passcode:" + FEED_PASSWORD);
-			assertThat(connected.command()).isEqualTo(Command.CONNECTED);
+		try (StompConnection feed = Transport.TCP.open(broker)) {
+			StompFrame connected = feed.attemptConnect("login", "feed", "passcode", FEED_PASSWORD);
+			assertThat(connected.command()).isEqualTo("CONNECTED");
 			assertThat(connected.header("user-name")).isEqualTo("feed");
 		}
-		for (String[] credentials : List.of(new String[] { "login:feed", "passcode:wrong" },
-				new String[] { "login:nobody", "passcode:" + FEED_PASSWORD }, new String[] { "login:feed" },
+		for (String[] credentials : List.of(new String[] { "login", "feed", "passcode", "wrong" },
+				new String[] { "login", "nobody", "passcode", FEED_PASSWORD }, new String[] { "login", "feed" },
 				new String[0])) {
-			try (RawStomp client = RawStomp.tcp(tcpPort)) {
-				Frame answer = client.connect(credentials);
-				assertThat(answer.command()).as(String.join(",", credentials)).isEqualTo(Command.ERROR);
+			try (StompConnection client = Transport.TCP.open(broker)) {
+				StompFrame answer = client.attemptConnect(credentials);
+				assertThat(answer.command()).as(String.join(",", credentials)).isEqualTo("ERROR");
 				assertThat(answer.header("message")).isEqualTo("authentication failed");
-				assertThat(client.awaitClosed()).isTrue();
+				client.awaitClosed();
 			}
 		}
 	}
@@ -172,68 +160,88 @@ class SecurityIT {
 	@Test
 	void anExpiringTokenClosesTheSessionUnlessRefreshedInBand() throws Exception {
 		Instant soon = Instant.now().plusSeconds(2);
-		try (RawStomp stale = RawStomp.tcp(tcpPort); RawStomp refreshed = RawStomp.tcp(tcpPort)) {
-			assertThat(stale.connect("Authorization:Bearer " + Tokens.valid("carol", soon, List.of())).command())
-				.isEqualTo(Command.CONNECTED);
-			assertThat(refreshed.connect("Authorization:Bearer " + Tokens.valid("carol", soon, List.of())).command())
-				.isEqualTo(Command.CONNECTED);
+		try (StompConnection stale = Transport.TCP.open(broker);
+				StompConnection refreshed = Transport.TCP.open(broker)) {
+			assertThat(
+					stale.attemptConnect("Authorization", "Bearer " + Tokens.valid("carol", soon, List.of())).command())
+				.isEqualTo("CONNECTED");
+			assertThat(refreshed.attemptConnect("Authorization", "Bearer " + Tokens.valid("carol", soon, List.of()))
+				.command()).isEqualTo("CONNECTED");
 
-			refreshed.send("SEND", Tokens.valid("carol"), "destination:/herald/token", "receipt:refresh");
-			Frame receipt = refreshed.next();
-			assertThat(receipt.command()).isEqualTo(Command.RECEIPT);
+			refreshed.send(StompFrame.create("SEND")
+				.header("destination", "/herald/token")
+				.header("receipt", "refresh")
+				.body(Tokens.valid("carol")));
+			StompFrame receipt = refreshed.receive();
+			assertThat(receipt.command()).isEqualTo("RECEIPT");
 			assertThat(receipt.header("receipt-id")).isEqualTo("refresh");
 
-			Frame expired = stale.next();
-			assertThat(expired.command()).isEqualTo(Command.ERROR);
+			StompFrame expired = stale.receive();
+			assertThat(expired.command()).isEqualTo("ERROR");
 			assertThat(expired.header("message")).isEqualTo("token expired");
-			assertThat(stale.awaitClosed()).isTrue();
+			stale.awaitClosed();
 
 			await().atMost(Duration.ofSeconds(10)).until(() -> Instant.now().isAfter(soon.plusMillis(500)));
-			refreshed.send("SUBSCRIBE", "", "id:0", "destination:/topic/chat.lobby", "receipt:still-here");
-			Frame still = refreshed.next();
-			assertThat(still.command()).as("the refreshed session outlives the first token").isEqualTo(Command.RECEIPT);
+			refreshed.send(StompFrame.create("SUBSCRIBE")
+				.header("id", "0")
+				.header("destination", "/topic/chat.lobby")
+				.header("receipt", "still-here"));
+			StompFrame still = refreshed.receive();
+			assertThat(still.command()).as("the refreshed session outlives the first token").isEqualTo("RECEIPT");
 		}
 	}
 
 	@Test
 	void refreshWithAnInvalidTokenOrAnotherUsersIsAnError() throws Exception {
 		for (String token : List.of(Tokens.unsigned("dave"), Tokens.valid("mallory"))) {
-			try (RawStomp client = RawStomp.tcp(tcpPort)) {
-				client.connect("Authorization:Bearer " + Tokens.valid("dave"));
-				client.send("SEND", token, "destination:/herald/token", "receipt:refresh");
-				Frame error = client.next();
-				assertThat(error.command()).isEqualTo(Command.ERROR);
+			try (StompConnection client = Transport.TCP.open(broker)) {
+				client.connect("Authorization", "Bearer " + Tokens.valid("dave"));
+				client.send(StompFrame.create("SEND")
+					.header("destination", "/herald/token")
+					.header("receipt", "refresh")
+					.body(token));
+				StompFrame error = client.receive();
+				assertThat(error.command()).isEqualTo("ERROR");
 				assertThat(error.header("message")).startsWith("token refresh failed");
 				assertThat(error.header("receipt-id")).isEqualTo("refresh");
-				assertThat(client.awaitClosed()).isTrue();
+				client.awaitClosed();
 			}
 		}
 	}
 
 	@Test
 	void onlyTheFeedPublishesPricesAndNothingDeniedIsRouted() throws Exception {
-		try (RawStomp browser = RawStomp.tcp(tcpPort);
-				RawStomp feed = RawStomp.tcp(tcpPort);
-				RawStomp forger = RawStomp.tcp(tcpPort)) {
-			browser.connect("Authorization:Bearer " + Tokens.valid("erin"));
-			browser.send("SUBSCRIBE", "", "id:p", "destination:/topic/prices.*", "receipt:sub");
-			assertThat(browser.next().command()).isEqualTo(Command.RECEIPT);
+		try (StompConnection browser = Transport.TCP.open(broker);
+				StompConnection feed = Transport.TCP.open(broker);
+				StompConnection forger = Transport.TCP.open(broker)) {
+			browser.connect("Authorization", "Bearer " + Tokens.valid("erin"));
+			browser.send(StompFrame.create("SUBSCRIBE")
+				.header("id", "p")
+				.header("destination", "/topic/prices.*")
+				.header("receipt", "sub"));
+			assertThat(browser.receive().command()).isEqualTo("RECEIPT");
 
-			forger.connect("Authorization:Bearer " + Tokens.valid("frank"));
-			forger.send("SEND", "{\"bid\":0.01}", "destination:/topic/prices.ACME", "receipt:forged");
-			Frame denied = forger.next();
-			assertThat(denied.command()).isEqualTo(Command.ERROR);
+			forger.connect("Authorization", "Bearer " + Tokens.valid("frank"));
+			forger.send(StompFrame.create("SEND")
+				.header("destination", "/topic/prices.ACME")
+				.header("receipt", "forged")
+				.body("{\"bid\":0.01}"));
+			StompFrame denied = forger.receive();
+			assertThat(denied.command()).isEqualTo("ERROR");
 			assertThat(denied.header("message")).contains("/topic/prices.ACME");
 			assertThat(denied.header("receipt-id")).isEqualTo("forged");
-			assertThat(forger.awaitClosed()).isTrue();
+			forger.awaitClosed();
 
-			feed.connect("login:feed", "passcode:" + FEED_PASSWORD);
-			feed.send("SEND", "{\"bid\":101.5}", "destination:/topic/prices.ACME", "receipt:real");
-			assertThat(feed.next().command()).isEqualTo(Command.RECEIPT);
+			feed.connect("login", "feed", "passcode", FEED_PASSWORD);
+			feed.send(StompFrame.create("SEND")
+				.header("destination", "/topic/prices.ACME")
+				.header("receipt", "real")
+				.body("{\"bid\":101.5}"));
+			assertThat(feed.receive().command()).isEqualTo("RECEIPT");
 
-			Frame first = browser.next();
-			assertThat(first.command()).isEqualTo(Command.MESSAGE);
-			assertThat(first.bodyAsText()).as("the forged price never reached anyone").isEqualTo("{\"bid\":101.5}");
+			StompFrame first = browser.receive();
+			assertThat(first.command()).isEqualTo("MESSAGE");
+			assertThat(first.bodyText()).as("the forged price never reached anyone").isEqualTo("{\"bid\":101.5}");
 			assertThat(first.header("x-herald-user")).isEqualTo("feed");
 		}
 	}
@@ -241,13 +249,13 @@ class SecurityIT {
 	@Test
 	void deniedSubscriptionsNameTheDestination() throws Exception {
 		for (String destination : List.of("/queue/orders", "/topic/admin.alerts", "/topic/#")) {
-			try (RawStomp client = RawStomp.tcp(tcpPort)) {
-				client.connect("Authorization:Bearer " + Tokens.valid("grace"));
-				client.send("SUBSCRIBE", "", "id:0", "destination:" + destination);
-				Frame error = client.next();
-				assertThat(error.command()).isEqualTo(Command.ERROR);
+			try (StompConnection client = Transport.TCP.open(broker)) {
+				client.connect("Authorization", "Bearer " + Tokens.valid("grace"));
+				client.send(StompFrame.create("SUBSCRIBE").header("id", "0").header("destination", destination));
+				StompFrame error = client.receive();
+				assertThat(error.command()).isEqualTo("ERROR");
 				assertThat(error.header("message")).contains(destination);
-				assertThat(client.awaitClosed()).isTrue();
+				client.awaitClosed();
 			}
 		}
 	}
@@ -256,48 +264,53 @@ class SecurityIT {
 	void tokenGrantsAllowWhatNoRuleSpeaksAbout() throws Exception {
 		String token = Tokens.withGrants("heidi",
 				Map.of("subscribe", List.of("/queue/{user}.orders"), "send", List.of("/queue/{user}.orders")));
-		try (RawStomp client = RawStomp.tcp(tcpPort)) {
-			client.connect("Authorization:Bearer " + token);
-			client.send("SUBSCRIBE", "", "id:0", "destination:/queue/heidi.orders", "receipt:sub");
-			assertThat(client.next().command()).isEqualTo(Command.RECEIPT);
-			client.send("SEND", "order-1", "destination:/queue/heidi.orders");
-			Frame message = client.next();
-			assertThat(message.command()).isEqualTo(Command.MESSAGE);
-			assertThat(message.bodyAsText()).isEqualTo("order-1");
-			client.send("SUBSCRIBE", "", "id:1", "destination:/queue/ivan.orders");
-			assertThat(client.next().command()).isEqualTo(Command.ERROR);
+		try (StompConnection client = Transport.TCP.open(broker)) {
+			client.connect("Authorization", "Bearer " + token);
+			client.send(StompFrame.create("SUBSCRIBE")
+				.header("id", "0")
+				.header("destination", "/queue/heidi.orders")
+				.header("receipt", "sub"));
+			assertThat(client.receive().command()).isEqualTo("RECEIPT");
+			client.send(StompFrame.create("SEND").header("destination", "/queue/heidi.orders").body("order-1"));
+			StompFrame message = client.receive();
+			assertThat(message.command()).isEqualTo("MESSAGE");
+			assertThat(message.bodyText()).isEqualTo("order-1");
+			client.send(StompFrame.create("SUBSCRIBE").header("id", "1").header("destination", "/queue/ivan.orders"));
+			assertThat(client.receive().command()).isEqualTo("ERROR");
 		}
 	}
 
 	@Test
 	void theSenderIsStampedAndCannotBeSpoofed() throws Exception {
-		try (RawStomp bob = RawStomp.tcp(tcpPort); RawStomp mallory = RawStomp.tcp(tcpPort)) {
-			bob.connect("Authorization:Bearer " + Tokens.valid("bob"));
-			bob.send("SUBSCRIBE", "", "id:0", "destination:/topic/chat.room1", "receipt:sub");
-			assertThat(bob.next().command()).isEqualTo(Command.RECEIPT);
-			mallory.connect("Authorization:Bearer " + Tokens.valid("mallory"));
-			mallory.send("SEND", "it's me, alice", "destination:/topic/chat.room1", "x-herald-user:alice",
-					"receipt:sent");
-			assertThat(mallory.next().command()).isEqualTo(Command.RECEIPT);
-			Frame message = bob.next();
-			List<String> senders = new ArrayList<>();
-			message.headers().forEach((name, value) -> {
-				if (name.equals("x-herald-user")) {
-					senders.add(value);
-				}
-			});
-			assertThat(senders).containsExactly("mallory");
+		try (StompConnection bob = Transport.TCP.open(broker); StompConnection mallory = Transport.TCP.open(broker)) {
+			bob.connect("Authorization", "Bearer " + Tokens.valid("bob"));
+			bob.send(StompFrame.create("SUBSCRIBE")
+				.header("id", "0")
+				.header("destination", "/topic/chat.room1")
+				.header("receipt", "sub"));
+			assertThat(bob.receive().command()).isEqualTo("RECEIPT");
+			mallory.connect("Authorization", "Bearer " + Tokens.valid("mallory"));
+			mallory.send(StompFrame.create("SEND")
+				.header("destination", "/topic/chat.room1")
+				.header("x-herald-user", "alice")
+				.header("receipt", "sent")
+				.body("it's me, alice"));
+			assertThat(mallory.receive().command()).isEqualTo("RECEIPT");
+			StompFrame message = bob.receive();
+			assertThat(message.headerValues("x-herald-user")).containsExactly("mallory");
 		}
 	}
 
 	@Test
 	void handshakeFromAnOriginNotAllowedIsRefused() {
-		try (RawStomp allowed = RawStomp.webSocket(wsUri(""), Map.of("Origin", "https://app.herald.test"), null)) {
-			assertThat(allowed.connect("Authorization:Bearer " + Tokens.valid("judy")).command())
-				.isEqualTo(Command.CONNECTED);
+		try (StompConnection allowed = WebSocketStompConnection.to(wsUri(""))
+			.header("Origin", "https://app.herald.test")
+			.open()) {
+			assertThat(allowed.attemptConnect("Authorization", "Bearer " + Tokens.valid("judy")).command())
+				.isEqualTo("CONNECTED");
 		}
-		assertThatThrownBy(() -> RawStomp.webSocket(wsUri(""), Map.of("Origin", "https://evil.test"), null))
-			.isInstanceOf(CompletionException.class)
+		assertThatThrownBy(() -> WebSocketStompConnection.to(wsUri("")).header("Origin", "https://evil.test").open())
+			.isInstanceOf(IllegalStateException.class)
 			.cause()
 			.isInstanceOfSatisfying(WebSocketHandshakeException.class,
 					(ex) -> assertThat(ex.getResponse().statusCode()).isEqualTo(403));
@@ -319,7 +332,7 @@ class SecurityIT {
 	}
 
 	private static URI wsUri(String query) {
-		return URI.create("ws://127.0.0.1:" + httpPort + "/ws" + query);
+		return URI.create("ws://127.0.0.1:" + broker.httpPort() + "/ws" + query);
 	}
 
 	private static String basic(String user, String password) {
@@ -327,7 +340,7 @@ class SecurityIT {
 	}
 
 	private static HttpResponse<String> get(String path, String authorization) throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + path))
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + broker.httpPort() + path))
 			.timeout(Duration.ofSeconds(10));
 		if (authorization != null) {
 			request.header("Authorization", authorization);

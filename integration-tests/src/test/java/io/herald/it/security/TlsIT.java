@@ -11,19 +11,19 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 
-import io.herald.it.support.HeraldServer;
-import io.herald.protocol.Command;
-import io.herald.protocol.Frame;
-import org.junit.jupiter.api.AfterAll;
+import io.herald.it.support.HeraldExtension;
+import io.herald.testclient.StompFrame;
+import io.herald.testclient.TcpStompConnection;
+import io.herald.testclient.WebSocketStompConnection;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,11 +37,8 @@ class TlsIT {
 	@TempDir
 	static Path directory;
 
-	private static HeraldServer broker;
-
-	private static int httpsPort;
-
-	private static int tcpPort;
+	@RegisterExtension
+	static final HeraldExtension broker = HeraldExtension.deferred();
 
 	private static SSLContext clientTls;
 
@@ -50,42 +47,38 @@ class TlsIT {
 		TestCertificate certificate = TestCertificate.generate(directory);
 		Path keystore = certificate.keystore();
 		clientTls = certificate.clientTls();
-		broker = HeraldServer.start("--spring.ssl.bundle.jks.herald.keystore.location=file:" + keystore,
+		broker.start("--spring.ssl.bundle.jks.herald.keystore.location=file:" + keystore,
 				"--spring.ssl.bundle.jks.herald.keystore.password=" + TestCertificate.PASSWORD,
 				"--spring.ssl.bundle.jks.herald.keystore.type=PKCS12",
 				"--spring.ssl.bundle.jks.herald.key.alias=herald", "--server.ssl.bundle=herald",
 				"--herald.tcp.ssl-bundle=herald");
-		httpsPort = broker.httpPort();
-		tcpPort = broker.tcpPort();
-	}
-
-	@AfterAll
-	static void stopBroker() {
-		if (broker != null) {
-			broker.close();
-		}
 	}
 
 	@Test
 	void wssAndTlsTcpClientsExchangeMessages() throws Exception {
-		SSLSocket socket = (SSLSocket) clientTls.getSocketFactory().createSocket("127.0.0.1", tcpPort);
+		SSLSocket socket = (SSLSocket) clientTls.getSocketFactory().createSocket("127.0.0.1", broker.tcpPort());
 		socket.startHandshake();
-		try (RawStomp browser = RawStomp.webSocket(URI.create("wss://127.0.0.1:" + httpsPort + "/ws"), Map.of(),
-				clientTls); RawStomp feed = RawStomp.tcp(socket)) {
-			assertThat(browser.connect().command()).isEqualTo(Command.CONNECTED);
-			browser.send("SUBSCRIBE", "", "id:0", "destination:/topic/prices.ACME", "receipt:sub");
-			assertThat(browser.next().command()).isEqualTo(Command.RECEIPT);
-			assertThat(feed.connect().command()).isEqualTo(Command.CONNECTED);
-			feed.send("SEND", "{\"bid\":1}", "destination:/topic/prices.ACME");
-			Frame message = browser.next();
-			assertThat(message.command()).isEqualTo(Command.MESSAGE);
-			assertThat(message.bodyAsText()).isEqualTo("{\"bid\":1}");
+		try (WebSocketStompConnection browser = WebSocketStompConnection
+			.to(URI.create("wss://127.0.0.1:" + broker.httpPort() + "/ws"))
+			.tls(clientTls)
+			.open(); TcpStompConnection feed = TcpStompConnection.over(socket)) {
+			assertThat(browser.attemptConnect().command()).isEqualTo("CONNECTED");
+			browser.send(StompFrame.create("SUBSCRIBE")
+				.header("id", "0")
+				.header("destination", "/topic/prices.ACME")
+				.header("receipt", "sub"));
+			assertThat(browser.receive().command()).isEqualTo("RECEIPT");
+			assertThat(feed.attemptConnect().command()).isEqualTo("CONNECTED");
+			feed.send(StompFrame.create("SEND").header("destination", "/topic/prices.ACME").body("{\"bid\":1}"));
+			StompFrame message = browser.receive();
+			assertThat(message.command()).isEqualTo("MESSAGE");
+			assertThat(message.bodyText()).isEqualTo("{\"bid\":1}");
 		}
 	}
 
 	@Test
 	void plainTextOnTheTlsPortGetsNoStomp() throws Exception {
-		try (Socket plain = new Socket("127.0.0.1", tcpPort)) {
+		try (Socket plain = new Socket("127.0.0.1", broker.tcpPort())) {
 			plain.setSoTimeout(10_000);
 			plain.getOutputStream().write("CONNECT\naccept-version:1.2\n\n\0".getBytes(StandardCharsets.UTF_8));
 			InputStream in = plain.getInputStream();

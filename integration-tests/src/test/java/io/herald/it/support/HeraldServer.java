@@ -1,5 +1,6 @@
 package io.herald.it.support;
 
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.herald.spring.HeraldApplication;
+import io.herald.testclient.StompEndpoints;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -16,7 +18,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@code herald.tcp.port=0}); the ports are read back from {@code local.server.port} and
  * {@code local.herald.tcp.port}.
  */
-public final class HeraldServer implements AutoCloseable {
+public final class HeraldServer implements StompEndpoints, AutoCloseable {
 
 	private static final AtomicLong NAMES = new AtomicLong();
 
@@ -59,12 +61,19 @@ public final class HeraldServer implements AutoCloseable {
 		return this.tcpPort;
 	}
 
+	@Override
+	public InetSocketAddress tcpAddress() {
+		return new InetSocketAddress("127.0.0.1", this.tcpPort);
+	}
+
+	@Override
 	public URI webSocketUri() {
 		return URI.create("ws://127.0.0.1:" + this.httpPort + "/ws");
 	}
 
-	public String sockJsUrl() {
-		return "http://127.0.0.1:" + this.httpPort + "/sockjs";
+	@Override
+	public URI sockJsUri() {
+		return URI.create("http://127.0.0.1:" + this.httpPort + "/sockjs");
 	}
 
 	public ConfigurableApplicationContext context() {

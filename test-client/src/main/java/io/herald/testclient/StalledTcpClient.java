@@ -1,8 +1,7 @@
-package io.herald.it.support;
+package io.herald.testclient;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
@@ -28,11 +27,11 @@ public final class StalledTcpClient implements AutoCloseable {
 	}
 
 	/** Connects, subscribes with a receipt and reads up to that receipt, then stalls. */
-	public static StalledTcpClient subscribe(HeraldServer server, String destination, String... headerPairs)
+	public static StalledTcpClient subscribe(StompEndpoints server, String destination, String... headerPairs)
 			throws IOException {
 		Socket socket = new Socket();
 		socket.setReceiveBufferSize(4096);
-		socket.connect(new InetSocketAddress("127.0.0.1", server.tcpPort()), 10_000);
+		socket.connect(server.tcpAddress(), 10_000);
 		socket.setSoTimeout((int) StompConnection.WAIT.toMillis());
 		StalledTcpClient client = new StalledTcpClient(socket);
 		socket.getOutputStream()
@@ -52,7 +51,7 @@ public final class StalledTcpClient implements AutoCloseable {
 			if (b < 0) {
 				throw new IOException("closed before the SUBSCRIBE receipt: " + client.frames);
 			}
-			client.parser.feed(new byte[] { (byte) b }, 0, 1, false, client.frames::add);
+			client.feed(new byte[] { (byte) b }, 1);
 		}
 		client.frames.clear();
 		return client;
@@ -69,7 +68,7 @@ public final class StalledTcpClient implements AutoCloseable {
 		try {
 			int n;
 			while ((n = in.read(buffer)) >= 0) {
-				this.parser.feed(buffer, 0, n, false, this.frames::add);
+				feed(buffer, n);
 			}
 		}
 		catch (SocketTimeoutException ex) {
@@ -80,6 +79,16 @@ public final class StalledTcpClient implements AutoCloseable {
 			// connection reset: what arrived before it still counts
 		}
 		return this.frames;
+	}
+
+	private void feed(byte[] bytes, int count) {
+		try {
+			this.parser.feed(bytes, 0, count, false, this.frames::add);
+		}
+		catch (MalformedFrameException ex) {
+			throw new AssertionError(
+					"the server sent a malformed frame: " + ex.getMessage() + "; " + describe(this.frames), ex);
+		}
 	}
 
 	/** Describes the last frame for assertion messages. */

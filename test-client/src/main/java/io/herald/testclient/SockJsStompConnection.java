@@ -1,5 +1,6 @@
-package io.herald.it.support;
+package io.herald.testclient;
 
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -9,6 +10,7 @@ import jakarta.websocket.WebSocketContainer;
 
 import org.springframework.web.socket.CloseStatus;
 import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketHttpHeaders;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.client.standard.StandardWebSocketClient;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
@@ -26,13 +28,13 @@ final class SockJsStompConnection extends StompConnection {
 
 	private final WebSocketSession session;
 
-	private SockJsStompConnection(String url, Handler handler) throws Exception {
+	private SockJsStompConnection(URI url, Handler handler) throws Exception {
 		super("sockjs:" + url);
 		handler.connection = this;
-		this.session = CLIENT.execute(handler, url).get(15, TimeUnit.SECONDS);
+		this.session = CLIENT.execute(handler, new WebSocketHttpHeaders(), url).get(15, TimeUnit.SECONDS);
 	}
 
-	static SockJsStompConnection open(String url) {
+	static SockJsStompConnection open(URI url) {
 		try {
 			return new SockJsStompConnection(url, new Handler());
 		}

@@ -1,4 +1,4 @@
-package io.herald.it.support;
+package io.herald.testclient;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,31 +6,50 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 
-/** Raw STOMP over a plain {@link Socket}; a daemon thread reads what the broker sends. */
-final class TcpStompConnection extends StompConnection {
+import javax.net.ssl.SSLSocket;
+
+/**
+ * Raw STOMP over a {@link Socket}; a daemon thread reads what the broker sends.
+ * {@link #over(Socket)} takes a socket the test made itself, e.g. an {@link SSLSocket}
+ * for STOMP over TLS.
+ */
+public final class TcpStompConnection extends StompConnection {
 
 	private final Socket socket;
 
 	private final OutputStream out;
 
 	private TcpStompConnection(Socket socket) throws IOException {
-		super("tcp:" + socket.getLocalPort());
+		super(((socket instanceof SSLSocket) ? "tls:" : "tcp:") + socket.getLocalPort());
 		this.socket = socket;
 		this.out = socket.getOutputStream();
-		Thread reader = new Thread(this::read, "it-tcp-reader-" + socket.getLocalPort());
+		Thread reader = new Thread(this::read, "stomp-tcp-reader-" + socket.getLocalPort());
 		reader.setDaemon(true);
 		reader.start();
 	}
 
-	static TcpStompConnection open(int port) {
+	/** STOMP over a socket that is already connected. */
+	public static TcpStompConnection over(Socket connected) {
+		if (!connected.isConnected()) {
+			throw new IllegalArgumentException("socket: not connected");
+		}
+		try {
+			return new TcpStompConnection(connected);
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException("cannot use " + connected, ex);
+		}
+	}
+
+	static TcpStompConnection open(InetSocketAddress address) {
 		try {
 			Socket socket = new Socket();
 			socket.setTcpNoDelay(true);
-			socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
+			socket.connect(address, 10_000);
 			return new TcpStompConnection(socket);
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException("cannot connect to 127.0.0.1:" + port, ex);
+			throw new IllegalStateException("cannot connect to " + address, ex);
 		}
 	}
 

@@ -1,9 +1,10 @@
-package io.herald.it.support;
+package io.herald.testclient;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A STOMP frame as the tests see it: a command, headers in wire order (repeats kept) and
@@ -86,6 +87,15 @@ public final class StompFrame {
 			}
 		}
 		return values;
+	}
+
+	/** Every header in wire order, repeats included. */
+	public List<Map.Entry<String, String>> headers() {
+		List<Map.Entry<String, String>> all = new ArrayList<>(this.headers.size());
+		for (String[] header : this.headers) {
+			all.add(Map.entry(header[0], header[1]));
+		}
+		return all;
 	}
 
 	public List<String> headerNames() {

@@ -1,4 +1,4 @@
-package io.herald.it.support;
+package io.herald.testclient;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -18,6 +18,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * One client connection speaking raw STOMP frames over some transport. Subclasses only
  * move bytes ({@link #write}, {@link #close}) and report what arrives ({@link #received},
  * {@link #closed()}); frames are parsed here, and every wait is bounded.
+ * <p>
+ * Opened with {@link Transport#open} (or {@link Transport#connect}, which also sends
+ * CONNECT), {@link TcpStompConnection#over} for a socket the test made itself, or
+ * {@link WebSocketStompConnection#to} for a handshake with headers or TLS. Frames are
+ * built with {@link StompFrame#create} and sent encoded by the client, or sent as raw
+ * bytes; what comes back is a {@link StompFrame} or a failed assertion, never a silently
+ * misread frame.
  */
 public abstract class StompConnection implements AutoCloseable {
 
@@ -29,7 +36,11 @@ public abstract class StompConnection implements AutoCloseable {
 
 	private static final StompFrame CLOSED = StompFrame.create("<closed>");
 
+	private static final StompFrame MALFORMED = StompFrame.create("<malformed>");
+
 	private final FrameParser parser = new FrameParser();
+
+	private volatile MalformedFrameException malformed;
 
 	private final BlockingQueue<StompFrame> inbox = new LinkedBlockingQueue<>();
 
@@ -74,9 +85,21 @@ public abstract class StompConnection implements AutoCloseable {
 	/** Whether the transport can carry bytes that are not UTF-8 text. */
 	public abstract boolean carriesBinary();
 
-	/** Called by the transport's reader for every chunk received. */
+	/**
+	 * Called by the transport's reader for every chunk received. A malformed frame is
+	 * kept for the next wait to fail with, and nothing after it is read.
+	 */
 	protected final synchronized void received(byte[] bytes, int offset, int count, boolean binary) {
-		this.parser.feed(bytes, offset, count, binary, this.inbox::add);
+		if (this.malformed != null) {
+			return;
+		}
+		try {
+			this.parser.feed(bytes, offset, count, binary, this.inbox::add);
+		}
+		catch (MalformedFrameException ex) {
+			this.malformed = ex;
+			this.inbox.add(MALFORMED);
+		}
 	}
 
 	/** Called by the transport when the connection is closed by either side. */
@@ -115,11 +138,6 @@ public abstract class StompConnection implements AutoCloseable {
 		}
 	}
 
-	/** Whether header values are unescaped on receipt (not for STOMP 1.0). */
-	public void unescapeHeaders(boolean unescape) {
-		this.parser.setUnescape(unescape);
-	}
-
 	// ---- receiving ----
 
 	/** The next frame (heart-beats are not frames), failing after {@link #WAIT}. */
@@ -130,16 +148,15 @@ public abstract class StompConnection implements AutoCloseable {
 	public StompFrame receive(Duration timeout) {
 		StompFrame frame = poll(timeout);
 		if (frame == null) {
-			throw new AssertionError(this.name + ": no frame within " + timeout);
-		}
-		if (frame == CLOSED) {
-			throw new AssertionError(this.name + ": connection closed while waiting for a frame");
+			throw new AssertionError(this.name
+					+ (isClosed() ? ": connection closed while waiting for a frame" : ": no frame within " + timeout));
 		}
 		return frame;
 	}
 
 	/**
-	 * The next frame, or {@code null} when none arrives in time or the connection closed.
+	 * The next frame, or {@code null} when none arrives in time or the connection closed;
+	 * fails if the server sent bytes that are not a frame.
 	 */
 	public StompFrame poll(Duration timeout) {
 		synchronized (this.stash) {
@@ -149,8 +166,14 @@ public abstract class StompConnection implements AutoCloseable {
 		}
 		try {
 			StompFrame frame = this.inbox.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-			if (frame == CLOSED) {
-				this.inbox.add(CLOSED);
+			if (frame == CLOSED || frame == MALFORMED) {
+				// every later wait ends the same way
+				this.inbox.add(frame);
+				if (this.malformed != null) {
+					throw new AssertionError(
+							this.name + ": the server sent a malformed frame: " + this.malformed.getMessage(),
+							this.malformed);
+				}
 			}
 			return (frame == CLOSED) ? null : frame;
 		}
@@ -246,29 +269,53 @@ public abstract class StompConnection implements AutoCloseable {
 	 * CONNECTED.
 	 */
 	public StompFrame connect(String... headerPairs) {
-		StompFrame connect = StompFrame.create("CONNECT").header("accept-version", "1.2").header("host", "localhost");
-		for (int i = 0; i < headerPairs.length; i += 2) {
-			connect.header(headerPairs[i], headerPairs[i + 1]);
-		}
-		send(connect);
+		sendConnect(headerPairs);
 		return receive("CONNECTED");
+	}
+
+	/**
+	 * CONNECT as {@link #connect} does, answering the frame that comes back whatever it
+	 * is: CONNECTED, or the ERROR of a refused login.
+	 */
+	public StompFrame attemptConnect(String... headerPairs) {
+		sendConnect(headerPairs);
+		return receive();
+	}
+
+	private void sendConnect(String... headerPairs) {
+		StompFrame connect = StompFrame.create("CONNECT").header("accept-version", "1.2").header("host", "localhost");
+		send(withHeaders(connect, headerPairs));
+	}
+
+	private static StompFrame withHeaders(StompFrame frame, String... headerPairs) {
+		if (headerPairs.length % 2 != 0) {
+			throw new IllegalArgumentException("headerPairs: name, value, ... (odd count " + headerPairs.length + ")");
+		}
+		for (int i = 0; i < headerPairs.length; i += 2) {
+			frame.header(headerPairs[i], headerPairs[i + 1]);
+		}
+		return frame;
 	}
 
 	public String nextReceiptId() {
 		return "r-" + this.receiptIds.incrementAndGet();
 	}
 
-	/** SUBSCRIBE with a receipt, waiting for it; header pairs are added (e.g. ack). */
-	public void subscribe(String destination, String id, String... headerPairs) {
+	/**
+	 * SUBSCRIBE with a receipt, waiting for it; header pairs are added (e.g. ack).
+	 * @return the RECEIPT
+	 */
+	public StompFrame subscribe(String destination, String id, String... headerPairs) {
 		StompFrame subscribe = StompFrame.create("SUBSCRIBE").header("destination", destination).header("id", id);
-		for (int i = 0; i < headerPairs.length; i += 2) {
-			subscribe.header(headerPairs[i], headerPairs[i + 1]);
-		}
-		sendWithReceipt(subscribe);
+		return sendWithReceipt(withHeaders(subscribe, headerPairs));
 	}
 
-	public void unsubscribe(String id) {
-		sendWithReceipt(StompFrame.create("UNSUBSCRIBE").header("id", id));
+	/**
+	 * UNSUBSCRIBE with a receipt, waiting for it.
+	 * @return the RECEIPT
+	 */
+	public StompFrame unsubscribe(String id) {
+		return sendWithReceipt(StompFrame.create("UNSUBSCRIBE").header("id", id));
 	}
 
 	/** SEND without receipt. */
