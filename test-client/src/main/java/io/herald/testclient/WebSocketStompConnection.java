@@ -36,6 +36,8 @@ public final class WebSocketStompConnection extends StompConnection {
 
 	private final Listener listener;
 
+	private volatile String closeStatus;
+
 	private WebSocketStompConnection(Handshake handshake, Listener listener) throws Exception {
 		super("ws:" + handshake.uri.getPort());
 		listener.connection = this;
@@ -48,6 +50,14 @@ public final class WebSocketStompConnection extends StompConnection {
 			.connectTimeout(CONNECT_TIMEOUT);
 		handshake.headers.forEach(builder::header);
 		this.webSocket = builder.buildAsync(handshake.uri, listener).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+	}
+
+	/**
+	 * The server's close frame as {@code "CODE REASON"}, e.g.
+	 * {@code "1002 protocol-violation"}; {@code null} until one arrived.
+	 */
+	public String closeStatus() {
+		return this.closeStatus;
 	}
 
 	/** A handshake to set up before it is opened. */
@@ -207,6 +217,7 @@ public final class WebSocketStompConnection extends StompConnection {
 
 		@Override
 		public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+			owner().closeStatus = statusCode + " " + reason;
 			owner().closed();
 			return null;
 		}
