@@ -154,17 +154,12 @@ final class TopicTree {
 	}
 
 	static String[] segments(String name) {
-		return name.split("\\.", -1);
+		return DestinationName.split(name);
 	}
 
 	/** Whether a name holds a wildcard segment and so can only be subscribed to. */
 	static boolean isPattern(String name) {
-		for (String segment : segments(name)) {
-			if (segment.equals("*") || segment.equals("#")) {
-				return true;
-			}
-		}
-		return false;
+		return DestinationName.hasWildcard(name);
 	}
 
 	private static final class Node {
