@@ -47,11 +47,11 @@ public final class Router {
 	public PublishResult publish(Destination destination, Message message) {
 		switch (destination.kind()) {
 			case TOPIC -> {
-				return fanOut(this.topics.match(destination.name()), message);
+				return this.topics.destination(destination.name()).publish(message);
 			}
 			case USER -> {
 				List<Subscriber> sessions = this.userDestinations.get(userKey(destination.user(), destination.name()));
-				return (sessions != null) ? fanOut(sessions.toArray(new Subscriber[0]), message)
+				return (sessions != null) ? PublishResult.fanOut(sessions.toArray(new Subscriber[0]), message)
 						: PublishResult.delivered(0);
 			}
 			case QUEUE -> {
@@ -169,16 +169,6 @@ public final class Router {
 
 	private QueueDestination queue(String name) {
 		return this.queues.computeIfAbsent(name, (n) -> new QueueDestination(n, this.maxQueueLength));
-	}
-
-	private static PublishResult fanOut(Subscriber[] subscribers, Message message) {
-		int delivered = 0;
-		for (Subscriber subscriber : subscribers) {
-			if (subscriber.deliver(message, false)) {
-				delivered++;
-			}
-		}
-		return PublishResult.delivered(delivered);
 	}
 
 	private static String userKey(String user, String destination) {
