@@ -1,6 +1,5 @@
 package io.herald.routing;
 
-import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
@@ -121,16 +120,14 @@ final class TopicDestination {
 	/** A subscription that matches this topic was added; tree lock held. */
 	void addSubscriber(Subscriber subscriber) {
 		Subscriber[] current = this.subscribers;
-		if (indexOf(current, subscriber) >= 0) {
+		if (Subscribers.indexOf(current, subscriber) >= 0) {
 			if (this.repeats == null) {
 				this.repeats = new IdentityHashMap<>();
 			}
 			this.repeats.merge(subscriber, 1, Integer::sum);
 			return;
 		}
-		Subscriber[] grown = Arrays.copyOf(current, current.length + 1);
-		grown[current.length] = subscriber;
-		this.subscribers = grown;
+		this.subscribers = Subscribers.with(current, subscriber);
 	}
 
 	/**
@@ -153,31 +150,7 @@ final class TopicDestination {
 				return;
 			}
 		}
-		this.subscribers = without(this.subscribers, subscriber);
-	}
-
-	/** A copy of the array without the first occurrence of the subscriber. */
-	static Subscriber[] without(Subscriber[] current, Subscriber subscriber) {
-		int index = indexOf(current, subscriber);
-		if (index < 0) {
-			return current;
-		}
-		if (current.length == 1) {
-			return TopicNode.NONE;
-		}
-		Subscriber[] shrunk = new Subscriber[current.length - 1];
-		System.arraycopy(current, 0, shrunk, 0, index);
-		System.arraycopy(current, index + 1, shrunk, index, current.length - index - 1);
-		return shrunk;
-	}
-
-	static int indexOf(Subscriber[] subscribers, Subscriber subscriber) {
-		for (int i = 0; i < subscribers.length; i++) {
-			if (subscribers[i] == subscriber) {
-				return i;
-			}
-		}
-		return -1;
+		this.subscribers = Subscribers.without(this.subscribers, subscriber);
 	}
 
 	@Override

@@ -11,15 +11,13 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class TopicNode {
 
-	static final Subscriber[] NONE = new Subscriber[0];
-
 	final String segment;
 
 	final TopicNode parent;
 
 	final Map<String, TopicNode> children = new ConcurrentHashMap<>();
 
-	volatile Subscriber[] subscribers = NONE;
+	volatile Subscriber[] subscribers = Subscribers.NONE;
 
 	TopicNode(String segment, TopicNode parent) {
 		this.segment = segment;

@@ -1,6 +1,5 @@
 package io.herald.routing;
 
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.Iterator;
@@ -72,10 +71,7 @@ final class TopicTree {
 			TopicNode parent = node;
 			node = parent.children.computeIfAbsent(segment, (s) -> new TopicNode(s, parent));
 		}
-		Subscriber[] current = node.subscribers;
-		Subscriber[] grown = Arrays.copyOf(current, current.length + 1);
-		grown[current.length] = subscriber;
-		node.subscribers = grown;
+		node.subscribers = Subscribers.with(node.subscribers, subscriber);
 		this.subscriptionCount++;
 		this.generation++;
 		if (isPattern(pattern)) {
@@ -109,7 +105,7 @@ final class TopicTree {
 				return false;
 			}
 		}
-		Subscriber[] shrunk = TopicDestination.without(node.subscribers, subscriber);
+		Subscriber[] shrunk = Subscribers.without(node.subscribers, subscriber);
 		if (shrunk == node.subscribers) {
 			return false;
 		}

@@ -107,7 +107,7 @@ final class TopicWalk {
 				}
 			}
 		}
-		Subscriber[] subscribers = this.found.isEmpty() ? TopicNode.NONE : this.found.toArray(TopicNode.NONE);
+		Subscriber[] subscribers = this.found.isEmpty() ? Subscribers.NONE : this.found.toArray(Subscribers.NONE);
 		return new TopicDestination(name, this.segments, subscribers, repeats);
 	}
 
