@@ -21,6 +21,13 @@ final class QueueDestination {
 
 	private final int maxLength;
 
+	private final InterestListener listener;
+
+	/**
+	 * What the listener is told about; made once, as a queue's interest comes and goes.
+	 */
+	private final Destination interest;
+
 	private final ArrayDeque<Pending> buffer = new ArrayDeque<>();
 
 	private final List<QueueConsumer> consumers = new ArrayList<>();
@@ -28,8 +35,18 @@ final class QueueDestination {
 	private int next;
 
 	QueueDestination(String name, int maxLength) {
+		this(name, maxLength, InterestListener.NONE);
+	}
+
+	/**
+	 * @param listener told, under this queue's monitor, when the queue gains its first
+	 * consumer and loses its last
+	 */
+	QueueDestination(String name, int maxLength, InterestListener listener) {
 		this.name = name;
 		this.maxLength = maxLength;
+		this.listener = listener;
+		this.interest = new Destination(Destination.Kind.QUEUE, name, null);
 	}
 
 	String name() {
@@ -79,6 +96,9 @@ final class QueueDestination {
 	 */
 	synchronized void addConsumer(QueueConsumer consumer) {
 		this.consumers.add(consumer);
+		if (this.consumers.size() == 1) {
+			this.listener.interestGained(this.interest);
+		}
 	}
 
 	synchronized void removeConsumer(QueueConsumer consumer) {
@@ -87,6 +107,9 @@ final class QueueDestination {
 			this.consumers.remove(index);
 			if (index < this.next) {
 				this.next--;
+			}
+			if (this.consumers.isEmpty()) {
+				this.listener.interestLost(this.interest);
 			}
 		}
 	}

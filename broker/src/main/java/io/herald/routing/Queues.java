@@ -19,11 +19,14 @@ final class Queues implements DestinationType {
 
 	private final int maxLength;
 
-	Queues(int maxLength) {
+	private final InterestListener listener;
+
+	Queues(int maxLength, InterestListener listener) {
 		if (maxLength <= 0) {
 			throw new IllegalArgumentException("maxQueueLength must be positive, was " + maxLength);
 		}
 		this.maxLength = maxLength;
+		this.listener = listener;
 	}
 
 	@Override
@@ -91,7 +94,7 @@ final class Queues implements DestinationType {
 	}
 
 	private QueueDestination queue(String name) {
-		return this.queues.computeIfAbsent(name, (n) -> new QueueDestination(n, this.maxLength));
+		return this.queues.computeIfAbsent(name, (n) -> new QueueDestination(n, this.maxLength, this.listener));
 	}
 
 	private record QueueRoute(QueueDestination queue, QueueConsumer consumer, AtomicBoolean active) implements Route {

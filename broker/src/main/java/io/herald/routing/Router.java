@@ -30,9 +30,23 @@ public final class Router {
 	 * @param matchCacheSize most topic names whose subscriber sets are cached
 	 */
 	public Router(int maxQueueLength, int matchCacheSize) {
-		this.queues = new Queues(maxQueueLength);
-		this.topics = new Topics(matchCacheSize);
-		for (DestinationType type : List.of(this.topics, this.queues, new UserQueues())) {
+		this(maxQueueLength, matchCacheSize, InterestListener.NONE);
+	}
+
+	/**
+	 * @param maxQueueLength most messages a queue buffers
+	 * @param matchCacheSize most topic names whose subscriber sets are cached
+	 * @param interest told when a topic pattern, queue or user queue gains its first
+	 * local subscriber and loses its last (see {@link InterestListener} for its
+	 * obligations)
+	 */
+	public Router(int maxQueueLength, int matchCacheSize, InterestListener interest) {
+		if (interest == null) {
+			throw new IllegalArgumentException("interest must not be null; InterestListener.NONE listens to nothing");
+		}
+		this.queues = new Queues(maxQueueLength, interest);
+		this.topics = new Topics(matchCacheSize, interest);
+		for (DestinationType type : List.of(this.topics, this.queues, new UserQueues(interest))) {
 			this.types[type.kind().ordinal()] = type;
 		}
 	}

@@ -45,6 +45,8 @@ final class TopicTree {
 
 	private final int maxCacheEntries;
 
+	private final InterestListener listener;
+
 	private volatile long generation;
 
 	private int subscriptionCount;
@@ -58,10 +60,20 @@ final class TopicTree {
 	private volatile int lastMatchSteps;
 
 	TopicTree(int maxCacheEntries) {
+		this(maxCacheEntries, InterestListener.NONE);
+	}
+
+	/**
+	 * @param maxCacheEntries most cached topics besides those subscribed by exact name
+	 * @param listener told, under the tree's lock, when a pattern gains its first
+	 * subscriber and loses its last
+	 */
+	TopicTree(int maxCacheEntries, InterestListener listener) {
 		if (maxCacheEntries <= 0) {
 			throw new IllegalArgumentException("maxCacheEntries must be positive, was " + maxCacheEntries);
 		}
 		this.maxCacheEntries = maxCacheEntries;
+		this.listener = listener;
 	}
 
 	synchronized void add(String pattern, Subscriber subscriber) {
@@ -71,6 +83,7 @@ final class TopicTree {
 			TopicNode parent = node;
 			node = parent.children.computeIfAbsent(segment, (s) -> new TopicNode(s, parent));
 		}
+		boolean first = node.subscribers.length == 0;
 		node.subscribers = Subscribers.with(node.subscribers, subscriber);
 		this.subscriptionCount++;
 		this.generation++;
@@ -80,8 +93,16 @@ final class TopicTree {
 					topic.addSubscriber(subscriber);
 				}
 			}
-			return;
 		}
+		else {
+			pinLiteral(pattern, segments, subscriber);
+		}
+		if (first) {
+			this.listener.interestGained(new Destination(Destination.Kind.TOPIC, pattern, null));
+		}
+	}
+
+	private void pinLiteral(String pattern, String[] segments, Subscriber subscriber) {
 		TopicDestination topic = this.cache.get(pattern);
 		if (topic == null) {
 			// the walk sees the subscriber just added
@@ -119,8 +140,17 @@ final class TopicTree {
 					topic.removeSubscriber(subscriber);
 				}
 			}
-			return true;
 		}
+		else {
+			unpinLiteral(pattern, subscriber);
+		}
+		if (shrunk.length == 0) {
+			this.listener.interestLost(new Destination(Destination.Kind.TOPIC, pattern, null));
+		}
+		return true;
+	}
+
+	private void unpinLiteral(String pattern, Subscriber subscriber) {
 		// the literal subscription pinned its topic: it is cached
 		TopicDestination topic = this.cache.get(pattern);
 		if (topic == null) {
@@ -136,7 +166,6 @@ final class TopicTree {
 				sweep(null);
 			}
 		}
-		return true;
 	}
 
 	/** The subscribers whose pattern matches the topic, each once. */

@@ -11,8 +11,8 @@ final class Topics implements DestinationType {
 
 	private final TopicTree tree;
 
-	Topics(int matchCacheSize) {
-		this.tree = new TopicTree(matchCacheSize);
+	Topics(int matchCacheSize, InterestListener listener) {
+		this.tree = new TopicTree(matchCacheSize, listener);
 	}
 
 	@Override

@@ -19,6 +19,16 @@ final class UserQueues implements DestinationType {
 
 	private final Map<String, UserQueue> queues = new ConcurrentHashMap<>();
 
+	private final InterestListener listener;
+
+	/**
+	 * @param listener told, inside the map's update of the key, when a user queue gains
+	 * its first session and loses its last
+	 */
+	UserQueues(InterestListener listener) {
+		this.listener = listener;
+	}
+
 	@Override
 	public Destination.Kind kind() {
 		return Destination.Kind.USER;
@@ -34,14 +44,25 @@ final class UserQueues implements DestinationType {
 	public Route subscribe(Destination destination, String user, Subscriber subscriber) {
 		String key = key(user, destination.name());
 		this.queues.compute(key, (k, queue) -> {
-			UserQueue subscribed = (queue != null) ? queue : new UserQueue();
-			subscribed.add(subscriber);
-			return subscribed;
+			if (queue != null) {
+				queue.add(subscriber);
+				return queue;
+			}
+			UserQueue created = new UserQueue(new Destination(Destination.Kind.USER, destination.name(), user));
+			created.add(subscriber);
+			this.listener.interestGained(created.interest);
+			return created;
 		});
 		AtomicBoolean active = new AtomicBoolean(true);
 		return () -> {
 			if (active.compareAndSet(true, false)) {
-				this.queues.computeIfPresent(key, (k, queue) -> queue.remove(subscriber) ? null : queue);
+				this.queues.computeIfPresent(key, (k, queue) -> {
+					if (!queue.remove(subscriber)) {
+						return queue;
+					}
+					this.listener.interestLost(queue.interest);
+					return null;
+				});
 			}
 		};
 	}
@@ -55,7 +76,14 @@ final class UserQueues implements DestinationType {
 	 */
 	private static final class UserQueue {
 
+		/** The user queue as it is sent to, for the listener. */
+		final Destination interest;
+
 		private volatile Subscriber[] sessions = Subscribers.NONE;
+
+		UserQueue(Destination interest) {
+			this.interest = interest;
+		}
 
 		void add(Subscriber session) {
 			this.sessions = Subscribers.with(this.sessions, session);
