@@ -1,5 +1,7 @@
 package io.herald.routing;
 
+import java.util.List;
+
 /**
  * How one kind of destination routes: {@link Topics} fan out through the subscription
  * trie, {@link Queues} hand each message to one competing consumer, {@link UserQueues}
@@ -21,5 +23,8 @@ interface DestinationType {
 	 * @param user the subscribing session's user
 	 */
 	Route subscribe(Destination destination, String user, Subscriber subscriber);
+
+	/** Adds a snapshot of each destination of this kind the router holds. */
+	void describe(List<DestinationInfo> into);
 
 }

@@ -34,6 +34,8 @@ final class QueueDestination {
 
 	private int next;
 
+	private long accepted;
+
 	QueueDestination(String name, int maxLength) {
 		this(name, maxLength, InterestListener.NONE);
 	}
@@ -65,6 +67,7 @@ final class QueueDestination {
 			}
 		}
 		this.buffer.addLast(new Pending(message, false));
+		this.accepted++;
 		dispatch();
 		return true;
 	}
@@ -125,6 +128,22 @@ final class QueueDestination {
 
 	synchronized int consumerCount() {
 		return this.consumers.size();
+	}
+
+	/**
+	 * Drops every waiting message; what consumers hold unacknowledged stays theirs.
+	 * @return how many were dropped
+	 */
+	synchronized int purge() {
+		int dropped = this.buffer.size();
+		this.buffer.clear();
+		return dropped;
+	}
+
+	/** A snapshot for operators, its figures taken together. */
+	synchronized DestinationInfo describe() {
+		return new DestinationInfo(Destination.QUEUE_PREFIX + this.name, Destination.Kind.QUEUE, this.consumers.size(),
+				this.buffer.size(), this.accepted);
 	}
 
 	private void dispatch() {

@@ -82,10 +82,46 @@ final class Queues implements DestinationType {
 		}
 	}
 
+	@Override
+	public void describe(List<DestinationInfo> into) {
+		for (QueueDestination queue : this.queues.values()) {
+			into.add(queue.describe());
+		}
+	}
+
 	/** Messages waiting in the named queue, 0 if it does not exist. */
 	int depth(String name) {
 		QueueDestination queue = this.queues.get(name);
 		return (queue != null) ? queue.depth() : 0;
+	}
+
+	/** Consumers of the named queue, 0 if it does not exist. */
+	int consumerCount(String name) {
+		QueueDestination queue = this.queues.get(name);
+		return (queue != null) ? queue.consumerCount() : 0;
+	}
+
+	/**
+	 * Drops the messages waiting in the named queue; those its consumers hold
+	 * unacknowledged are theirs until ACK or NACK.
+	 * @return how many were dropped, 0 if the queue does not exist
+	 */
+	int purge(String name) {
+		QueueDestination queue = this.queues.get(name);
+		return (queue != null) ? queue.purge() : 0;
+	}
+
+	int count() {
+		return this.queues.size();
+	}
+
+	/** Messages waiting in all queues together. */
+	long buffered() {
+		long buffered = 0;
+		for (QueueDestination queue : this.queues.values()) {
+			buffered += queue.depth();
+		}
+		return buffered;
 	}
 
 	private PublishResult full(String name) {

@@ -1,5 +1,7 @@
 package io.herald.routing;
 
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -99,6 +101,46 @@ public final class Router {
 	/** Number of messages waiting in the named queue, 0 if it does not exist. */
 	public int queueDepth(String queueName) {
 		return this.queues.depth(queueName);
+	}
+
+	/** Number of consumers of the named queue, 0 if it does not exist. */
+	public int queueConsumerCount(String queueName) {
+		return this.queues.consumerCount(queueName);
+	}
+
+	/**
+	 * Drops the messages waiting in the named queue, for operators. Messages its
+	 * consumers hold unacknowledged are not touched: a NACK or a consumer leaving puts
+	 * them back.
+	 * @return how many messages were dropped, 0 if the queue does not exist
+	 */
+	public int purge(String queueName) {
+		return this.queues.purge(queueName);
+	}
+
+	/** Number of queues, buffering or consumed. */
+	public int queueCount() {
+		return this.queues.count();
+	}
+
+	/** Messages waiting in all queues together. */
+	public long bufferedMessageCount() {
+		return this.queues.buffered();
+	}
+
+	/**
+	 * A snapshot of the destinations the router holds, sorted by name: topics subscribed
+	 * by exact name or published to recently (wildcard subscriptions count among the
+	 * subscribers of each topic they reach), every queue, and user queues with sessions.
+	 * Read-only; costs one pass over them, never stops traffic.
+	 */
+	public List<DestinationInfo> destinations() {
+		List<DestinationInfo> destinations = new ArrayList<>();
+		for (DestinationType type : this.types) {
+			type.describe(destinations);
+		}
+		destinations.sort(Comparator.comparing(DestinationInfo::name));
+		return destinations;
 	}
 
 }

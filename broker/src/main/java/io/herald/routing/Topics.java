@@ -1,5 +1,6 @@
 package io.herald.routing;
 
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -35,6 +36,19 @@ final class Topics implements DestinationType {
 				this.tree.remove(pattern, subscriber);
 			}
 		};
+	}
+
+	/**
+	 * The topics the tree holds: those subscribed by exact name and those published to
+	 * recently (the match cache). A wildcard subscription is no topic of its own; it
+	 * counts among the subscribers of each topic it reaches.
+	 */
+	@Override
+	public void describe(List<DestinationInfo> into) {
+		for (TopicDestination topic : this.tree.destinations()) {
+			into.add(new DestinationInfo(DestinationName.TOPIC_PREFIX + topic.name(), Destination.Kind.TOPIC,
+					topic.subscriberCount(), 0, topic.published()));
+		}
 	}
 
 	int subscriptionCount() {

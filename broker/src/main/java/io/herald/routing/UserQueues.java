@@ -1,8 +1,10 @@
 package io.herald.routing;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The {@code /user/…/queue/} kind: a session subscribes to {@code /user/queue/NAME} and
@@ -37,7 +39,7 @@ final class UserQueues implements DestinationType {
 	@Override
 	public PublishResult publish(Destination destination, Message message) {
 		UserQueue queue = this.queues.get(key(destination.user(), destination.name()));
-		return (queue != null) ? PublishResult.fanOut(queue.sessions, message) : PublishResult.delivered(0);
+		return (queue != null) ? queue.publish(message) : PublishResult.delivered(0);
 	}
 
 	@Override
@@ -67,6 +69,14 @@ final class UserQueues implements DestinationType {
 		};
 	}
 
+	@Override
+	public void describe(List<DestinationInfo> into) {
+		for (UserQueue queue : this.queues.values()) {
+			into.add(new DestinationInfo(queue.interest.clientName(), Destination.Kind.USER, queue.sessions.length, 0,
+					queue.published.sum()));
+		}
+	}
+
 	private static String key(String user, String name) {
 		return user + '\u0000' + name;
 	}
@@ -79,10 +89,17 @@ final class UserQueues implements DestinationType {
 		/** The user queue as it is sent to, for the listener. */
 		final Destination interest;
 
+		private final LongAdder published = new LongAdder();
+
 		private volatile Subscriber[] sessions = Subscribers.NONE;
 
 		UserQueue(Destination interest) {
 			this.interest = interest;
+		}
+
+		PublishResult publish(Message message) {
+			this.published.increment();
+			return PublishResult.fanOut(this.sessions, message);
 		}
 
 		void add(Subscriber session) {
