@@ -29,7 +29,8 @@ public final class Router {
 
 	/**
 	 * @param maxQueueLength most messages a queue buffers
-	 * @param matchCacheSize most topic names whose subscriber sets are cached
+	 * @param matchCacheSize most topic names whose subscriber sets stay cached, besides
+	 * topics subscribed by exact name ({@code herald.routing.match-cache-size})
 	 */
 	public Router(int maxQueueLength, int matchCacheSize) {
 		this(maxQueueLength, matchCacheSize, InterestListener.NONE);
@@ -37,7 +38,8 @@ public final class Router {
 
 	/**
 	 * @param maxQueueLength most messages a queue buffers
-	 * @param matchCacheSize most topic names whose subscriber sets are cached
+	 * @param matchCacheSize most topic names whose subscriber sets stay cached, besides
+	 * topics subscribed by exact name ({@code herald.routing.match-cache-size})
 	 * @param interest told when a topic pattern, queue or user queue gains its first
 	 * local subscriber and loses its last (see {@link InterestListener} for its
 	 * obligations)
