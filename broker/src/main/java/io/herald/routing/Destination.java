@@ -14,6 +14,7 @@ package io.herald.routing;
  * @param name the topic name, queue name, or for user destinations the part after the
  * user ({@code /queue/NAME})
  * @param user for a user destination being sent to, the addressed user; else {@code null}
+ * @see DestinationName the grammar both parsers read with
  */
 public record Destination(Kind kind, String name, String user) {
 
@@ -24,54 +25,61 @@ public record Destination(Kind kind, String name, String user) {
 
 	}
 
-	static final String TOPIC_PREFIX = "/topic/";
-
-	static final String QUEUE_PREFIX = "/queue/";
-
-	static final String USER_PREFIX = "/user/";
+	static final String QUEUE_PREFIX = DestinationName.QUEUE_PREFIX;
 
 	/** Parses a SUBSCRIBE destination; topic names may hold wildcards. */
 	public static Destination forSubscribe(String destination) throws DestinationException {
-		if (destination.startsWith(USER_PREFIX)) {
-			String rest = destination.substring(USER_PREFIX.length() - 1);
-			if (!rest.startsWith(QUEUE_PREFIX) || rest.length() == QUEUE_PREFIX.length()) {
+		DestinationName read = DestinationName.read(destination);
+		if (destination.startsWith(DestinationName.USER_PREFIX)) {
+			if (read == null || read.user() != null || read.name().isEmpty()) {
 				throw new DestinationException(
 						"destination '" + destination + "' is not a user destination of the form /user/queue/NAME");
 			}
-			return new Destination(Kind.USER, rest, null);
+			return new Destination(Kind.USER, QUEUE_PREFIX + read.name(), null);
 		}
-		return parseShared(destination);
+		return shared(destination, read);
 	}
 
 	/** Parses a SEND destination; no wildcards, user destinations name their user. */
 	public static Destination forSend(String destination) throws DestinationException {
-		if (destination.startsWith(USER_PREFIX)) {
-			int slash = destination.indexOf('/', USER_PREFIX.length());
-			String rest = (slash > 0) ? destination.substring(slash) : "";
-			if (slash <= USER_PREFIX.length() || !rest.startsWith(QUEUE_PREFIX)
-					|| rest.length() == QUEUE_PREFIX.length()) {
+		DestinationName read = DestinationName.readSent(destination);
+		if (destination.startsWith(DestinationName.USER_PREFIX)) {
+			if (read == null || read.user() == null || read.name().isEmpty()) {
 				throw new DestinationException("destination '" + destination
 						+ "' is not a user destination of the form /user/USER/queue/NAME");
 			}
-			return new Destination(Kind.USER, rest, destination.substring(USER_PREFIX.length(), slash));
+			return new Destination(Kind.USER, QUEUE_PREFIX + read.name(), read.user());
 		}
-		Destination parsed = parseShared(destination);
-		if (parsed.kind == Kind.TOPIC && TopicTree.isPattern(parsed.name)) {
+		Destination parsed = shared(destination, read);
+		if (parsed.kind == Kind.TOPIC && DestinationName.hasWildcard(parsed.name)) {
 			throw new DestinationException(
 					"destination '" + destination + "' holds a wildcard; wildcards are for SUBSCRIBE only");
 		}
 		return parsed;
 	}
 
-	private static Destination parseShared(String destination) throws DestinationException {
-		if (destination.startsWith(TOPIC_PREFIX) && destination.length() > TOPIC_PREFIX.length()) {
-			return new Destination(Kind.TOPIC, destination.substring(TOPIC_PREFIX.length()), null);
+	/**
+	 * Topics and queues read the same for both operations; the name must not be empty.
+	 */
+	private static Destination shared(String destination, DestinationName read) throws DestinationException {
+		if (read == null || read.name().isEmpty()) {
+			throw new DestinationException("destination '" + destination
+					+ "' is not served; use /topic/NAME, /queue/NAME or /user/queue/NAME");
 		}
-		if (destination.startsWith(QUEUE_PREFIX) && destination.length() > QUEUE_PREFIX.length()) {
-			return new Destination(Kind.QUEUE, destination.substring(QUEUE_PREFIX.length()), null);
-		}
-		throw new DestinationException(
-				"destination '" + destination + "' is not served; use /topic/NAME, /queue/NAME or /user/queue/NAME");
+		return new Destination(read.kind(), read.name(), null);
+	}
+
+	/**
+	 * The destination as a client writes it: {@code /topic/NAME}, {@code /queue/NAME},
+	 * {@code /user/USER/queue/NAME} (or {@code /user/queue/NAME} without a user).
+	 */
+	String clientName() {
+		return switch (this.kind) {
+			case TOPIC -> DestinationName.TOPIC_PREFIX + this.name;
+			case QUEUE -> QUEUE_PREFIX + this.name;
+			case USER ->
+				(this.user != null) ? DestinationName.USER_PREFIX + this.user + this.name : "/user" + this.name;
+		};
 	}
 
 }

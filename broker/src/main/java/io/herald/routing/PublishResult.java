@@ -14,6 +14,17 @@ public record PublishResult(boolean accepted, int receivers, String refusal) {
 		return new PublishResult(true, receivers, null);
 	}
 
+	/** Hands a message to each subscriber; those that refuse it are not counted. */
+	static PublishResult fanOut(Subscriber[] subscribers, Message message) {
+		int delivered = 0;
+		for (Subscriber subscriber : subscribers) {
+			if (subscriber.deliver(message, false)) {
+				delivered++;
+			}
+		}
+		return delivered(delivered);
+	}
+
 	static PublishResult refused(String reason) {
 		return new PublishResult(false, 0, reason);
 	}

@@ -21,15 +21,34 @@ final class QueueDestination {
 
 	private final int maxLength;
 
+	private final InterestListener listener;
+
+	/**
+	 * What the listener is told about; made once, as a queue's interest comes and goes.
+	 */
+	private final Destination interest;
+
 	private final ArrayDeque<Pending> buffer = new ArrayDeque<>();
 
 	private final List<QueueConsumer> consumers = new ArrayList<>();
 
 	private int next;
 
+	private long accepted;
+
 	QueueDestination(String name, int maxLength) {
+		this(name, maxLength, InterestListener.NONE);
+	}
+
+	/**
+	 * @param listener told, under this queue's monitor, when the queue gains its first
+	 * consumer and loses its last
+	 */
+	QueueDestination(String name, int maxLength, InterestListener listener) {
 		this.name = name;
 		this.maxLength = maxLength;
+		this.listener = listener;
+		this.interest = new Destination(Destination.Kind.QUEUE, name, null);
 	}
 
 	String name() {
@@ -48,6 +67,7 @@ final class QueueDestination {
 			}
 		}
 		this.buffer.addLast(new Pending(message, false));
+		this.accepted++;
 		dispatch();
 		return true;
 	}
@@ -79,6 +99,9 @@ final class QueueDestination {
 	 */
 	synchronized void addConsumer(QueueConsumer consumer) {
 		this.consumers.add(consumer);
+		if (this.consumers.size() == 1) {
+			this.listener.interestGained(this.interest);
+		}
 	}
 
 	synchronized void removeConsumer(QueueConsumer consumer) {
@@ -87,6 +110,9 @@ final class QueueDestination {
 			this.consumers.remove(index);
 			if (index < this.next) {
 				this.next--;
+			}
+			if (this.consumers.isEmpty()) {
+				this.listener.interestLost(this.interest);
 			}
 		}
 	}
@@ -102,6 +128,22 @@ final class QueueDestination {
 
 	synchronized int consumerCount() {
 		return this.consumers.size();
+	}
+
+	/**
+	 * Drops every waiting message; what consumers hold unacknowledged stays theirs.
+	 * @return how many were dropped
+	 */
+	synchronized int purge() {
+		int dropped = this.buffer.size();
+		this.buffer.clear();
+		return dropped;
+	}
+
+	/** A snapshot for operators, its figures taken together. */
+	synchronized DestinationInfo describe() {
+		return new DestinationInfo(Destination.QUEUE_PREFIX + this.name, Destination.Kind.QUEUE, this.consumers.size(),
+				this.buffer.size(), this.accepted);
 	}
 
 	private void dispatch() {

@@ -1,18 +1,18 @@
 package io.herald.routing;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 
 /**
- * Routes published messages to subscribers: topics through the {@link TopicTree}, queues
- * through their {@link QueueDestination}, user destinations through an exact map keyed by
- * user and destination.
+ * Routes published messages to subscribers. Each kind of destination is a
+ * {@link DestinationType}: {@link Topics} (the subscription trie and one
+ * {@link TopicDestination} per literal topic), {@link Queues} (competing consumers) and
+ * {@link UserQueues} (the sessions of one user); the router picks one by
+ * {@link Destination#kind()} and keeps only what spans kinds: all-or-none publishing and
+ * the operators' view.
  *
  * <p>
  * Publishing runs on the publisher's thread; a publisher's messages to one destination
@@ -21,48 +21,45 @@ import java.util.function.Supplier;
  */
 public final class Router {
 
-	private final TopicTree topics;
+	private final Topics topics;
 
-	private final Map<String, QueueDestination> queues = new ConcurrentHashMap<>();
+	private final Queues queues;
 
-	private final Map<String, List<Subscriber>> userDestinations = new ConcurrentHashMap<>();
-
-	private final int maxQueueLength;
+	private final DestinationType[] types = new DestinationType[Destination.Kind.values().length];
 
 	/**
 	 * @param maxQueueLength most messages a queue buffers
-	 * @param matchCacheSize most topic names whose subscriber sets are cached
+	 * @param matchCacheSize most topic names whose subscriber sets stay cached, besides
+	 * topics subscribed by exact name ({@code herald.routing.match-cache-size})
 	 */
 	public Router(int maxQueueLength, int matchCacheSize) {
-		if (maxQueueLength <= 0) {
-			throw new IllegalArgumentException("maxQueueLength must be positive, was " + maxQueueLength);
+		this(maxQueueLength, matchCacheSize, InterestListener.NONE);
+	}
+
+	/**
+	 * @param maxQueueLength most messages a queue buffers
+	 * @param matchCacheSize most topic names whose subscriber sets stay cached, besides
+	 * topics subscribed by exact name ({@code herald.routing.match-cache-size})
+	 * @param interest told when a topic pattern, queue or user queue gains its first
+	 * local subscriber and loses its last (see {@link InterestListener} for its
+	 * obligations)
+	 */
+	public Router(int maxQueueLength, int matchCacheSize, InterestListener interest) {
+		if (interest == null) {
+			throw new IllegalArgumentException("interest must not be null; InterestListener.NONE listens to nothing");
 		}
-		this.maxQueueLength = maxQueueLength;
-		this.topics = new TopicTree(matchCacheSize);
+		this.queues = new Queues(maxQueueLength, interest);
+		this.topics = new Topics(matchCacheSize, interest);
+		for (DestinationType type : List.of(this.topics, this.queues, new UserQueues(interest))) {
+			this.types[type.kind().ordinal()] = type;
+		}
 	}
 
 	/**
 	 * Routes a message sent to a destination parsed with {@link Destination#forSend}.
 	 */
 	public PublishResult publish(Destination destination, Message message) {
-		switch (destination.kind()) {
-			case TOPIC -> {
-				return fanOut(this.topics.match(destination.name()), message);
-			}
-			case USER -> {
-				List<Subscriber> sessions = this.userDestinations.get(userKey(destination.user(), destination.name()));
-				return (sessions != null) ? fanOut(sessions.toArray(new Subscriber[0]), message)
-						: PublishResult.delivered(0);
-			}
-			case QUEUE -> {
-				QueueDestination queue = queue(destination.name());
-				if (!queue.enqueue(message)) {
-					return queueFull(destination.name());
-				}
-				return PublishResult.delivered(0);
-			}
-		}
-		throw new IllegalStateException("unknown destination kind " + destination.kind());
+		return this.types[destination.kind().ordinal()].publish(destination, message);
 	}
 
 	/**
@@ -80,16 +77,7 @@ public final class Router {
 				perQueue.merge(publication.destination().name(), 1, Integer::sum);
 			}
 		}
-		List<QueueDestination> locked = new ArrayList<>(perQueue.size());
-		for (String name : perQueue.keySet()) {
-			locked.add(queue(name));
-		}
-		return whileLocked(locked, 0, () -> {
-			for (QueueDestination queue : locked) {
-				if (!queue.hasRoomFor(perQueue.get(queue.name()))) {
-					return queueFull(queue.name());
-				}
-			}
+		return this.queues.withRoomFor(perQueue, () -> {
 			int receivers = 0;
 			for (Publication publication : publications) {
 				receivers += publish(publication.destination(), publication.message()).receivers();
@@ -98,57 +86,13 @@ public final class Router {
 		});
 	}
 
-	private static PublishResult whileLocked(List<QueueDestination> queues, int index, Supplier<PublishResult> action) {
-		if (index == queues.size()) {
-			return action.get();
-		}
-		synchronized (queues.get(index)) {
-			return whileLocked(queues, index + 1, action);
-		}
-	}
-
 	/**
 	 * Subscribes to a destination parsed with {@link Destination#forSubscribe}.
 	 * @param user the subscribing session's user, for user destinations
 	 * @param subscriber the receiver; for queues it must be a {@link QueueConsumer}
 	 */
 	public Route subscribe(Destination destination, String user, Subscriber subscriber) {
-		AtomicBoolean active = new AtomicBoolean(true);
-		switch (destination.kind()) {
-			case TOPIC -> {
-				this.topics.add(destination.name(), subscriber);
-				return () -> {
-					if (active.compareAndSet(true, false)) {
-						this.topics.remove(destination.name(), subscriber);
-					}
-				};
-			}
-			case USER -> {
-				String key = userKey(user, destination.name());
-				// add inside the map's atomic update: adding to a list fetched before, a
-				// concurrent cancel could empty and unmap it, orphaning this subscriber
-				this.userDestinations.compute(key, (k, list) -> {
-					List<Subscriber> sessions = (list != null) ? list : new CopyOnWriteArrayList<>();
-					sessions.add(subscriber);
-					return sessions;
-				});
-				return () -> {
-					if (active.compareAndSet(true, false)) {
-						this.userDestinations.computeIfPresent(key, (k, list) -> {
-							list.remove(subscriber);
-							return list.isEmpty() ? null : list;
-						});
-					}
-				};
-			}
-			case QUEUE -> {
-				QueueDestination queue = queue(destination.name());
-				QueueConsumer consumer = (QueueConsumer) subscriber;
-				queue.addConsumer(consumer);
-				return new QueueRoute(queue, consumer, active);
-			}
-		}
-		throw new IllegalStateException("unknown destination kind " + destination.kind());
+		return this.types[destination.kind().ordinal()].subscribe(destination, user, subscriber);
 	}
 
 	/** Number of topic subscriptions, for statistics. */
@@ -158,54 +102,47 @@ public final class Router {
 
 	/** Number of messages waiting in the named queue, 0 if it does not exist. */
 	public int queueDepth(String queueName) {
-		QueueDestination queue = this.queues.get(queueName);
-		return (queue != null) ? queue.depth() : 0;
+		return this.queues.depth(queueName);
 	}
 
-	private PublishResult queueFull(String name) {
-		return PublishResult.refused("queue '" + Destination.QUEUE_PREFIX + name + "' is full: it holds its limit of "
-				+ this.maxQueueLength + " messages");
+	/** Number of consumers of the named queue, 0 if it does not exist. */
+	public int queueConsumerCount(String queueName) {
+		return this.queues.consumerCount(queueName);
 	}
 
-	private QueueDestination queue(String name) {
-		return this.queues.computeIfAbsent(name, (n) -> new QueueDestination(n, this.maxQueueLength));
+	/**
+	 * Drops the messages waiting in the named queue, for operators. Messages its
+	 * consumers hold unacknowledged are not touched: a NACK or a consumer leaving puts
+	 * them back.
+	 * @return how many messages were dropped, 0 if the queue does not exist
+	 */
+	public int purge(String queueName) {
+		return this.queues.purge(queueName);
 	}
 
-	private static PublishResult fanOut(Subscriber[] subscribers, Message message) {
-		int delivered = 0;
-		for (Subscriber subscriber : subscribers) {
-			if (subscriber.deliver(message, false)) {
-				delivered++;
-			}
+	/** Number of queues, buffering or consumed. */
+	public int queueCount() {
+		return this.queues.count();
+	}
+
+	/** Messages waiting in all queues together. */
+	public long bufferedMessageCount() {
+		return this.queues.buffered();
+	}
+
+	/**
+	 * A snapshot of the destinations the router holds, sorted by name: topics subscribed
+	 * by exact name or published to recently (wildcard subscriptions count among the
+	 * subscribers of each topic they reach), every queue, and user queues with sessions.
+	 * Read-only; costs one pass over them, never stops traffic.
+	 */
+	public List<DestinationInfo> destinations() {
+		List<DestinationInfo> destinations = new ArrayList<>();
+		for (DestinationType type : this.types) {
+			type.describe(destinations);
 		}
-		return PublishResult.delivered(delivered);
-	}
-
-	private static String userKey(String user, String destination) {
-		return user + '\u0000' + destination;
-	}
-
-	private record QueueRoute(QueueDestination queue, QueueConsumer consumer, AtomicBoolean active) implements Route {
-
-		@Override
-		public void cancel() {
-			if (this.active.compareAndSet(true, false)) {
-				this.queue.removeConsumer(this.consumer);
-			}
-		}
-
-		@Override
-		public void ready() {
-			this.queue.consumerReady();
-		}
-
-		@Override
-		public void requeue(List<Message> messages) {
-			if (!messages.isEmpty()) {
-				this.queue.requeue(messages);
-			}
-		}
-
+		destinations.sort(Comparator.comparing(DestinationInfo::name));
+		return destinations;
 	}
 
 }

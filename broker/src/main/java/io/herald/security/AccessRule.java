@@ -29,6 +29,14 @@ public record AccessRule(Who who, Set<Action> actions, List<DestinationPattern> 
 	 * a denied {@code /topic/secret.#}.
 	 */
 	public boolean appliesTo(Identity identity, Action action, String destination) {
+		return (destination != null) && appliesTo(identity, action, DestinationPattern.segments(destination, action));
+	}
+
+	/**
+	 * {@link #appliesTo(Identity, Action, String)} of a destination read once per
+	 * request.
+	 */
+	boolean appliesTo(Identity identity, Action action, String[] destination) {
 		if (!this.actions.contains(action) || !this.who.includes(identity)) {
 			return false;
 		}

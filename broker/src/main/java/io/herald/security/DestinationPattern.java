@@ -1,11 +1,13 @@
 package io.herald.security;
 
-import java.util.ArrayList;
-import java.util.List;
+import java.util.Arrays;
+
+import io.herald.routing.DestinationName;
 
 /**
- * A destination pattern of an access rule or grant, read the way routing reads
- * destinations: a kind prefix ({@code /topic/}, {@code /queue/}, {@code /user/queue/},
+ * A destination pattern of an access rule or grant, read with routing's own grammar
+ * ({@link DestinationName}), so a rule sees a destination as routing will route it: a
+ * kind prefix ({@code /topic/}, {@code /queue/}, {@code /user/queue/},
  * {@code /user/NAME/queue/}) and a name whose segments are separated by {@code .}, where
  * {@code *} matches exactly one segment and {@code #} zero or more. {@code {user}} stands
  * for the session's own user name, in the user slot of {@code /user/{user}/queue/…} or
@@ -24,6 +26,12 @@ public final class DestinationPattern {
 
 	private static final String ANY = "/#";
 
+	private static final String[] TOPIC = { "topic" };
+
+	private static final String[] QUEUE = { "queue" };
+
+	private static final String[] OWN_USER_QUEUE = { "user-queue" };
+
 	private final String pattern;
 
 	private final String[] segments;
@@ -41,10 +49,9 @@ public final class DestinationPattern {
 		if (pattern == null || pattern.isBlank() || !pattern.startsWith("/")) {
 			throw new IllegalArgumentException("a destination pattern must start with '/', was '" + pattern + "'");
 		}
-		String[] segments = ANY.equals(pattern) ? new String[] { "#" } : segments(pattern);
+		String[] segments = ANY.equals(pattern) ? new String[] { DestinationName.ANY_SEGMENTS } : segments(pattern);
 		for (String segment : segments) {
-			boolean wildcard = segment.equals("*") || segment.equals("#");
-			if (!wildcard && (segment.indexOf('*') >= 0 || segment.indexOf('#') >= 0)) {
+			if (!DestinationName.isWildcard(segment) && (segment.indexOf('*') >= 0 || segment.indexOf('#') >= 0)) {
 				throw new IllegalArgumentException(
 						"'*' and '#' must be whole segments in destination pattern '" + pattern + "'");
 			}
@@ -53,34 +60,36 @@ public final class DestinationPattern {
 	}
 
 	/**
-	 * The segments of a destination as routing sees them: the kind (and user) first, then
-	 * the name split at dots. Anything else is one literal segment.
+	 * The segments of a destination as routing reads it ({@link DestinationName}): the
+	 * kind (and user) first, then the name split at dots. A destination routing does not
+	 * serve is one literal segment, which only {@code /#} matches.
 	 */
 	static String[] segments(String destination) {
-		List<String> segments = new ArrayList<>();
-		String name;
-		if (destination.startsWith("/topic/") || destination.startsWith("/queue/")) {
-			segments.add(destination.substring(1, 6));
-			name = destination.substring(7);
-		}
-		else if (destination.startsWith("/user/queue/")) {
-			segments.add("user-queue");
-			name = destination.substring(12);
-		}
-		else if (destination.startsWith("/user/") && destination.indexOf("/queue/", 6) > 6) {
-			int slash = destination.indexOf("/queue/", 6);
-			segments.add("user");
-			segments.add(destination.substring(6, slash));
-			segments.add("queue");
-			name = destination.substring(slash + 7);
-		}
-		else {
+		return segments(destination, DestinationName.read(destination));
+	}
+
+	/**
+	 * The segments of a destination as the action reads it: a SEND reads the addressed
+	 * user form first, as {@link io.herald.routing.Destination#forSend} does.
+	 */
+	static String[] segments(String destination, Action action) {
+		return segments(destination,
+				(action == Action.SEND) ? DestinationName.readSent(destination) : DestinationName.read(destination));
+	}
+
+	private static String[] segments(String destination, DestinationName read) {
+		if (read == null) {
 			return new String[] { "literal:" + destination };
 		}
-		for (String segment : name.split("\\.", -1)) {
-			segments.add(segment);
-		}
-		return segments.toArray(new String[0]);
+		String[] name = read.segments();
+		String[] kind = switch (read.kind()) {
+			case TOPIC -> TOPIC;
+			case QUEUE -> QUEUE;
+			case USER -> (read.user() != null) ? new String[] { "user", read.user(), "queue" } : OWN_USER_QUEUE;
+		};
+		String[] segments = Arrays.copyOf(kind, kind.length + name.length);
+		System.arraycopy(name, 0, segments, kind.length, name.length);
+		return segments;
 	}
 
 	/**
@@ -91,18 +100,27 @@ public final class DestinationPattern {
 	 * {@code {user}} matches nothing)
 	 */
 	public boolean covers(String destination, String user) {
-		if (destination == null) {
-			return false;
-		}
-		return walk(this.segments, 0, segments(destination), 0, user, false, new byte[this.segments.length + 1][]);
+		return (destination != null) && covers(segments(destination), user);
 	}
 
 	/** Whether some destination the given one stands for matches this pattern. */
 	public boolean overlaps(String destination, String user) {
-		if (destination == null) {
-			return false;
-		}
-		return walk(this.segments, 0, segments(destination), 0, user, true, new byte[this.segments.length + 1][]);
+		return (destination != null) && overlaps(segments(destination), user);
+	}
+
+	/**
+	 * {@link #covers(String, String)} of a destination read once with {@link #segments}.
+	 */
+	boolean covers(String[] destination, String user) {
+		return walk(this.segments, 0, destination, 0, user, false, new byte[this.segments.length + 1][]);
+	}
+
+	/**
+	 * {@link #overlaps(String, String)} of a destination read once with
+	 * {@link #segments}.
+	 */
+	boolean overlaps(String[] destination, String user) {
+		return walk(this.segments, 0, destination, 0, user, true, new byte[this.segments.length + 1][]);
 	}
 
 	/**
@@ -131,12 +149,12 @@ public final class DestinationPattern {
 		if (patternDone && destinationDone) {
 			return true;
 		}
-		if (!patternDone && pattern[p].equals("#")) {
+		if (!patternDone && pattern[p].equals(DestinationName.ANY_SEGMENTS)) {
 			// zero segments, or absorb one more of the destination's
 			return walk(pattern, p + 1, destination, d, user, overlap, memo)
 					|| (!destinationDone && walk(pattern, p, destination, d + 1, user, overlap, memo));
 		}
-		if (overlap && !destinationDone && destination[d].equals("#")) {
+		if (overlap && !destinationDone && destination[d].equals(DestinationName.ANY_SEGMENTS)) {
 			return walk(pattern, p, destination, d + 1, user, overlap, memo)
 					|| (!patternDone && walk(pattern, p + 1, destination, d, user, overlap, memo));
 		}
@@ -148,13 +166,13 @@ public final class DestinationPattern {
 	}
 
 	private static boolean segmentMatches(String pattern, String segment, String user, boolean overlap) {
-		if (segment.equals("#")) {
+		if (segment.equals(DestinationName.ANY_SEGMENTS)) {
 			return false;
 		}
-		if (pattern.equals("*")) {
+		if (pattern.equals(DestinationName.ONE_SEGMENT)) {
 			return true;
 		}
-		if (segment.equals("*")) {
+		if (segment.equals(DestinationName.ONE_SEGMENT)) {
 			return overlap;
 		}
 		if (pattern.contains(USER)) {

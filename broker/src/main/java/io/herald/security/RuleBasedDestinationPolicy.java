@@ -18,13 +18,19 @@ public final class RuleBasedDestinationPolicy implements DestinationPolicy {
 
 	@Override
 	public boolean allows(Identity identity, Action action, String destination) {
+		if (destination == null) {
+			return false;
+		}
+		// read once, the way routing will read it for this action, then asked of every
+		// rule
+		String[] segments = DestinationPattern.segments(destination, action);
 		for (AccessRule rule : this.rules) {
-			if (rule.appliesTo(identity, action, destination)) {
+			if (rule.appliesTo(identity, action, segments)) {
 				return rule.allow();
 			}
 		}
 		for (Grant grant : identity.grants()) {
-			if (grant.action() == action && grant.destination().covers(destination, identity.name())) {
+			if (grant.action() == action && grant.destination().covers(segments, identity.name())) {
 				return true;
 			}
 		}

@@ -33,7 +33,9 @@ public final class TokenHandshakeInterceptor implements HandshakeInterceptor {
 
 	/**
 	 * The decoded {@value #ACCESS_TOKEN} query parameter of a handshake URI, or
-	 * {@code null}.
+	 * {@code null}. The query is taken raw and percent-decoded here, exactly once: a
+	 * token holding {@code %2B} arrives as {@code %252B} and must stay {@code %2B}, and a
+	 * {@code +} stays a {@code +} (the token is not form data).
 	 */
 	public static String accessToken(URI uri) {
 		if (uri == null || uri.getRawQuery() == null) {
@@ -53,8 +55,7 @@ public final class TokenHandshakeInterceptor implements HandshakeInterceptor {
 		InetSocketAddress remote = request.getRemoteAddress();
 		String address = (remote != null && remote.getAddress() != null) ? remote.getAddress().getHostAddress() : null;
 		try {
-			this.authenticator.authenticate(
-					new Credentials(null, null, null, UriUtils.decode(token, StandardCharsets.UTF_8), address));
+			this.authenticator.authenticate(new Credentials(null, null, null, token, address));
 			return true;
 		}
 		catch (AuthenticationException ex) {

@@ -12,6 +12,7 @@ import java.util.function.LongSupplier;
 
 import io.herald.protocol.Headers;
 import io.herald.routing.DestinationException;
+import io.herald.routing.DestinationInfo;
 import io.herald.routing.Ingress;
 import io.herald.routing.MessageIds;
 import io.herald.routing.PublishResult;
@@ -184,6 +185,20 @@ public final class Broker {
 		return session != null && session.disconnectByOperator(why);
 	}
 
+	/** Snapshots of the destinations in use: literal topics, queues, user queues. */
+	public List<DestinationInfo> destinations() {
+		return this.router.destinations();
+	}
+
+	/**
+	 * Drops the messages waiting in a queue (not those a consumer holds unacknowledged).
+	 * @param queueName the name after {@code /queue/}
+	 * @return how many were dropped
+	 */
+	public int purge(String queueName) {
+		return this.router.purge(queueName);
+	}
+
 	/** Node-wide totals now. */
 	public BrokerTotals totals() {
 		long outboundBytes = 0;
@@ -192,7 +207,8 @@ public final class Broker {
 			outboundBytes += session.outbound().queuedBytes();
 		}
 		return new BrokerTotals(all.size(), this.stats.connectionsOpened(), this.stats.messagesPublished(),
-				this.router.topicSubscriptionCount(), outboundBytes);
+				this.router.topicSubscriptionCount(), this.router.queueCount(), this.router.bufferedMessageCount(),
+				outboundBytes);
 	}
 
 }

@@ -7,8 +7,10 @@ package io.herald.session;
  * @param connectionsOpened connections accepted since start
  * @param messagesPublished messages accepted for routing since start
  * @param topicSubscriptions topic subscriptions
+ * @param queues queues that exist
+ * @param bufferedMessages messages waiting in queues
  * @param outboundBytes bytes queued for clients across sessions
  */
 public record BrokerTotals(int sessions, long connectionsOpened, long messagesPublished, int topicSubscriptions,
-		long outboundBytes) {
+		int queues, long bufferedMessages, long outboundBytes) {
 }

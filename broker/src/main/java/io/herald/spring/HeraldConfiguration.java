@@ -45,8 +45,6 @@ import org.springframework.web.socket.server.standard.ServletServerContainerFact
 @EnableConfigurationProperties(HeraldProperties.class)
 class HeraldConfiguration implements WebSocketConfigurer {
 
-	private static final int MATCH_CACHE_SIZE = 10_000;
-
 	/**
 	 * The container allocates buffers of this size (binary) and of this many chars (text)
 	 * for every WebSocket session up front, idle or not: 8 KiB (Tomcat's default) keeps
@@ -91,7 +89,7 @@ class HeraldConfiguration implements WebSocketConfigurer {
 				properties.heartbeat().receiveInterval().toMillis(), properties.heartbeat().minInterval().toMillis(),
 				limits.connectTimeout().toMillis(), limits.maxTransactionFrames(), limits.maxUnackedPerSubscription(),
 				"Herald/" + version());
-		Router router = new Router(properties.queues().maxLength(), MATCH_CACHE_SIZE);
+		Router router = new Router(properties.queues().maxLength(), properties.routing().matchCacheSize());
 		AbuseLimits abuseLimits = new AbuseLimits(limits.maxConnections(), limits.maxConnectionsPerAddress(),
 				limits.inboundFramesPerSecond(), limits.inboundBytesPerSecond().toBytes(),
 				limits.maxLoginDelay().toMillis());

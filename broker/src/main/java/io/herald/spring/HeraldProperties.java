@@ -27,11 +27,13 @@ import org.springframework.util.unit.DataSize;
  * @param limits per-session bounds
  * @param heartbeat the broker's heart-beat offer
  * @param queues point-to-point queue bounds
+ * @param routing bounds of the router's own structures
  * @param security who may connect, publish and subscribe
  */
 @ConfigurationProperties("herald")
 public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket websocket, @DefaultValue Limits limits,
-		@DefaultValue HeartBeat heartbeat, @DefaultValue Queues queues, @DefaultValue Security security) {
+		@DefaultValue HeartBeat heartbeat, @DefaultValue Queues queues, @DefaultValue Routing routing,
+		@DefaultValue Security security) {
 
 	/**
 	 * @param port STOMP/TCP port; 0 picks any free port, -1 disables the listener
@@ -283,6 +285,20 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 
 		public Queues {
 			check(maxLength > 0, "herald.queues.max-length", "must be positive", maxLength);
+		}
+
+	}
+
+	/**
+	 * @param matchCacheSize most topic names whose matching subscribers the router keeps
+	 * cached (topics subscribed by their exact name are kept besides); beyond it, the
+	 * topics published to least recently are evicted and found again in the subscription
+	 * trie at their next publish
+	 */
+	public record Routing(@DefaultValue("10000") int matchCacheSize) {
+
+		public Routing {
+			check(matchCacheSize > 0, "herald.routing.match-cache-size", "must be positive", matchCacheSize);
 		}
 
 	}

@@ -78,6 +78,16 @@ class RuleBasedDestinationPolicyTest {
 			.withMessageContaining("user:NAME, role:NAME");
 	}
 
+	@Test
+	void aSendIsReadTheWayRoutingRoutesIt() {
+		// routing sends /user/queue/queue/x to the queue 'x' of the user named 'queue'
+		RuleBasedDestinationPolicy own = new RuleBasedDestinationPolicy(
+				List.of(rule("authenticated", Set.of(Action.SEND), "/user/{user}/queue/#", true)));
+		assertThat(own.allows(Identity.of("queue", Set.of()), Action.SEND, "/user/queue/queue/x")).isTrue();
+		assertThat(own.allows(ALICE, Action.SEND, "/user/queue/queue/x")).isFalse();
+		assertThat(own.allows(ALICE, Action.SEND, "/user/alice/queue/x")).isTrue();
+	}
+
 	private static AccessRule rule(String who, Set<Action> actions, String destination, boolean allow) {
 		return new AccessRule(AccessRule.Who.parse(who), actions, List.of(DestinationPattern.compile(destination)),
 				allow);

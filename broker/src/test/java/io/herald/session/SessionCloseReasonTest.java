@@ -88,6 +88,11 @@ class SessionCloseReasonTest {
 		assertThat(broker.totals().sessions()).isEqualTo(2);
 		assertThat(broker.totals().topicSubscriptions()).isEqualTo(2);
 		assertThat(broker.disconnect("no-such-session", "x")).isFalse();
+		alice.publish("/queue/jobs", "1").publish("/queue/jobs", "2");
+		assertThat(broker.totals().bufferedMessages()).isEqualTo(2);
+		assertThat(broker.destinations()).anyMatch((d) -> d.name().equals("/queue/jobs") && d.depth() == 2);
+		assertThat(broker.purge("jobs")).isEqualTo(2);
+		assertThat(broker.totals().bufferedMessages()).isZero();
 		alice.send(Command.DISCONNECT);
 		assertThat(broker.session(alice.session().id())).isEmpty();
 		assertThat(broker.totals().topicSubscriptions()).isZero();

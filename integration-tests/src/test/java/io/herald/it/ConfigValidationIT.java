@@ -22,6 +22,7 @@ class ConfigValidationIT {
 			herald.limits.connect-timeout = 0s
 			herald.heartbeat.send-interval = -1s
 			herald.queues.max-length = 0
+			herald.routing.match-cache-size = 0
 			herald.websocket.path = ws
 			""")
 	void invalidValueStopsTheStartNamingTheKey(String key, String value) {
