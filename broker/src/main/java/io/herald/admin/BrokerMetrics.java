@@ -42,6 +42,17 @@ public final class BrokerMetrics implements MeterBinder {
 				.description("sessions ended, by reason")
 				.register(registry);
 		}
+		Gauge.builder("herald.memory.used", this.broker, (b) -> b.memory().usedBytes())
+			.description("bytes held for clients: outbound buffers, partial frames, transactions")
+			.baseUnit("bytes")
+			.register(registry);
+		Gauge.builder("herald.memory.max", this.broker, (b) -> b.memory().maxBytes())
+			.description("herald.limits.max-memory: above it publishing is refused")
+			.baseUnit("bytes")
+			.register(registry);
+		Gauge.builder("herald.memory.alarm", this.broker, (b) -> b.memory().isAlarmed() ? 1 : 0)
+			.description("1 while the memory alarm refuses publishing")
+			.register(registry);
 		FunctionCounter.builder("herald.authentication.failures", stats, BrokerStats::authenticationFailures)
 			.description("refused logins (bad or missing credentials, invalid tokens)")
 			.register(registry);

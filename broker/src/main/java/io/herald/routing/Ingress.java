@@ -3,6 +3,7 @@ package io.herald.routing;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
+import io.herald.memory.MemoryBudget;
 import io.herald.protocol.Headers;
 import io.herald.protocol.Utf8;
 
@@ -11,7 +12,8 @@ import io.herald.protocol.Utf8;
  * Spring messaging template, and later the HTTP publish API and the cluster backplane. It
  * turns what was sent into the {@link Message} subscribers see (frame-control headers
  * dropped, the sender stamped, a node-unique id), routes it, and counts what was
- * accepted.
+ * accepted. While the node's memory alarm is engaged it refuses everything, naming the
+ * limit.
  */
 public final class Ingress {
 
@@ -33,9 +35,19 @@ public final class Ingress {
 
 	private final LongAdder published = new LongAdder();
 
+	private final MemoryBudget memory;
+
 	public Ingress(Router router, MessageIds ids) {
+		this(router, ids, MemoryBudget.UNBOUNDED);
+	}
+
+	/**
+	 * @param memory while its alarm is engaged, publishing is refused
+	 */
+	public Ingress(Router router, MessageIds ids, MemoryBudget memory) {
 		this.router = router;
 		this.ids = ids;
+		this.memory = memory;
 	}
 
 	/**
@@ -56,6 +68,9 @@ public final class Ingress {
 	 */
 	public PublishResult publish(Destination destination, String requestedName, Headers headers, byte[] body,
 			String sender) {
+		if (this.memory.isAlarmed()) {
+			return memoryAlarm();
+		}
 		PublishResult result = this.router.publish(destination,
 				message(destination, requestedName, headers, body, sender));
 		if (result.accepted()) {
@@ -70,6 +85,9 @@ public final class Ingress {
 	 * @see Router#publishAll
 	 */
 	public PublishResult publishAll(List<Publication> publications) {
+		if (this.memory.isAlarmed()) {
+			return memoryAlarm();
+		}
 		PublishResult result = this.router.publishAll(publications);
 		if (result.accepted()) {
 			this.published.add(publications.size());
@@ -90,6 +108,18 @@ public final class Ingress {
 			forwarded.add(SENDER_HEADER, sender);
 		}
 		return new Message(shownName, forwarded.build(), body, this.ids.next(), !Utf8.isValid(body));
+	}
+
+	/** The refusal while the memory alarm is engaged, naming the limit. */
+	public PublishResult memoryAlarm() {
+		return PublishResult.refused("memory alarm: the broker holds " + this.memory.usedBytes()
+				+ " bytes, over herald.limits.max-memory of " + this.memory.maxBytes()
+				+ "; publishing is refused until it drops below " + this.memory.lowBytes());
+	}
+
+	/** Whether publishing is refused now. */
+	public boolean isRefusing() {
+		return this.memory.isAlarmed();
 	}
 
 	/** Messages accepted for routing since start. */

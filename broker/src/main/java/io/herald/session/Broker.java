@@ -10,6 +10,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
+import io.herald.memory.MemoryBudget;
 import io.herald.protocol.Headers;
 import io.herald.routing.DestinationException;
 import io.herald.routing.DestinationInfo;
@@ -44,6 +45,8 @@ public final class Broker {
 
 	private final SessionRegistry sessions;
 
+	private final MemoryBudget memory;
+
 	private final AtomicLong sessionIds = new AtomicLong();
 
 	private final String sessionIdPrefix;
@@ -71,18 +74,20 @@ public final class Broker {
 	public Broker(SessionSettings settings, Router router, Authenticator authenticator, DestinationPolicy policy,
 			AbuseLimits abuseLimits, ScheduledExecutorService scheduler, LongSupplier nanoClock, Clock wallClock) {
 		this(settings, router, authenticator, policy, abuseLimits, scheduler, scheduler, nanoClock, wallClock,
-				randomNodeId());
+				randomNodeId(), MemoryBudget.UNBOUNDED);
 	}
 
 	/**
 	 * @param commands runs sessions' posted commands (closes, releases, timer checks)
 	 * @param nodeId this node's name in session and message ids
+	 * @param memory the node-wide memory budget; over it publishing is refused
 	 */
 	public Broker(SessionSettings settings, Router router, Authenticator authenticator, DestinationPolicy policy,
 			AbuseLimits abuseLimits, ScheduledExecutorService scheduler, Executor commands, LongSupplier nanoClock,
-			Clock wallClock, String nodeId) {
+			Clock wallClock, String nodeId, MemoryBudget memory) {
 		this.router = router;
-		this.ingress = new Ingress(router, new MessageIds(nodeId, wallClock));
+		this.memory = memory;
+		this.ingress = new Ingress(router, new MessageIds(nodeId, wallClock), memory);
 		this.stats = new BrokerStats(this.ingress::published);
 		this.sessions = new SessionRegistry(abuseLimits);
 		this.sessionIdPrefix = nodeId + "-" + Long.toString(wallClock.millis(), 36) + "-";
@@ -90,7 +95,7 @@ public final class Broker {
 				new LoginThrottle(abuseLimits.maxLoginDelayMillis()));
 		this.services = new SessionServices(settings, abuseLimits, handshake,
 				(owner, expired) -> new TokenExpiry(authenticator, scheduler, wallClock, owner, expired), policy,
-				this.ingress, router, this.stats, this.sessions, scheduler, commands, nanoClock, wallClock);
+				this.ingress, router, this.stats, this.sessions, scheduler, commands, nanoClock, wallClock, memory);
 	}
 
 	/** A short random node id, for a node that was not given one. */
@@ -147,6 +152,11 @@ public final class Broker {
 	/** The one way in for messages from other sources (HTTP, the backplane). */
 	public Ingress ingress() {
 		return this.ingress;
+	}
+
+	/** The node-wide memory budget and its alarm. */
+	public MemoryBudget memory() {
+		return this.memory;
 	}
 
 	public Router router() {

@@ -71,6 +71,9 @@ final class ClientFrames {
 		authorize(Action.SEND, destinationName);
 		String transaction = frame.header("transaction");
 		if (transaction != null) {
+			if (this.services.ingress().isRefusing()) {
+				throw new StompViolation(CloseReason.LIMIT_EXCEEDED, this.services.ingress().memoryAlarm().refusal());
+			}
 			this.transactions.add(transaction, frame);
 			return;
 		}

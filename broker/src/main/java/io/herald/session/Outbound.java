@@ -6,6 +6,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.herald.memory.MemoryBudget;
+
 /**
  * A session's bounded outbound buffer: many producers (publishers' threads, the session's
  * owner, timers) offer encoded frames; the transport polls them when it can write.
@@ -20,6 +22,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * count, so an offer either got in before it or is refused: once the transport has taken
  * the last frame, nothing else is ever handed out, whatever producers were doing at that
  * moment. The client sees the ERROR as the last frame of the connection.
+ *
+ * <p>
+ * Queued bytes count against the node's {@link MemoryBudget} until the transport takes
+ * them or the connection is gone ({@link #discard}).
  *
  * <p>
  * Queue messages are pulled, not pushed: a queue dispatches to a session only while its
@@ -44,6 +50,8 @@ public final class Outbound {
 
 	private final long queueDispatchBytes;
 
+	private final MemoryBudget memory;
+
 	private final AtomicBoolean waitingForRoom = new AtomicBoolean();
 
 	private volatile Runnable onRoomForQueues = () -> {
@@ -55,8 +63,16 @@ public final class Outbound {
 	private volatile boolean finished;
 
 	Outbound(long maxBytes) {
+		this(maxBytes, MemoryBudget.UNBOUNDED);
+	}
+
+	/**
+	 * @param memory the node-wide budget the queued bytes count against
+	 */
+	Outbound(long maxBytes, MemoryBudget memory) {
 		this.maxBytes = maxBytes;
 		this.queueDispatchBytes = maxBytes / 2;
+		this.memory = memory;
 	}
 
 	/**
@@ -94,7 +110,13 @@ public final class Outbound {
 				break;
 			}
 		}
+		this.memory.reserve(size);
 		this.frames.add(frame);
+		if (this.finished && this.frames.remove(frame)) {
+			// the connection was gone before this frame got in: nobody will poll it
+			this.state.addAndGet(-size);
+			this.memory.release(size);
+		}
 		return true;
 	}
 
@@ -118,10 +140,25 @@ public final class Outbound {
 			throw new IllegalStateException("outbound buffer sealed twice");
 		}
 		if (discardQueued) {
-			OutboundFrame frame;
-			while ((frame = this.frames.poll()) != null) {
-				this.state.addAndGet(-frame.length());
-			}
+			discardQueued();
+		}
+	}
+
+	/**
+	 * Drops everything still queued and hands nothing out any more: the connection is
+	 * gone. The bytes go back to the memory budget.
+	 */
+	void discard() {
+		this.finished = true;
+		this.last.set(null);
+		discardQueued();
+	}
+
+	private void discardQueued() {
+		OutboundFrame frame;
+		while ((frame = this.frames.poll()) != null) {
+			this.state.addAndGet(-frame.length());
+			this.memory.release(frame.length());
 		}
 	}
 
@@ -132,6 +169,7 @@ public final class Outbound {
 		}
 		OutboundFrame frame = this.frames.poll();
 		if (frame != null) {
+			this.memory.release(frame.length());
 			long left = this.state.addAndGet(-frame.length()) & ~SEALED;
 			if (left < this.queueDispatchBytes && this.waitingForRoom.get()
 					&& this.waitingForRoom.compareAndSet(true, false)) {

@@ -93,13 +93,13 @@ public final class Session {
 		this.transport = transport;
 		this.openedAt = services.wallClock().instant();
 		SessionSettings settings = services.settings();
-		this.outbound = new Outbound(settings.outboundBufferBytes());
+		this.outbound = new Outbound(settings.outboundBufferBytes(), services.memory());
 		this.mailbox = new Mailbox(services.commands());
 		long now = services.nanoClock().getAsLong();
 		this.heartBeat = new HeartBeat(now);
 		this.inbound = new Inbound(settings.frameLimits(), services.abuseLimits(), now);
 		this.subscriptions = new SubscriptionRegistry(settings.maxSubscriptions());
-		this.transactions = new Transactions(settings.maxTransactionFrames());
+		this.transactions = new Transactions(settings.maxTransactionFrames(), services.memory());
 		this.clientFrames = new ClientFrames(this, this.subscriptions, this.transactions, services);
 		this.expiry = services.expiry()
 			.apply(this.mailbox::runOrPost, () -> close(CloseReason.TOKEN_EXPIRED, "token expired", null, null));
@@ -163,6 +163,8 @@ public final class Session {
 	/** The transport saw the connection close. */
 	public void onTransportClosed() {
 		close(CloseReason.TRANSPORT_CLOSED, null, null, null);
+		// whatever still waits can never be written
+		this.outbound.discard();
 	}
 
 	private void decode(ByteBuffer bytes) {

@@ -6,6 +6,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
+import io.herald.memory.MemoryBudget;
 import io.herald.routing.Ingress;
 import io.herald.routing.Router;
 import io.herald.security.DestinationPolicy;
@@ -28,9 +29,10 @@ import io.herald.security.DestinationPolicy;
  * @param commands runs the sessions' posted commands ({@link Mailbox})
  * @param nanoClock monotonic time
  * @param wallClock wall time
+ * @param memory the node-wide memory budget
  */
 record SessionServices(SessionSettings settings, AbuseLimits abuseLimits, Handshake handshake,
 		java.util.function.BiFunction<Consumer<Runnable>, Runnable, TokenExpiry> expiry, DestinationPolicy policy,
 		Ingress ingress, Router router, BrokerStats stats, SessionRegistry registry, ScheduledExecutorService timer,
-		Executor commands, LongSupplier nanoClock, Clock wallClock) {
+		Executor commands, LongSupplier nanoClock, Clock wallClock, MemoryBudget memory) {
 }

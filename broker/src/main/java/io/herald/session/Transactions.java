@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.herald.memory.MemoryBudget;
 import io.herald.protocol.Frame;
 
 /**
@@ -23,10 +24,22 @@ final class Transactions {
 
 	private final int maxFrames;
 
+	private final MemoryBudget memory;
+
 	private int heldFrames;
 
+	private long heldBytes;
+
 	Transactions(int maxFrames) {
+		this(maxFrames, MemoryBudget.UNBOUNDED);
+	}
+
+	/**
+	 * @param memory the node-wide budget the held frames count against
+	 */
+	Transactions(int maxFrames, MemoryBudget memory) {
 		this.maxFrames = maxFrames;
+		this.memory = memory;
 	}
 
 	void begin(String transaction) throws StompViolation {
@@ -48,12 +61,21 @@ final class Transactions {
 		}
 		frames.add(frame);
 		this.heldFrames++;
+		long size = sizeOf(frame);
+		this.heldBytes += size;
+		this.memory.reserve(size);
 	}
 
 	List<Frame> commit(String transaction) throws StompViolation {
 		List<Frame> frames = find(transaction);
 		this.open.remove(transaction);
 		this.heldFrames -= frames.size();
+		long size = 0;
+		for (Frame frame : frames) {
+			size += sizeOf(frame);
+		}
+		this.heldBytes -= size;
+		this.memory.release(size);
 		return frames;
 	}
 
@@ -64,6 +86,17 @@ final class Transactions {
 	void abortAll() {
 		this.open.clear();
 		this.heldFrames = 0;
+		this.memory.release(this.heldBytes);
+		this.heldBytes = 0;
+	}
+
+	/** About what a held frame costs: its body and its header text. */
+	private static long sizeOf(Frame frame) {
+		long size = frame.body().length;
+		for (int i = 0; i < frame.headers().size(); i++) {
+			size += frame.headers().name(i).length() + frame.headers().value(i).length() + 2;
+		}
+		return size;
 	}
 
 	private List<Frame> find(String transaction) throws StompViolation {

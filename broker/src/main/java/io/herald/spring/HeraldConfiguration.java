@@ -11,6 +11,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 
 import io.herald.admin.BrokerMetrics;
+import io.herald.admin.MemoryAlarmHealthIndicator;
+import io.herald.memory.MemoryBudget;
 import io.herald.protocol.FrameLimits;
 import io.herald.routing.Router;
 import io.herald.security.Authenticator;
@@ -93,13 +95,18 @@ class HeraldConfiguration implements WebSocketConfigurer {
 		AbuseLimits abuseLimits = new AbuseLimits(limits.maxConnections(), limits.maxConnectionsPerAddress(),
 				limits.inboundFramesPerSecond(), limits.inboundBytesPerSecond().toBytes(),
 				limits.maxLoginDelay().toMillis());
-		return new Broker(settings, router, authenticator, policy, abuseLimits, heraldTimer, System::nanoTime,
-				Clock.systemUTC());
+		return new Broker(settings, router, authenticator, policy, abuseLimits, heraldTimer, heraldTimer,
+				System::nanoTime, Clock.systemUTC(), Broker.randomNodeId(), new MemoryBudget(limits.maxMemoryBytes()));
 	}
 
 	@Bean
 	static BrokerMetrics heraldBrokerMetrics(Broker broker) {
 		return new BrokerMetrics(broker);
+	}
+
+	@Bean
+	static MemoryAlarmHealthIndicator heraldMemoryHealthIndicator(Broker broker) {
+		return new MemoryAlarmHealthIndicator(broker.memory());
 	}
 
 	@Bean

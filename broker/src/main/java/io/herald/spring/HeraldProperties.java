@@ -216,6 +216,9 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 	 * unbounded
 	 * @param maxLoginDelay longest delay of the ERROR for repeated failed logins from one
 	 * address
+	 * @param maxMemory the node-wide memory budget (outbound buffers, partly received
+	 * frames, open transactions): above it publishing is refused until usage drops below
+	 * 80 % of it; empty for 40 % of the maximum heap
 	 */
 	public record Limits(@DefaultValue("2MB") DataSize maxFrameSize, @DefaultValue("8KB") DataSize maxHeaderLineSize,
 			@DefaultValue("64") int maxHeaders, @DefaultValue("1000") int maxSubscriptionsPerSession,
@@ -223,9 +226,20 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 			@DefaultValue("1000") int maxTransactionFrames, @DefaultValue("1000") int maxUnackedPerSubscription,
 			@DefaultValue("100000") int maxConnections, @DefaultValue("1000") int maxConnectionsPerAddress,
 			@DefaultValue("10000") int inboundFramesPerSecond, @DefaultValue("16MB") DataSize inboundBytesPerSecond,
-			@DefaultValue("5s") Duration maxLoginDelay) {
+			@DefaultValue("5s") Duration maxLoginDelay, DataSize maxMemory) {
 
 		private static final long MAX_BYTES = Integer.MAX_VALUE - 64;
+
+		/** The share of the heap the memory budget takes when none is configured. */
+		static final double DEFAULT_MEMORY_SHARE = 0.4;
+
+		/**
+		 * The memory budget in bytes: {@code max-memory}, or a share of the heap.
+		 */
+		public long maxMemoryBytes() {
+			return (this.maxMemory != null) ? this.maxMemory.toBytes()
+					: (long) (Runtime.getRuntime().maxMemory() * DEFAULT_MEMORY_SHARE);
+		}
 
 		public Limits {
 			checkSize(maxFrameSize, "herald.limits.max-frame-size", 64);
@@ -234,6 +248,8 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 			check(maxSubscriptionsPerSession > 0, "herald.limits.max-subscriptions-per-session", "must be positive",
 					maxSubscriptionsPerSession);
 			checkSize(outboundBufferSize, "herald.limits.outbound-buffer-size", 1024);
+			check(maxMemory == null || maxMemory.toBytes() >= 1024 * 1024, "herald.limits.max-memory",
+					"must be at least 1MB", maxMemory);
 			check(connectTimeout != null && connectTimeout.toMillis() > 0, "herald.limits.connect-timeout",
 					"must be positive", connectTimeout);
 			check(maxTransactionFrames > 0, "herald.limits.max-transaction-frames", "must be positive",

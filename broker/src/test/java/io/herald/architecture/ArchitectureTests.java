@@ -52,7 +52,8 @@ class ArchitectureTests {
 	@Test
 	void coreIsPlainJava() {
 		noClasses().that()
-			.resideInAnyPackage("io.herald.protocol..", "io.herald.session..", "io.herald.routing..")
+			.resideInAnyPackage("io.herald.protocol..", "io.herald.session..", "io.herald.routing..",
+					"io.herald.memory..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("org.springframework..", "reactor..", "io.netty..", "jakarta..")
@@ -67,6 +68,17 @@ class ArchitectureTests {
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("io.herald.transport..", "io.herald.spring..", "io.herald.admin..")
+			.check(classes);
+	}
+
+	@Test
+	void memoryBudgetDependsOnNothingElseInHerald() {
+		noClasses().that()
+			.resideInAPackage("io.herald.memory..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.herald.protocol..", "io.herald.session..", "io.herald.routing..",
+					"io.herald.transport..", "io.herald.security..", "io.herald.admin..", "io.herald.spring..")
 			.check(classes);
 	}
 

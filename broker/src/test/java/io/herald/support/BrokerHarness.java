@@ -1,5 +1,6 @@
 package io.herald.support;
 
+import io.herald.memory.MemoryBudget;
 import io.herald.protocol.FrameLimits;
 import io.herald.routing.Router;
 import io.herald.security.AnonymousAuthenticator;
@@ -28,7 +29,8 @@ public final class BrokerHarness {
 		Authenticator authenticator = builder.testAuthenticator ? new TestAuthenticator(this.scheduler.clock())
 				: builder.authenticator;
 		this.broker = new Broker(builder.settings.build(), router, authenticator, builder.policy, builder.abuseLimits,
-				this.scheduler, this.scheduler::nanoTime, this.scheduler.clock());
+				this.scheduler, this.scheduler, this.scheduler::nanoTime, this.scheduler.clock(), "test",
+				builder.memory);
 	}
 
 	public static BrokerHarness create() {
@@ -103,6 +105,8 @@ public final class BrokerHarness {
 
 		private int matchCacheSize = 1024;
 
+		private MemoryBudget memory = MemoryBudget.UNBOUNDED;
+
 		private Builder() {
 		}
 
@@ -134,6 +138,11 @@ public final class BrokerHarness {
 
 		public Builder maxQueueLength(int maxQueueLength) {
 			this.maxQueueLength = maxQueueLength;
+			return this;
+		}
+
+		public Builder memory(MemoryBudget memory) {
+			this.memory = memory;
 			return this;
 		}
 
