@@ -95,7 +95,8 @@ public final class Broker {
 				new LoginThrottle(abuseLimits.maxLoginDelayMillis()));
 		this.services = new SessionServices(settings, abuseLimits, handshake,
 				(owner, expired) -> new TokenExpiry(authenticator, scheduler, wallClock, owner, expired), policy,
-				this.ingress, router, this.stats, this.sessions, scheduler, commands, nanoClock, wallClock, memory);
+				this.ingress, router, this.stats, this.sessions, scheduler, commands, nanoClock, wallClock, memory,
+				new AbuseLog(nanoClock));
 	}
 
 	/** A short random node id, for a node that was not given one. */

@@ -373,6 +373,7 @@ public final class Session {
 			return false;
 		}
 		this.services.stats().countClose(reason);
+		this.services.abuse().closed(reason, remoteAddress(), this.id, message);
 		if (LOGGER.isLoggable(System.Logger.Level.DEBUG)) {
 			LOGGER.log(System.Logger.Level.DEBUG,
 					this + " closed: " + reason.tag() + ((message != null) ? " (" + message + ")" : ""));

@@ -30,9 +30,10 @@ import io.herald.security.DestinationPolicy;
  * @param nanoClock monotonic time
  * @param wallClock wall time
  * @param memory the node-wide memory budget
+ * @param abuse the rate-limited warnings about misbehaving clients
  */
 record SessionServices(SessionSettings settings, AbuseLimits abuseLimits, Handshake handshake,
 		java.util.function.BiFunction<Consumer<Runnable>, Runnable, TokenExpiry> expiry, DestinationPolicy policy,
 		Ingress ingress, Router router, BrokerStats stats, SessionRegistry registry, ScheduledExecutorService timer,
-		Executor commands, LongSupplier nanoClock, Clock wallClock, MemoryBudget memory) {
+		Executor commands, LongSupplier nanoClock, Clock wallClock, MemoryBudget memory, AbuseLog abuse) {
 }

@@ -19,6 +19,8 @@ final class HeraldLifecycle implements SmartLifecycle {
 
 	private static final long SHUTDOWN_WAIT_MILLIS = 3_000;
 
+	private static final System.Logger LOGGER = System.getLogger(HeraldLifecycle.class.getName());
+
 	private final Broker broker;
 
 	private final StompTcpServer tcpServer;
@@ -40,6 +42,19 @@ final class HeraldLifecycle implements SmartLifecycle {
 			this.environment.getPropertySources()
 				.addFirst(new MapPropertySource("herald.ports",
 						Map.of("local.herald.tcp.port", Integer.toString(this.tcpServer.port()))));
+			LOGGER.log(System.Logger.Level.INFO,
+					"STOMP/TCP listening on " + this.tcpServer.address() + (this.tcpServer.isSecure() ? " (TLS)" : ""));
+		}
+		else {
+			LOGGER.log(System.Logger.Level.INFO, "STOMP/TCP off (herald.tcp.port=-1)");
+		}
+		String httpPort = this.environment.getProperty("local.server.port");
+		if (httpPort != null) {
+			String address = this.environment.getProperty("server.address", "0.0.0.0");
+			String websocket = this.environment.getProperty("herald.websocket.path", "/ws");
+			String sockJs = this.environment.getProperty("herald.websocket.sockjs-path", "/sockjs");
+			LOGGER.log(System.Logger.Level.INFO, "STOMP over WebSocket on " + address + ":" + httpPort + websocket
+					+ (sockJs.isEmpty() ? "" : ", SockJS on " + sockJs) + ", actuator on /actuator");
 		}
 		this.running = true;
 	}

@@ -72,6 +72,15 @@ public final class StompTcpServer {
 		return this.server.port();
 	}
 
+	/** The bound address as {@code host:port}, once started. */
+	public synchronized String address() {
+		return this.host + ":" + port();
+	}
+
+	public boolean isSecure() {
+		return this.ssl != null;
+	}
+
 	public synchronized boolean isRunning() {
 		return this.server != null;
 	}
