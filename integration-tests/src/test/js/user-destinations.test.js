@@ -1,14 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { connect, unique } from './lib/stomp-support.js';
+import { connect, token, unique } from './lib/stomp-support.js';
 
-test('SEND to /user/{login}/queue/x reaches every session of that user as /user/queue/x', async (t) => {
+const as = (user) => ({ connectHeaders: { Authorization: `Bearer ${token(user)}` } });
+
+test('SEND to /user/{user}/queue/x reaches every session of that user as /user/queue/x', async (t) => {
   const alice = unique('alice');
   const bob = unique('bob');
-  const aliceTab1 = await connect(t, { connectHeaders: { login: alice, passcode: 'secret' } });
-  const aliceTab2 = await connect(t, { connectHeaders: { login: alice, passcode: 'secret' } });
-  const bobTab = await connect(t, { connectHeaders: { login: bob, passcode: 'secret' } });
+  const aliceTab1 = await connect(t, as(alice));
+  const aliceTab2 = await connect(t, as(alice));
+  const bobTab = await connect(t, as(bob));
   const inbox1 = (await aliceTab1.subscribed('/user/queue/x')).inbox;
   const inbox2 = (await aliceTab2.subscribed('/user/queue/x')).inbox;
   const bobInbox = (await bobTab.subscribed('/user/queue/x')).inbox;
@@ -42,4 +44,26 @@ test('SEND to /user/{login}/queue/x reaches every session of that user as /user/
   );
   assert.equal(bobMessages[0].headers.destination, '/user/queue/x');
   assert.equal(inbox1.size, 1, 'alice did not get bob\'s message');
+});
+
+// With JWT configured an unchecked login is refused; the embedded default ignores it
+// (AnonymousIdentityIT covers that over every transport).
+test('an anonymous client is named by the broker and gets only its own /user/queue', async (t) => {
+  const alice = unique('alice');
+  const owner = await connect(t, as(alice));
+  const ownerInbox = (await owner.subscribed('/user/queue/x')).inbox;
+  const claimant = await connect(t);
+  const name = claimant.connectedFrame.headers['user-name'];
+  assert.equal(name, `anonymous-${claimant.connectedFrame.headers.session}`);
+  const claimantInbox = (await claimant.subscribed('/user/queue/x')).inbox;
+
+  owner.client.publish({ destination: `/user/${alice}/queue/x`, body: 'for alice' });
+  owner.client.publish({ destination: `/user/${name}/queue/x`, body: 'for the claimant' });
+
+  const toOwner = await owner.guard(ownerInbox.next(), 5000, 'message for alice');
+  assert.equal(toOwner.body, 'for alice');
+  const toClaimant = await claimant.guard(claimantInbox.next(), 5000, 'message for the claimant');
+  assert.equal(toClaimant.body, 'for the claimant');
+  assert.equal(toClaimant.headers['x-herald-user'], alice);
+  assert.equal(claimantInbox.size, 1, 'the claimant did not get alice\'s message');
 });

@@ -3,6 +3,8 @@
 // Every wait in here is bounded: it either resolves because the awaited event happened or
 // rejects with a descriptive error after a timeout. Nothing sleeps to "let things settle".
 
+import { createHmac } from 'node:crypto';
+
 import { Client, Versions } from '@stomp/stompjs';
 import WebSocket from 'ws';
 
@@ -23,6 +25,24 @@ export function brokerUrl() {
     throw new Error('HERALD_WS_URL is not set (expected e.g. ws://127.0.0.1:8080/ws)');
   }
   return url;
+}
+
+/**
+ * An HS256 JWT naming `user`, signed with HERALD_JWT_SECRET (the broker's
+ * herald.security.jwt.secret), valid for an hour: how a test proves who it is, since an
+ * unchecked `login` names nobody.
+ */
+export function token(user) {
+  const secret = process.env.HERALD_JWT_SECRET;
+  if (!secret) {
+    throw new Error('HERALD_JWT_SECRET is not set (the broker\'s herald.security.jwt.secret)');
+  }
+  const part = (value) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part({
+    sub: user,
+    exp: Math.floor(Date.now() / 1000) + 3600,
+  })}`;
+  return `${unsigned}.${createHmac('sha256', secret).update(unsigned).digest('base64url')}`;
 }
 
 let counter = 0;

@@ -41,8 +41,8 @@ public record AccessRule(Who who, Set<Action> actions, List<DestinationPattern> 
 			return false;
 		}
 		for (DestinationPattern pattern : this.destinations) {
-			if (this.allow ? pattern.covers(destination, identity.name())
-					: pattern.overlaps(destination, identity.name())) {
+			if (this.allow ? pattern.covers(destination, identity.authenticatedName())
+					: pattern.overlaps(destination, identity.authenticatedName())) {
 				return true;
 			}
 		}
@@ -94,7 +94,7 @@ public record AccessRule(Who who, Set<Action> actions, List<DestinationPattern> 
 				case EVERYONE -> true;
 				case ANONYMOUS -> identity.isAnonymous();
 				case AUTHENTICATED -> !identity.isAnonymous();
-				case USER -> this.name.equals(identity.name());
+				case USER -> this.name.equals(identity.authenticatedName());
 				case ROLE -> identity.roles().contains(this.name);
 			};
 		}

@@ -1,18 +1,18 @@
 package io.herald.security;
 
-import java.util.Set;
-
 /**
- * The embedded default: everyone may connect, and the {@code login} header, when given,
- * names the user (so that {@code /user/…} destinations work without an identity
- * provider). Not for production: {@code config/production.yml} turns it off.
+ * The embedded default: everyone may connect, and nobody is anyone in particular. Every
+ * client is {@link Identity#anonymous() anonymous}, whatever its CONNECT {@code login}
+ * says: a login nobody checked proves nothing, so it is ignored (clients such as stompjs
+ * that always send one still connect). The session names each anonymous client
+ * {@code anonymous-SESSIONID}, which is enough for {@code /user/queue/…} replies. Not for
+ * production: {@code config/production.yml} turns it off.
  */
 public final class AnonymousAuthenticator implements Authenticator {
 
 	@Override
 	public Identity authenticate(Credentials credentials) {
-		String login = credentials.login();
-		return (login != null && !login.isBlank()) ? Identity.of(login, Set.of()) : Identity.anonymous();
+		return Identity.anonymous();
 	}
 
 }

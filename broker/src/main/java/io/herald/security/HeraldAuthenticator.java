@@ -16,9 +16,10 @@ import org.springframework.security.crypto.password.PasswordEncoder;
  * <li><b>static users</b>: {@code login} and {@code passcode} checked against a password
  * hash;</li>
  * <li><b>anonymous</b>: a client that presents no credentials at all. When it is the only
- * mode (the embedded default) the {@code login} header names the user, so that
- * {@code /user/…} destinations work without an identity provider; otherwise anonymous
- * sessions have no name.</li>
+ * mode (the embedded default) the {@code login} and {@code passcode} headers are ignored,
+ * since nothing could check them: a client cannot name itself, or it could claim another
+ * client's {@code /user/…} queue. The session names every anonymous client
+ * {@code anonymous-SESSIONID} ({@link Identity#anonymous(String)}).</li>
  * </ul>
  * Credentials that are presented but do not verify always fail: a bad password never
  * falls back to anonymous. Every failure has the same message.
@@ -48,6 +49,12 @@ public final class HeraldAuthenticator implements Authenticator {
 	 */
 	public HeraldAuthenticator(boolean anonymous, List<StaticUser> users, PasswordEncoder passwords,
 			JwtAuthenticator jwt) {
+		for (StaticUser user : users) {
+			if (Identity.isReserved(user.name())) {
+				throw new IllegalArgumentException("static user '" + user.name() + "' must not start with '"
+						+ Identity.ANONYMOUS_PREFIX + "', the names of anonymous sessions");
+			}
+		}
 		this.anonymous = anonymous;
 		this.users = users.stream().collect(Collectors.toUnmodifiableMap(StaticUser::name, Function.identity()));
 		this.passwords = passwords;

@@ -44,7 +44,8 @@ public final class JwtAuthenticator {
 			throw new AuthenticationException("invalid token");
 		}
 		String name = jwt.getClaimAsString(this.claims.user());
-		if (name == null || name.isBlank()) {
+		// a reserved name would share the /user/ queues of an anonymous session
+		if (name == null || name.isBlank() || Identity.isReserved(name)) {
 			throw new AuthenticationException("invalid token");
 		}
 		return new Identity(name, roles(jwt.getClaim(this.claims.roles())), grants(jwt.getClaim(this.claims.grants())),

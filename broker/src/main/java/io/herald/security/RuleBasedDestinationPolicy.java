@@ -30,7 +30,7 @@ public final class RuleBasedDestinationPolicy implements DestinationPolicy {
 			}
 		}
 		for (Grant grant : identity.grants()) {
-			if (grant.action() == action && grant.destination().covers(segments, identity.name())) {
+			if (grant.action() == action && grant.destination().covers(segments, identity.authenticatedName())) {
 				return true;
 			}
 		}

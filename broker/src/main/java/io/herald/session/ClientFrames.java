@@ -101,10 +101,6 @@ final class ClientFrames {
 		}
 		Destination destination = parse(destinationName, false);
 		authorize(Action.SUBSCRIBE, destinationName);
-		if (destination.kind() == Destination.Kind.USER && this.session.user() == null) {
-			throw new StompViolation("destination '" + destinationName
-					+ "' needs a user: connect with a login to use /user/ destinations");
-		}
 		SessionSubscription subscription = new SessionSubscription(this.session, id, index, ackMode, destination,
 				this.services.settings().maxUnackedPerSubscription());
 		this.subscriptions.add(subscription);

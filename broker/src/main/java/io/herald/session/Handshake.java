@@ -11,8 +11,10 @@ import io.herald.security.Identity;
 /**
  * The CONNECT (or STOMP) frame (STOMP 1.2, "Connecting", "Protocol Negotiation",
  * "Heart-beating"): negotiates the version and heart-beats, authenticates, and builds the
- * CONNECTED answer. Holds no per-session state; the session applies what it agrees.
- * Failed logins are throttled per address ({@link LoginThrottle}).
+ * CONNECTED answer ({@code user-name} is the session's user: the authenticated name, or
+ * the {@code anonymous-SESSIONID} the broker assigns to anonymous clients). Holds no
+ * per-session state; the session applies what it agrees. Failed logins are throttled per
+ * address ({@link LoginThrottle}).
  */
 final class Handshake {
 
@@ -57,6 +59,11 @@ final class Handshake {
 		Credentials credentials = new Credentials(frame.header("login"), frame.header("passcode"),
 				frame.header("Authorization"), transport.handshakeToken(), transport.remoteAddress());
 		Identity identity = this.authenticator.authenticate(credentials);
+		if (identity.isAnonymous()) {
+			// the broker names anonymous sessions, never the client: a name nobody
+			// checked would let one client receive another's /user/queue/… messages
+			identity = Identity.anonymous(sessionId);
+		}
 		long floor = this.settings.heartBeatMinMillis();
 		long ourSend = HeartBeats.offer(this.settings.heartBeatSendMillis(), floor, client[1]);
 		long ourReceive = HeartBeats.offer(this.settings.heartBeatReceiveMillis(), floor, client[0]);
@@ -67,9 +74,8 @@ final class Handshake {
 		connected.header("server", this.settings.serverName())
 			.header("session", sessionId)
 			.header("heart-beat", ourSend + "," + ourReceive);
-		if (!identity.isAnonymous()) {
-			connected.header("user-name", identity.name());
-		}
+		// anonymous clients learn the name they were given, so others can address them
+		connected.header("user-name", identity.name());
 		return new Accepted(negotiated, identity, HeartBeats.interval(ourSend, client[1]),
 				HeartBeats.interval(ourReceive, client[0]), connected.build());
 	}

@@ -112,7 +112,8 @@ public final class Session {
 	}
 
 	/**
-	 * The authenticated user, or {@code null} for an anonymous or unconnected session.
+	 * The session's user: the authenticated name, {@code anonymous-ID} (assigned by the
+	 * broker) for an anonymous session, or {@code null} before CONNECT.
 	 */
 	public String user() {
 		return this.identity.name();

@@ -6,7 +6,8 @@ import java.time.Instant;
  * A read-only snapshot of one session, for operators.
  *
  * @param id the session id (the CONNECTED {@code session} header)
- * @param user the authenticated user, {@code null} when anonymous or not yet connected
+ * @param user the session's user ({@code anonymous-ID} when anonymous), {@code null}
+ * before CONNECT
  * @param remoteAddress the client's IP address
  * @param transport the transport kind: {@code websocket}, {@code sockjs} or {@code tcp}
  * @param version the negotiated STOMP version, {@code null} before CONNECT

@@ -79,6 +79,11 @@ final class TokenExpiry {
 	 * identity and the timer moves; anything else ends the session.
 	 */
 	Identity refresh(Identity current, String token) throws StompViolation {
+		if (current.isAnonymous()) {
+			// a token would turn the session into a user it never proved to be at CONNECT
+			throw new StompViolation(CloseReason.AUTHENTICATION_FAILED,
+					"token refresh failed: an anonymous session has no token to refresh");
+		}
 		Identity refreshed;
 		try {
 			refreshed = this.authenticator.refresh(current, token);
@@ -86,7 +91,7 @@ final class TokenExpiry {
 		catch (AuthenticationException ex) {
 			throw new StompViolation(CloseReason.AUTHENTICATION_FAILED, "token refresh failed: " + ex.getMessage());
 		}
-		if (!Objects.equals(refreshed.name(), current.name())) {
+		if (refreshed.isAnonymous() || !Objects.equals(refreshed.name(), current.name())) {
 			throw new StompViolation(CloseReason.AUTHENTICATION_FAILED,
 					"token refresh failed: the token names another user");
 		}

@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 import io.herald.security.AccessRule;
 import io.herald.security.Action;
 import io.herald.security.DestinationPattern;
+import io.herald.security.Identity;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -85,6 +86,9 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 
 			void check(String key) {
 				HeraldProperties.check(name != null && !name.isBlank(), key + ".name", "must not be blank", name);
+				HeraldProperties.check(!Identity.isReserved(name), key + ".name",
+						"must not start with '" + Identity.ANONYMOUS_PREFIX + "' (the names of anonymous sessions)",
+						name);
 				HeraldProperties.check(password != null && BCRYPT.matcher(bcryptHash()).matches(), key + ".password",
 						"must be a bcrypt hash ($2a$..., $2b$... or $2y$...)", "<hidden>");
 			}

@@ -23,6 +23,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class HeraldAuthenticatorTest {
 
@@ -93,10 +94,23 @@ class HeraldAuthenticatorTest {
 	}
 
 	@Test
-	void openDefaultLetsTheLoginNameTheUser() throws Exception {
+	void openDefaultIgnoresTheLoginSoNobodyCanClaimAName() throws Exception {
 		HeraldAuthenticator open = new HeraldAuthenticator(true, List.of(), BCRYPT, null);
-		assertThat(open.authenticate(credentials("bob", null, null)).name()).isEqualTo("bob");
+		assertThat(open.authenticate(credentials("bob", null, null))).isEqualTo(Identity.anonymous());
+		assertThat(open.authenticate(credentials("bob", "anything", null))).isEqualTo(Identity.anonymous());
 		assertThat(open.authenticate(credentials(null, null, null)).isAnonymous()).isTrue();
+	}
+
+	@Test
+	void namesOfAnonymousSessionsAreReservedFromUsers() throws Exception {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new HeraldAuthenticator(true,
+					List.of(new HeraldAuthenticator.StaticUser("anonymous-1", BCRYPT.encode("pw"), Set.of())), BCRYPT,
+					null))
+			.withMessageContaining("anonymous-");
+		String token = token("anonymous-node-1", Instant.now().plusSeconds(60), SECRET);
+		assertThatExceptionOfType(AuthenticationException.class)
+			.isThrownBy(() -> this.authenticator.authenticate(credentials(null, null, "Bearer " + token)));
 	}
 
 	@Test

@@ -38,6 +38,19 @@ class RuleBasedDestinationPolicyTest {
 	}
 
 	@Test
+	void anAssignedAnonymousNameMatchesNoUserRuleAndNoUserPlaceholder() {
+		Identity anonymous = Identity.anonymous("node-1");
+		RuleBasedDestinationPolicy policy = new RuleBasedDestinationPolicy(
+				List.of(rule("user:anonymous-node-1", Set.of(Action.SEND), "/topic/#", true),
+						rule("everyone", Set.of(Action.SEND), "/topic/chat.{user}", true)));
+		assertThat(anonymous.name()).isEqualTo("anonymous-node-1");
+		assertThat(anonymous.isAnonymous()).isTrue();
+		assertThat(policy.allows(anonymous, Action.SEND, "/topic/prices.AAPL")).isFalse();
+		assertThat(policy.allows(anonymous, Action.SEND, "/topic/chat.anonymous-node-1")).isFalse();
+		assertThat(this.policy.allows(anonymous, Action.SEND, "/topic/chat.room1")).isFalse();
+	}
+
+	@Test
 	void aWildcardSubscriptionCannotSlipPastADenyRule() {
 		RuleBasedDestinationPolicy policy = new RuleBasedDestinationPolicy(
 				List.of(rule("everyone", Set.of(Action.SUBSCRIBE), "/topic/secret.#", false),

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class BrokerTest {
 
-	private final BrokerHarness harness = BrokerHarness.builder().maxQueueLength(1).build();
+	private final BrokerHarness harness = BrokerHarness.builder().testAuthenticator().maxQueueLength(1).build();
 
 	@Test
 	void inProcessPublishReachesSubscribersLikeASend() throws DestinationException {

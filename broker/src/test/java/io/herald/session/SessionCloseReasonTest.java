@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SessionCloseReasonTest {
 
-	private final BrokerHarness harness = BrokerHarness.create();
+	private final BrokerHarness harness = BrokerHarness.builder().testAuthenticator().build();
 
 	@Test
 	void eachEndingIsCountedUnderItsOwnReason() {

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SessionHandshakeTest {
 
-	private final BrokerHarness harness = BrokerHarness.create();
+	private final BrokerHarness harness = BrokerHarness.builder().testAuthenticator().build();
 
 	@Test
 	void connectNegotiatesTheHighestSharedVersion() {
@@ -22,7 +22,7 @@ class SessionHandshakeTest {
 		assertThat(connected.header("server")).isEqualTo("Herald/test");
 		assertThat(connected.header("session")).isEqualTo(client.session().id());
 		assertThat(connected.header("heart-beat")).isEqualTo("10000,10000");
-		assertThat(connected.header("user-name")).as("anonymous").isNull();
+		assertThat(connected.header("user-name")).as("anonymous").isEqualTo("anonymous-" + client.session().id());
 		assertThat(client.session().version()).isEqualTo(io.herald.protocol.StompVersion.V1_2);
 		client.expectNothingMore();
 	}
@@ -60,8 +60,21 @@ class SessionHandshakeTest {
 	@Test
 	void connectedCarriesUserName() {
 		StompClient client = this.harness.open();
-		Frame connected = client.connect("login", "alice");
+		Frame connected = client.connect("login", "alice", "passcode", "secret");
 		assertThat(connected.header("user-name")).isEqualTo("alice");
+	}
+
+	@Test
+	void anonymousLoginIsIgnoredAndTheBrokerNamesTheSession() {
+		BrokerHarness open = BrokerHarness.create();
+		StompClient first = open.open();
+		Frame connected = first.connect("login", "alice");
+		StompClient second = open.open();
+		second.connect("login", "alice", "passcode", "anything");
+		assertThat(connected.header("user-name")).isEqualTo("anonymous-" + first.session().id());
+		assertThat(first.session().user()).isEqualTo("anonymous-" + first.session().id());
+		assertThat(second.session().user()).isEqualTo("anonymous-" + second.session().id())
+			.isNotEqualTo(first.session().user());
 	}
 
 	@Test

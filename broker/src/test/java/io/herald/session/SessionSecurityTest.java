@@ -1,6 +1,7 @@
 package io.herald.session;
 
 import java.time.Duration;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -9,6 +10,7 @@ import io.herald.protocol.Frame;
 import io.herald.protocol.Headers;
 import io.herald.routing.DestinationException;
 import io.herald.security.Action;
+import io.herald.security.Identity;
 import io.herald.support.BrokerHarness;
 import io.herald.support.StompClient;
 import io.herald.support.TestAuthenticator;
@@ -139,7 +141,10 @@ class SessionSecurityTest {
 
 	@Test
 	void refreshIsRefusedWhenTheAuthenticatorDoesNotSupportIt() {
-		StompClient client = BrokerHarness.create().connect();
+		StompClient client = BrokerHarness.builder()
+			.authenticator((credentials) -> Identity.of("alice", Set.of()))
+			.build()
+			.connect();
 		client.publish("/herald/token", "anything", "receipt", "t");
 		assertThat(client.expectError().header("message"))
 			.isEqualTo("token refresh failed: token refresh is not enabled on this broker");
@@ -185,11 +190,38 @@ class SessionSecurityTest {
 	}
 
 	@Test
-	void anonymousSenderIsNotStampedAndCannotForgeOne() {
+	void anonymousSenderIsStampedWithItsAssignedNameAndCannotForgeOne() {
 		StompClient subscriber = this.harness.connect();
 		subscriber.subscribe("s", "/topic/a");
-		this.harness.connect().publish("/topic/a", "1", Broker.SENDER_HEADER, "alice");
-		assertThat(subscriber.next(Command.MESSAGE).header(Broker.SENDER_HEADER)).isNull();
+		StompClient anonymous = this.harness.connect();
+		anonymous.publish("/topic/a", "1", Broker.SENDER_HEADER, "alice");
+		Frame message = subscriber.next(Command.MESSAGE);
+		assertThat(message.header(Broker.SENDER_HEADER)).isEqualTo("anonymous-" + anonymous.session().id());
+		assertThat(countHeaders(message, Broker.SENDER_HEADER)).isEqualTo(1);
+	}
+
+	@Test
+	void anonymousLoginCannotClaimAnotherUsersQueue() {
+		BrokerHarness open = BrokerHarness.create();
+		StompClient first = open.connect("login", "alice");
+		first.subscribe("u", "/user/queue/inbox");
+		StompClient second = open.connect("login", "alice");
+		second.subscribe("u", "/user/queue/inbox");
+		open.connect().publish("/user/alice/queue/inbox", "for alice");
+		open.connect().publish("/user/" + first.session().user() + "/queue/inbox", "for the first");
+		assertThat(first.next(Command.MESSAGE).bodyAsText()).isEqualTo("for the first");
+		first.expectNothingMore();
+		second.expectNothingMore();
+	}
+
+	@Test
+	void anonymousSessionCannotRefreshIntoAUser() {
+		StompClient anonymous = this.harness.connect();
+		anonymous.publish("/herald/token",
+				TestAuthenticator.token("anonymous-" + anonymous.session().id(), Duration.ofMinutes(1)), "receipt",
+				"t");
+		assertThat(anonymous.expectError().header("message"))
+			.isEqualTo("token refresh failed: an anonymous session has no token to refresh");
 	}
 
 	@Test

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class SessionSubscriptionTest {
 
-	private final BrokerHarness harness = BrokerHarness.create();
+	private final BrokerHarness harness = BrokerHarness.builder().testAuthenticator().build();
 
 	@Test
 	void topicMessageCarriesSubscriptionMessageIdDestinationAndCustomHeaders() {

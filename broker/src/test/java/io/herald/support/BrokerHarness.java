@@ -75,7 +75,11 @@ public final class BrokerHarness {
 		return client;
 	}
 
-	/** Opens a connection and connects as the named user. */
+	/**
+	 * Opens a connection and connects as the named user, with passcode {@code secret}:
+	 * build the harness with {@link Builder#testAuthenticator()}, since the anonymous
+	 * default ignores the login.
+	 */
 	public StompClient connectAs(String login) {
 		return connect("login", login, "passcode", "secret");
 	}

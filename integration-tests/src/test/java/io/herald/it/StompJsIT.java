@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.herald.it.security.Tokens;
 import io.herald.it.support.HeraldExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,7 +39,9 @@ class StompJsIT {
 	@RegisterExtension
 	static final HeraldExtension broker = HeraldExtension.withArgs(
 			// fast heart-beats so that the heart-beat scenario sees several of them
-			"--herald.heartbeat.send-interval=100ms", "--herald.heartbeat.receive-interval=100ms");
+			"--herald.heartbeat.send-interval=100ms", "--herald.heartbeat.receive-interval=100ms",
+			// proven users for the /user/ scenarios (an unchecked login names nobody)
+			"--herald.security.jwt.secret=" + Tokens.SECRET);
 
 	@Test
 	void stompJsSuitePassesAgainstHerald() throws Exception {
@@ -51,6 +54,7 @@ class StompJsIT {
 			.directory(suite.toFile())
 			.redirectErrorStream(true);
 		builder.environment().put("HERALD_WS_URL", broker.webSocketUri().toString());
+		builder.environment().put("HERALD_JWT_SECRET", Tokens.SECRET);
 		builder.environment().put("NO_COLOR", "1");
 		Process node = builder.start();
 		StringBuilder output = new StringBuilder();

@@ -2,6 +2,7 @@ package io.herald.it;
 
 import java.time.Duration;
 
+import io.herald.it.security.Tokens;
 import io.herald.it.support.HeraldExtension;
 import io.herald.it.support.HeraldServer;
 import io.herald.it.support.OverEveryTransport;
@@ -14,13 +15,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code /user/queue/…}: a SEND to {@code /user/USER/queue/NAME} reaches every session of
- * that user and nobody else. Under the default (anonymous) authenticator the
- * {@code login} header names the user.
+ * that user and nobody else. Users prove who they are with a JWT (anonymous access stays
+ * on): an unchecked {@code login} names nobody, and each anonymous session is its own
+ * user, {@code anonymous-SESSIONID}.
  */
 class UserDestinationIT {
 
 	@RegisterExtension
-	static final HeraldExtension server = HeraldExtension.withArgs();
+	static final HeraldExtension server = HeraldExtension.withArgs("--herald.security.jwt.secret=" + Tokens.SECRET);
 
 	@OverEveryTransport
 	void deliveredToEverySessionOfTheNamedUser(Transport transport) {
@@ -30,9 +32,9 @@ class UserDestinationIT {
 				StompConnection aliceLaptop = transport.open(server);
 				StompConnection bobs = transport.open(server);
 				StompConnection sender = transport.connect(server)) {
-			assertThat(alicePhone.connect("login", alice).header("user-name")).isEqualTo(alice);
-			aliceLaptop.connect("login", alice);
-			bobs.connect("login", bob);
+			assertThat(alicePhone.connect(as(alice)).header("user-name")).isEqualTo(alice);
+			aliceLaptop.connect(as(alice));
+			bobs.connect(as(bob));
 			alicePhone.subscribe("/user/queue/inbox", "in");
 			aliceLaptop.subscribe("/user/queue/inbox", "in");
 			bobs.subscribe("/user/queue/inbox", "in");
@@ -53,16 +55,25 @@ class UserDestinationIT {
 	}
 
 	@OverEveryTransport
-	void anonymousSessionCannotSubscribeToUserQueue(Transport transport) {
-		try (StompConnection anonymous = transport.connect(server)) {
-			anonymous.send(StompFrame.create("SUBSCRIBE").header("destination", "/user/queue/inbox").header("id", "1"));
-			assertThat(anonymous.expectErrorAndClose().header("message")).contains("needs a user");
+	void anonymousSessionHasAUserQueueOfItsOwn(Transport transport) {
+		try (StompConnection anonymous = transport.open(server);
+				StompConnection other = transport.connect(server);
+				StompConnection sender = transport.connect(server)) {
+			String name = anonymous.connect().header("user-name");
+			assertThat(name).startsWith("anonymous-");
+			anonymous.subscribe("/user/queue/inbox", "in");
+			other.subscribe("/user/queue/inbox", "in");
+			sender.publish("/user/" + name + "/queue/inbox", "for you");
+			StompFrame message = anonymous.receive("MESSAGE");
+			assertThat(message.bodyText()).isEqualTo("for you");
+			assertThat(message.header("destination")).isEqualTo("/user/queue/inbox");
+			other.expectNoFrame(Duration.ofMillis(200));
 		}
 	}
 
 	@OverEveryTransport
 	void sendToUserQueueWithoutAUserIsRefused(Transport transport) {
-		try (StompConnection client = transport.connect(server, "login", HeraldServer.unique("carol"))) {
+		try (StompConnection client = transport.connect(server, as(HeraldServer.unique("carol")))) {
 			client.send(StompFrame.create("SEND").header("destination", "/user/queue/inbox").body("to whom?"));
 			assertThat(client.expectErrorAndClose().header("message")).contains("/user/USER/queue/NAME");
 		}
@@ -71,7 +82,7 @@ class UserDestinationIT {
 	@OverEveryTransport
 	void userQueueSubscriptionsAreSeparatedByName(Transport transport) {
 		String dave = HeraldServer.unique("dave");
-		try (StompConnection client = transport.connect(server, "login", dave);
+		try (StompConnection client = transport.connect(server, as(dave));
 				StompConnection sender = transport.connect(server)) {
 			client.subscribe("/user/queue/a", "a");
 			client.subscribe("/user/queue/b", "b");
@@ -83,6 +94,11 @@ class UserDestinationIT {
 			assertThat(second.header("subscription") + "=" + second.bodyText()).isEqualTo("a=for a");
 			assertThat(second.header("destination")).isEqualTo("/user/queue/a");
 		}
+	}
+
+	/** The CONNECT headers of a user proven by a JWT. */
+	private static String[] as(String user) {
+		return new String[] { "Authorization", "Bearer " + Tokens.valid(user) };
 	}
 
 }

@@ -15,11 +15,12 @@ import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
 
 /**
- * Mints the tokens of the security suite, good and bad, with Nimbus.
+ * Mints the tokens of the security suite, good and bad, with Nimbus (and the user tokens
+ * of other suites that need proven users).
  */
-final class Tokens {
+public final class Tokens {
 
-	static final String SECRET = "herald-test-secret-0123456789abcdef";
+	public static final String SECRET = "herald-test-secret-0123456789abcdef";
 
 	static final String ISSUER = "https://id.herald.test";
 
@@ -40,7 +41,7 @@ final class Tokens {
 		return sign(claims(user, expiresAt).claim("roles", roles).build(), SECRET);
 	}
 
-	static String valid(String user) {
+	public static String valid(String user) {
 		return valid(user, Instant.now().plusSeconds(3600), List.of());
 	}
 
