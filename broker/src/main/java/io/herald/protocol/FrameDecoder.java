@@ -119,10 +119,11 @@ public final class FrameDecoder {
 	 * failed) it returns about 0; a skipped CR heart-beat may count as 1.
 	 *
 	 * <p>
-	 * It never exceeds twice {@code maxFrameBytes} plus {@code maxHeaderLineBytes}, and
-	 * for a body it is at most twice the body bytes received, whatever the declared
-	 * {@code content-length}. Read it from the thread that feeds the decoder, for
-	 * instance after each {@link #decode} call, to account the frame against a budget.
+	 * It never exceeds {@code maxFrameBytes + maxHeaderLineBytes + 1}. A body declared by
+	 * {@code content-length} counts at most twice the body bytes received, whatever the
+	 * declared length; a body without one counts at least 256 bytes once it has begun.
+	 * Read it from the thread that feeds the decoder, for instance after each
+	 * {@link #decode} call, to account the frame against a budget.
 	 */
 	public long bufferedBytes() {
 		long held = (this.body != null) ? (long) this.headerBytes + this.body.length : this.frameBytes;
@@ -323,7 +324,9 @@ public final class FrameDecoder {
 			}
 			countFrameBytes(1);
 			if (this.bodyLength == this.body.length) {
-				growBody(Math.max(this.bodyLength + 1, UNDECLARED_BODY_CAPACITY), this.limits.maxFrameBytes());
+				// no body byte past what the frame limit leaves is ever admitted
+				growBody(Math.max(this.bodyLength + 1, UNDECLARED_BODY_CAPACITY),
+						this.limits.maxFrameBytes() - this.headerBytes);
 			}
 			this.body[this.bodyLength++] = b;
 		}
@@ -332,7 +335,7 @@ public final class FrameDecoder {
 	/**
 	 * Makes room for {@code needed} body bytes: at least double the current capacity, so
 	 * each byte is copied a bounded number of times, but never past {@code ceiling} (the
-	 * declared length, or the frame limit when none was declared).
+	 * declared length, or what the frame limit leaves when none was declared).
 	 */
 	private void growBody(int needed, int ceiling) {
 		if (needed <= this.body.length) {

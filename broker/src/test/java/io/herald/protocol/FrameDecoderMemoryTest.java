@@ -172,6 +172,18 @@ class FrameDecoderMemoryTest {
 	}
 
 	@Test
+	void bodyWithoutContentLengthNeverHoldsMoreThanTheFrameLimitLeaves() throws Exception {
+		FrameLimits limits = new FrameLimits(64 * 1024, 1024, 16);
+		FrameDecoder small = new FrameDecoder(limits);
+		byte[] head = bytes("SEND\ndestination:/topic/a\n\n");
+		decode(small, head, filled(limits.maxFrameBytes() - head.length));
+
+		assertThat(small.bufferedBytes()).isEqualTo(limits.maxFrameBytes());
+		assertThat(failure(small, bytes("x")).reason()).isEqualTo(FrameDecodingException.Reason.FRAME_TOO_LARGE);
+		assertThat(small.bufferedBytes()).isZero();
+	}
+
+	@Test
 	void heartBeatsBetweenFramesHoldNothing() throws Exception {
 		decode(this.decoder, bytes("\n\n\r\n\n"));
 
