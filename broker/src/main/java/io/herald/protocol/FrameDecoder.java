@@ -23,6 +23,15 @@ import io.herald.protocol.FrameDecodingException.Reason;
  * End-of-line octets between frames are heart-beats and are skipped.
  *
  * <p>
+ * Memory follows the bytes that arrive, never the bytes a peer declares: a
+ * {@code content-length} is checked against the frame limit at once, but the body buffer
+ * starts with what the first chunk brings and doubles, capped at the declared length, as
+ * more arrives. A peer that announces a large body and sends nothing costs nothing; one
+ * that sends part of it costs at most twice what it sent, and growth copies each byte a
+ * bounded number of times (amortised linear). {@link #bufferedBytes()} reports what the
+ * frame in progress holds so a caller can account it against a shared budget.
+ *
+ * <p>
  * Header values are unescaped per the negotiated version ({@link #setVersion}): 1.2
  * defines {@code \r \n \c \\}, 1.1 the same without {@code \r}, 1.0 no escapes at all.
  * CONNECT, STOMP and CONNECTED frames are never unescaped. Before negotiation the decoder
@@ -39,17 +48,28 @@ public final class FrameDecoder {
 
 	private static final int NO_LENGTH = -1;
 
+	private static final byte[] NO_BODY = new byte[0];
+
+	/** Line buffer kept between frames; a longer line grows it only for its frame. */
+	private static final int LINE_CAPACITY = 128;
+
+	/** First body allocation when no content-length says where the body ends. */
+	private static final int UNDECLARED_BODY_CAPACITY = 256;
+
 	private final FrameLimits limits;
 
 	private StompVersion version = StompVersion.V1_2;
 
 	private State state = State.COMMAND;
 
-	private byte[] line = new byte[128];
+	private byte[] line = new byte[LINE_CAPACITY];
 
 	private int lineLength;
 
 	private int frameBytes;
+
+	/** Bytes of the command and header lines, fixed at the blank line ending them. */
+	private int headerBytes;
 
 	private Command command;
 
@@ -91,6 +111,29 @@ public final class FrameDecoder {
 	}
 
 	/**
+	 * Bytes this decoder holds for the frame in progress: the command and header bytes
+	 * received so far (a partial line included), plus the capacity it allocated for the
+	 * body, plus the line buffer's capacity while a long line has grown it. Buffers the
+	 * decoder keeps for its whole life (a {@value #LINE_CAPACITY}-byte line buffer) are
+	 * not counted, so between frames (after a frame is passed on, or once the decoder has
+	 * failed) it returns about 0; a skipped CR heart-beat may count as 1.
+	 *
+	 * <p>
+	 * It never exceeds {@code maxFrameBytes + maxHeaderLineBytes + 1}. A body declared by
+	 * {@code content-length} counts at most twice the body bytes received, whatever the
+	 * declared length; a body without one counts at least 256 bytes once it has begun.
+	 * Read it from the thread that feeds the decoder, for instance after each
+	 * {@link #decode} call, to account the frame against a budget.
+	 */
+	public long bufferedBytes() {
+		long held = (this.body != null) ? (long) this.headerBytes + this.body.length : this.frameBytes;
+		if (this.line.length > LINE_CAPACITY) {
+			held += this.line.length;
+		}
+		return held;
+	}
+
+	/**
 	 * Decodes what {@code in} holds, passing each complete frame to {@code sink} in
 	 * order, and keeps any trailing partial frame for the next call.
 	 * @throws FrameDecodingException if the input breaks the grammar or a limit; frames
@@ -119,6 +162,7 @@ public final class FrameDecoder {
 		catch (FrameDecodingException ex) {
 			this.state = State.FAILED;
 			this.failure = ex;
+			release();
 			throw ex;
 		}
 	}
@@ -240,15 +284,19 @@ public final class FrameDecoder {
 	}
 
 	private void endHeaders() throws FrameDecodingException {
+		this.headerBytes = this.frameBytes;
+		if (this.line.length > LINE_CAPACITY) {
+			// a long header line needs no room while the body is read
+			this.line = new byte[LINE_CAPACITY];
+		}
+		this.body = NO_BODY;
+		this.bodyLength = 0;
 		if (this.contentLength != NO_LENGTH) {
+			// refused before any body byte is read; memory comes only as bytes arrive
 			checkDeclaredLength(this.contentLength);
-			this.body = new byte[this.contentLength];
-			this.bodyLength = 0;
 			this.state = (this.contentLength == 0) ? State.NUL : State.BODY;
 		}
 		else {
-			this.body = new byte[Math.min(256, this.limits.maxFrameBytes())];
-			this.bodyLength = 0;
 			this.state = State.BODY;
 		}
 	}
@@ -256,6 +304,7 @@ public final class FrameDecoder {
 	private void readBody(ByteBuffer in, Consumer<Frame> sink) throws FrameDecodingException {
 		if (this.contentLength != NO_LENGTH) {
 			int n = Math.min(in.remaining(), this.contentLength - this.bodyLength);
+			growBody(this.bodyLength + n, this.contentLength);
 			in.get(this.body, this.bodyLength, n);
 			this.bodyLength += n;
 			this.frameBytes += n;
@@ -267,26 +316,53 @@ public final class FrameDecoder {
 		while (in.hasRemaining()) {
 			byte b = in.get();
 			if (b == 0) {
-				this.body = Arrays.copyOf(this.body, this.bodyLength);
+				if (this.body.length != this.bodyLength) {
+					this.body = Arrays.copyOf(this.body, this.bodyLength);
+				}
 				complete(sink);
 				return;
 			}
 			countFrameBytes(1);
 			if (this.bodyLength == this.body.length) {
-				this.body = Arrays.copyOf(this.body,
-						(int) Math.min(2L * this.body.length, this.limits.maxFrameBytes()));
+				// no body byte past what the frame limit leaves is ever admitted
+				growBody(Math.max(this.bodyLength + 1, UNDECLARED_BODY_CAPACITY),
+						this.limits.maxFrameBytes() - this.headerBytes);
 			}
 			this.body[this.bodyLength++] = b;
+		}
+	}
+
+	/**
+	 * Makes room for {@code needed} body bytes: at least double the current capacity, so
+	 * each byte is copied a bounded number of times, but never past {@code ceiling} (the
+	 * declared length, or what the frame limit leaves when none was declared).
+	 */
+	private void growBody(int needed, int ceiling) {
+		if (needed <= this.body.length) {
+			return;
+		}
+		int capacity = (int) Math.min(Math.max(needed, 2L * this.body.length), ceiling);
+		this.body = Arrays.copyOf(this.body, capacity);
+	}
+
+	/** Lets go of what the frame in progress held, keeping the small line buffer. */
+	private void release() {
+		this.headers = null;
+		this.body = null;
+		this.bodyLength = 0;
+		this.lineLength = 0;
+		this.frameBytes = 0;
+		this.headerBytes = 0;
+		if (this.line.length > LINE_CAPACITY) {
+			this.line = new byte[LINE_CAPACITY];
 		}
 	}
 
 	private void complete(Consumer<Frame> sink) {
 		Frame frame = new Frame(this.command, this.headers.build(), this.body);
 		this.command = null;
-		this.headers = null;
-		this.body = null;
 		this.receipt = null;
-		this.frameBytes = 0;
+		release();
 		this.state = State.COMMAND;
 		sink.accept(frame);
 	}
