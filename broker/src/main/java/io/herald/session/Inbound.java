@@ -3,6 +3,7 @@ package io.herald.session;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
+import io.herald.memory.MemoryBudget;
 import io.herald.protocol.Frame;
 import io.herald.protocol.FrameDecoder;
 import io.herald.protocol.FrameDecodingException;
@@ -10,8 +11,9 @@ import io.herald.protocol.FrameLimits;
 import io.herald.protocol.StompVersion;
 
 /**
- * A session's way in: the incremental decoder and the inbound rate limits (token buckets
- * of frames and bytes per second). Used by the session's owner only.
+ * A session's way in: the incremental decoder, the inbound rate limits (token buckets of
+ * frames and bytes per second), and the bytes of the frame in progress counted against
+ * the node's memory budget. Used by the session's owner only.
  */
 final class Inbound {
 
@@ -23,9 +25,15 @@ final class Inbound {
 
 	private final TokenBucket bytes;
 
-	Inbound(FrameLimits frameLimits, AbuseLimits limits, long nowNanos) {
+	private final MemoryBudget memory;
+
+	/** What the frame in progress holds, as last counted against the budget. */
+	private long accounted;
+
+	Inbound(FrameLimits frameLimits, AbuseLimits limits, long nowNanos, MemoryBudget memory) {
 		this.decoder = new FrameDecoder(frameLimits);
 		this.limits = limits;
+		this.memory = memory;
 		this.frames = (limits.inboundFramesPerSecond() > 0) ? new TokenBucket(limits.inboundFramesPerSecond(), nowNanos)
 				: null;
 		this.bytes = (limits.inboundBytesPerSecond() > 0) ? new TokenBucket(limits.inboundBytesPerSecond(), nowNanos)
@@ -56,6 +64,27 @@ final class Inbound {
 			};
 			throw new StompViolation(reason, ex.getMessage(), null, ex.receipt());
 		}
+	}
+
+	/**
+	 * Counts what the frame in progress holds now against the memory budget.
+	 * @return whether it grew while the memory alarm is engaged: the session must then be
+	 * refused, so that partly received frames cannot take the node past its budget
+	 */
+	boolean accountPartialFrame() {
+		long held = this.decoder.bufferedBytes();
+		long grown = held - this.accounted;
+		if (grown != 0) {
+			this.memory.reserve(grown);
+			this.accounted = held;
+		}
+		return grown > 0 && this.memory.isAlarmed();
+	}
+
+	/** Gives back what the frame in progress held: the session is gone. */
+	void releasePartialFrame() {
+		this.memory.release(this.accounted);
+		this.accounted = 0;
 	}
 
 	/**

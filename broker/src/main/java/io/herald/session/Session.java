@@ -2,6 +2,7 @@ package io.herald.session;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -97,7 +98,7 @@ public final class Session {
 		this.mailbox = new Mailbox(services.commands());
 		long now = services.nanoClock().getAsLong();
 		this.heartBeat = new HeartBeat(now);
-		this.inbound = new Inbound(settings.frameLimits(), services.abuseLimits(), now);
+		this.inbound = new Inbound(settings.frameLimits(), services.abuseLimits(), now, services.memory());
 		this.subscriptions = new SubscriptionRegistry(settings.maxSubscriptions());
 		this.transactions = new Transactions(settings.maxTransactionFrames(), services.memory());
 		this.clientFrames = new ClientFrames(this, this.subscriptions, this.transactions, services);
@@ -177,6 +178,9 @@ public final class Session {
 		}
 		catch (StompViolation ex) {
 			closeFor(ex, ex.receipt());
+		}
+		if (this.inbound.accountPartialFrame()) {
+			close(CloseReason.LIMIT_EXCEEDED, this.services.ingress().memoryAlarm().refusal(), null, null);
 		}
 	}
 
@@ -347,8 +351,17 @@ public final class Session {
 		}
 	}
 
+	/**
+	 * Schedules on the broker's timer; {@code null} once the timer stopped with the
+	 * broker.
+	 */
 	private ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
-		return this.services.timer().schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+		try {
+			return this.services.timer().schedule(task, delayMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			return null;
+		}
 	}
 
 	private void cancelTimer() {
@@ -411,6 +424,7 @@ public final class Session {
 			subscription.close();
 		}
 		this.transactions.abortAll();
+		this.inbound.releasePartialFrame();
 		this.starting = null;
 		this.services.registry().remove(this);
 	}

@@ -75,4 +75,25 @@ class MemoryAlarmTest {
 		assertThat(this.memory.usedBytes()).isZero();
 	}
 
+	@Test
+	void partlyReceivedFramesCountAndCannotGrowWhileAlarmed() {
+		StompClient partial = this.harness.connect();
+		partial.sendRaw("SEND\ndestination:/topic/feed\ncontent-length:100000\n\n" + "p".repeat(5000));
+		assertThat(this.memory.usedBytes()).as("the frame in progress").isBetween(5000L, 20_000L);
+		partial.closeSocket();
+		assertThat(this.memory.usedBytes()).isZero();
+
+		StompClient stalled = this.harness.connect();
+		stalled.subscribe("s", "/topic/feed");
+		stalled.connection().stall();
+		StompClient publisher = this.harness.connect();
+		for (int i = 0; i < 8; i++) {
+			publisher.publish("/topic/feed", BODY);
+		}
+		assertThat(this.memory.isAlarmed()).isTrue();
+		StompClient grower = this.harness.connect();
+		grower.sendRaw("SEND\ndestination:/topic/feed\ncontent-length:100000\n\n" + "p".repeat(1000));
+		assertThat(grower.expectError().header("message")).startsWith("memory alarm");
+	}
+
 }
