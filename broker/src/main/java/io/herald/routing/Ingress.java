@@ -55,11 +55,17 @@ public final class Ingress {
 	 * @param headers headers for subscribers; frame-control headers are dropped
 	 * @param sender the authenticated sender, stamped as {@value #SENDER_HEADER};
 	 * {@code null} for none
-	 * @throws DestinationException if the destination is not one Herald serves
+	 * @throws DestinationException if the destination is not one Herald serves, or has
+	 * more segments than the limit
 	 */
 	public PublishResult publish(String destination, Headers headers, byte[] body, String sender)
 			throws DestinationException {
-		return publish(Destination.forSend(destination), destination, headers, body, sender);
+		Destination parsed = Destination.forSend(destination);
+		String refusal = this.router.segmentLimitRefusal(parsed);
+		if (refusal != null) {
+			throw new DestinationException(refusal);
+		}
+		return publish(parsed, destination, headers, body, sender);
 	}
 
 	/**

@@ -23,7 +23,12 @@ public final class Router {
 
 	private final Topics topics;
 
+	/** The default of {@code herald.limits.max-destination-segments}. */
+	public static final int DEFAULT_MAX_DESTINATION_SEGMENTS = 32;
+
 	private final Queues queues;
+
+	private final int maxDestinationSegments;
 
 	private final DestinationType[] types = new DestinationType[Destination.Kind.values().length];
 
@@ -45,6 +50,26 @@ public final class Router {
 	 * obligations)
 	 */
 	public Router(int maxQueueLength, int matchCacheSize, InterestListener interest) {
+		this(maxQueueLength, matchCacheSize, DEFAULT_MAX_DESTINATION_SEGMENTS, interest);
+	}
+
+	/**
+	 * @param maxQueueLength most messages a queue buffers
+	 * @param matchCacheSize most topic names whose subscriber sets stay cached, besides
+	 * topics subscribed by exact name ({@code herald.routing.match-cache-size})
+	 * @param maxDestinationSegments most {@code .}-separated segments in a destination
+	 * name or pattern ({@code herald.limits.max-destination-segments}); it bounds the
+	 * cost of matching a topic, which is destination length × pattern length
+	 * @param interest told when a topic pattern, queue or user queue gains its first
+	 * local subscriber and loses its last (see {@link InterestListener} for its
+	 * obligations)
+	 */
+	public Router(int maxQueueLength, int matchCacheSize, int maxDestinationSegments, InterestListener interest) {
+		if (maxDestinationSegments <= 0) {
+			throw new IllegalArgumentException(
+					"maxDestinationSegments must be positive, was " + maxDestinationSegments);
+		}
+		this.maxDestinationSegments = maxDestinationSegments;
 		if (interest == null) {
 			throw new IllegalArgumentException("interest must not be null; InterestListener.NONE listens to nothing");
 		}
@@ -53,6 +78,27 @@ public final class Router {
 		for (DestinationType type : List.of(this.topics, this.queues, new UserQueues(interest))) {
 			this.types[type.kind().ordinal()] = type;
 		}
+	}
+
+	/**
+	 * Checks a parsed destination against the segment limit; SEND and SUBSCRIBE ask
+	 * before they publish or subscribe.
+	 * @return why the destination is refused, naming the limit, or {@code null} if it is
+	 * within it
+	 */
+	public String segmentLimitRefusal(Destination destination) {
+		int segments = 1;
+		String name = destination.name();
+		for (int i = 0; i < name.length(); i++) {
+			if (name.charAt(i) == DestinationName.SEPARATOR) {
+				segments++;
+			}
+		}
+		if (segments <= this.maxDestinationSegments) {
+			return null;
+		}
+		return "destination has " + segments + " segments, more than the limit of " + this.maxDestinationSegments
+				+ " (herald.limits.max-destination-segments)";
 	}
 
 	/**

@@ -33,8 +33,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * entries not published to since the previous sweep (a second chance, CLOCK-like) until
  * an eighth of the bound is free, so a sweep's cost is spread over many misses and hot
  * topics stay. Pinned topics (subscribed by exact name) are never evicted.</li>
- * <li>Matching cost: a miss walks the trie once ({@link TopicWalk}), memoised so that a
- * run of {@code #} stays polynomial.</li>
+ * <li>Matching cost: a miss walks the trie once ({@link TopicWalk}), memoised so that it
+ * costs at most destination length × pattern length whatever the patterns; runs of
+ * {@code #} are stored as one.</li>
  * </ul>
  */
 final class TopicTree {
@@ -76,7 +77,8 @@ final class TopicTree {
 		this.listener = listener;
 	}
 
-	synchronized void add(String pattern, Subscriber subscriber) {
+	synchronized void add(String name, Subscriber subscriber) {
+		String pattern = collapseHashes(name);
 		String[] segments = segments(pattern);
 		TopicNode node = this.root;
 		for (String segment : segments) {
@@ -117,7 +119,8 @@ final class TopicTree {
 		}
 	}
 
-	synchronized boolean remove(String pattern, Subscriber subscriber) {
+	synchronized boolean remove(String name, Subscriber subscriber) {
+		String pattern = collapseHashes(name);
 		String[] segments = segments(pattern);
 		TopicNode node = this.root;
 		for (String segment : segments) {
@@ -307,6 +310,30 @@ final class TopicTree {
 			node.parent.children.remove(node.segment, node);
 			node = node.parent;
 		}
+	}
+
+	/**
+	 * The pattern with each run of consecutive {@code #} segments made one: they match
+	 * the same topics, and one node costs the walk less than a chain of them. Patterns
+	 * are stored, and reported to the interest listener, in this form.
+	 */
+	static String collapseHashes(String pattern) {
+		if (!pattern.contains("#.#")) {
+			return pattern;
+		}
+		StringBuilder collapsed = new StringBuilder(pattern.length());
+		String previous = null;
+		for (String segment : segments(pattern)) {
+			if (DestinationName.ANY_SEGMENTS.equals(segment) && DestinationName.ANY_SEGMENTS.equals(previous)) {
+				continue;
+			}
+			if (previous != null) {
+				collapsed.append(DestinationName.SEPARATOR);
+			}
+			collapsed.append(segment);
+			previous = segment;
+		}
+		return collapsed.toString();
 	}
 
 	static String[] segments(String name) {

@@ -15,9 +15,13 @@ import java.util.Map;
  * <p>
  * Design: {@code #} can absorb any number of segments, so below a {@code #} node several
  * paths reach the same (node, segment index); without memory a run of {@code #} makes the
- * walk exponential. Visits below a {@code #} are memoised, which bounds the walk by nodes
- * × (segments + 1) expansions, each of at most segments + 1 steps. Above any {@code #} a
- * node is reached by one path only, so the common walk pays nothing for it. Runs on the
+ * walk exponential. The walk's states are (node, index) pairs: a {@code #} node either
+ * passes to its children at the index or absorbs one more segment, so each state has at
+ * most four successors, and states below a {@code #} are memoised. The walk therefore
+ * costs at most about 4 × trie nodes × (segments + 1) steps: destination length × pattern
+ * length, whatever the patterns (and {@link TopicTree} collapses runs of {@code #} into
+ * one, so {@code #.#.#} costs what {@code #} costs). Above any {@code #} a node is
+ * reached by one path only, so the common walk pays nothing for the memory. Runs on the
  * publisher's thread without locks, on a cache miss only.
  */
 final class TopicWalk {
@@ -49,11 +53,30 @@ final class TopicWalk {
 		return this.steps;
 	}
 
+	/**
+	 * Visits {@code node} having matched the first {@code index} segments. A {@code #}
+	 * node absorbs the following segments one at a time (iteratively, so the depth of the
+	 * recursion is the trie's, not the topic's), each absorption a state of its own.
+	 */
 	private void collect(TopicNode node, int index, boolean belowHash) {
 		this.steps++;
 		if (belowHash && !firstVisit(node, index)) {
 			return;
 		}
+		expand(node, index, belowHash);
+		if (DestinationName.ANY_SEGMENTS.equals(node.segment)) {
+			for (int i = index + 1; i <= this.segments.length; i++) {
+				this.steps++;
+				if (!firstVisit(node, i)) {
+					// visited before, and with it every later absorption
+					return;
+				}
+				expand(node, i, true);
+			}
+		}
+	}
+
+	private void expand(TopicNode node, int index, boolean belowHash) {
 		if (index == this.segments.length) {
 			addAll(node.subscribers);
 		}
@@ -69,9 +92,7 @@ final class TopicWalk {
 		}
 		TopicNode hash = node.children.get(DestinationName.ANY_SEGMENTS);
 		if (hash != null) {
-			for (int i = index; i <= this.segments.length; i++) {
-				collect(hash, i, true);
-			}
+			collect(hash, index, true);
 		}
 	}
 

@@ -9,7 +9,9 @@
  * {@link io.herald.routing.Router} is the entry point: publish, subscribe, the operators'
  * snapshot ({@link io.herald.routing.DestinationInfo}) and, for the cluster backplane, an
  * {@link io.herald.routing.InterestListener} told when local interest in a destination
- * begins and ends.
+ * begins and ends. Matching one topic costs at most its segments × the patterns' segments
+ * (runs of {@code #} are stored as one), and the router refuses destinations with more
+ * segments than its limit ({@code herald.limits.max-destination-segments}).
  *
  * <p>
  * Sees messages and subscribers, never bytes on the wire or transports; plain Java. Lock

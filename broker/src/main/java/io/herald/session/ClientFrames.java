@@ -233,13 +233,19 @@ final class ClientFrames {
 		return this.session.identity().isAnonymous() ? "an anonymous client" : "user '" + this.session.user() + "'";
 	}
 
-	private static Destination parse(String destination, boolean forSend) throws StompViolation {
+	private Destination parse(String destination, boolean forSend) throws StompViolation {
+		Destination parsed;
 		try {
-			return forSend ? Destination.forSend(destination) : Destination.forSubscribe(destination);
+			parsed = forSend ? Destination.forSend(destination) : Destination.forSubscribe(destination);
 		}
 		catch (DestinationException ex) {
 			throw new StompViolation(ex.getMessage());
 		}
+		String refusal = this.services.router().segmentLimitRefusal(parsed);
+		if (refusal != null) {
+			throw new StompViolation(CloseReason.LIMIT_EXCEEDED, refusal);
+		}
+		return parsed;
 	}
 
 	private static String required(Frame frame, String header) throws StompViolation {

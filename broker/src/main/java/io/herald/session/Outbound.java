@@ -19,8 +19,9 @@ import io.herald.memory.MemoryBudget;
  * <p>
  * Closing seals the buffer ({@link #seal}) with the session's last frame (the ERROR, or
  * the RECEIPT of a DISCONNECT). The seal is a bit in the same atomic word as the byte
- * count, so an offer either got in before it or is refused: once the transport has taken
- * the last frame, nothing else is ever handed out, whatever producers were doing at that
+ * count, so an offer either got in before it (and is written before the last frame, even
+ * if it adds its frame after the seal) or is refused: once the transport has taken the
+ * last frame, nothing else is ever handed out, whatever producers were doing at that
  * moment. The client sees the ERROR as the last frame of the connection.
  *
  * <p>
@@ -178,6 +179,11 @@ public final class Outbound {
 			return frame;
 		}
 		if (isSealed()) {
+			if (queuedBytes() > 0) {
+				// an offer counted before the seal has not added its frame yet: it goes
+				// out before the last frame, when its offerer wakes the transport
+				return null;
+			}
 			OutboundFrame lastFrame = this.last.getAndSet(null);
 			this.finished = true;
 			return lastFrame;

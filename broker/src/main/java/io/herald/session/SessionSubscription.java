@@ -22,8 +22,9 @@ import io.herald.routing.Route;
  * within its session; the id is used as both {@code ack} and {@code message-id} of the
  * delivery, so 1.0 and 1.1 clients (which acknowledge by {@code message-id}) and 1.2
  * clients (by {@code id}) are served alike. Deliveries run on publishers' threads and
- * acknowledgements on the session's owner ({@link Mailbox}), so the unacknowledged set is
- * guarded by this object's monitor, which is never held while calling into the router.
+ * acknowledgements and the close on the session's owner ({@link Mailbox}), so the
+ * unacknowledged set, and each delivery as a whole, is guarded by this object's monitor,
+ * which is never held while calling into the router.
  */
 final class SessionSubscription implements QueueConsumer {
 
@@ -103,36 +104,40 @@ final class SessionSubscription implements QueueConsumer {
 		}
 	}
 
+	/**
+	 * Takes a delivery, atomically with respect to {@link #close}: the closed check, the
+	 * offer to the session's buffer and the recording of the ack tag happen under this
+	 * subscription's monitor, so a message is either in the buffer and (in a client ack
+	 * mode) unacknowledged here, to be handed back flagged by a close, or refused and
+	 * left to the queue, never both. Offering takes no lock (the buffer is lock-free and
+	 * a full one only seals it and posts the release), so the lock order holds.
+	 */
 	@Override
-	public boolean deliver(Message message, boolean redelivered) {
+	public synchronized boolean deliver(Message message, boolean redelivered) {
+		if (this.closed) {
+			return false;
+		}
 		String tag = null;
 		if (this.ackMode != AckMode.AUTO) {
-			synchronized (this) {
-				if (this.closed) {
-					return false;
-				}
-				if (this.unacked.size() >= this.maxUnacked) {
-					// only topics get here: queues ask hasCapacity() first
-					this.session.close(CloseReason.LIMIT_EXCEEDED, "subscription '" + this.id
-							+ "' exceeds the limit of " + this.maxUnacked + " unacknowledged messages", null, null);
-					return false;
-				}
-				tag = this.index + "-" + (++this.sequence);
-				this.unacked.put(tag, message);
+			if (this.unacked.size() >= this.maxUnacked) {
+				// only topics get here: queues ask hasCapacity() first
+				this.session.close(CloseReason.LIMIT_EXCEEDED, "subscription '" + this.id + "' exceeds the limit of "
+						+ this.maxUnacked + " unacknowledged messages", null, null);
+				return false;
 			}
+			tag = this.index + "-" + (this.sequence + 1);
 		}
 		String messageId = (tag != null) ? tag : message.messageId();
 		OutboundFrame frame = MessageFrames.encode(message, this.session.version(), this.subscriptionLine, messageId,
 				tag, redelivered);
-		if (this.session.enqueue(frame)) {
-			return true;
+		if (!this.session.enqueue(frame)) {
+			return false;
 		}
 		if (tag != null) {
-			synchronized (this) {
-				this.unacked.remove(tag);
-			}
+			this.sequence++;
+			this.unacked.put(tag, message);
 		}
-		return false;
+		return true;
 	}
 
 	@Override

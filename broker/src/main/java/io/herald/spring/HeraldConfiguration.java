@@ -14,6 +14,7 @@ import io.herald.admin.BrokerMetrics;
 import io.herald.admin.MemoryAlarmHealthIndicator;
 import io.herald.memory.MemoryBudget;
 import io.herald.protocol.FrameLimits;
+import io.herald.routing.InterestListener;
 import io.herald.routing.Router;
 import io.herald.security.Authenticator;
 import io.herald.security.DestinationPolicy;
@@ -91,7 +92,8 @@ class HeraldConfiguration implements WebSocketConfigurer {
 				properties.heartbeat().receiveInterval().toMillis(), properties.heartbeat().minInterval().toMillis(),
 				limits.connectTimeout().toMillis(), limits.maxTransactionFrames(), limits.maxUnackedPerSubscription(),
 				"Herald/" + version());
-		Router router = new Router(properties.queues().maxLength(), properties.routing().matchCacheSize());
+		Router router = new Router(properties.queues().maxLength(), properties.routing().matchCacheSize(),
+				limits.maxDestinationSegments(), InterestListener.NONE);
 		AbuseLimits abuseLimits = new AbuseLimits(limits.maxConnections(), limits.maxConnectionsPerAddress(),
 				limits.inboundFramesPerSecond(), limits.inboundBytesPerSecond().toBytes(),
 				limits.maxLoginDelay().toMillis());

@@ -223,6 +223,9 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 	 * @param maxMemory the node-wide memory budget (outbound buffers, partly received
 	 * frames, open transactions): above it publishing is refused until usage drops below
 	 * 80 % of it; empty for 40 % of the maximum heap
+	 * @param maxDestinationSegments most {@code .}-separated segments in a SEND or
+	 * SUBSCRIBE destination (a topic pattern included); beyond it the frame gets an
+	 * ERROR. It bounds what matching one topic can cost (destination × pattern segments)
 	 */
 	public record Limits(@DefaultValue("2MB") DataSize maxFrameSize, @DefaultValue("8KB") DataSize maxHeaderLineSize,
 			@DefaultValue("64") int maxHeaders, @DefaultValue("1000") int maxSubscriptionsPerSession,
@@ -230,7 +233,8 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 			@DefaultValue("1000") int maxTransactionFrames, @DefaultValue("1000") int maxUnackedPerSubscription,
 			@DefaultValue("100000") int maxConnections, @DefaultValue("1000") int maxConnectionsPerAddress,
 			@DefaultValue("10000") int inboundFramesPerSecond, @DefaultValue("16MB") DataSize inboundBytesPerSecond,
-			@DefaultValue("5s") Duration maxLoginDelay, DataSize maxMemory) {
+			@DefaultValue("5s") Duration maxLoginDelay, @DefaultValue("32") int maxDestinationSegments,
+			DataSize maxMemory) {
 
 		private static final long MAX_BYTES = Integer.MAX_VALUE - 64;
 
@@ -269,6 +273,8 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 					"herald.limits.inbound-bytes-per-second", "must not be negative", inboundBytesPerSecond);
 			check(maxLoginDelay != null && !maxLoginDelay.isNegative(), "herald.limits.max-login-delay",
 					"must not be negative", maxLoginDelay);
+			check(maxDestinationSegments > 0 && maxDestinationSegments <= 1024,
+					"herald.limits.max-destination-segments", "must be between 1 and 1024", maxDestinationSegments);
 		}
 
 		private static void checkSize(DataSize size, String key, long minBytes) {

@@ -5,6 +5,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -125,17 +126,77 @@ class TopicTreeCacheTest {
 	}
 
 	@Test
-	void consecutiveHashesCostAtMostNodesTimesSegmentsSteps() {
-		int hashes = 24;
+	void consecutiveHashesCostWhatOneHashCosts() {
 		int segments = 24;
 		Subscriber subscriber = new Recorder();
-		this.tree.add(String.join(".", java.util.Collections.nCopies(hashes, "#")), subscriber);
-		this.tree.add("a.#.#.#.#.#.#.z", subscriber);
+		this.tree.add(String.join(".", java.util.Collections.nCopies(24, "#")), subscriber);
 		String topic = String.join(".", java.util.Collections.nCopies(segments, "a"));
 		assertThat(this.tree.match(topic)).containsExactly(subscriber);
-		int nodes = hashes + 8 + 1;
-		// each (node, index) expands once, into at most segments + 1 further steps
-		assertThat(this.tree.lastMatchSteps()).isLessThanOrEqualTo(nodes * (segments + 1) * (segments + 2));
+		// one # node: the root, then the # at each of the segments + 1 indexes
+		assertThat(this.tree.lastMatchSteps()).isLessThanOrEqualTo(1 + 2 * (segments + 1));
+		assertThat(TopicTree.collapseHashes("a.#.#.b.#.#.#")).isEqualTo("a.#.b.#");
+		assertThat(TopicTree.collapseHashes("a#.#b.#.c")).isEqualTo("a#.#b.#.c");
+		this.tree.remove("#.#", subscriber);
+		assertThat(this.tree.match(topic)).isEmpty();
+	}
+
+	/**
+	 * Regression (issue 9, "Wildcard matching explodes"): one SUBSCRIBE to a run of
+	 * wildcards and one SEND to a long topic stalled routing. The walk's steps, counted,
+	 * stay within 4 × (pattern segments + 1) × (topic segments + 1), whatever the
+	 * pattern, and the walk agrees with the pattern test.
+	 */
+	@ParameterizedTest(name = "{0}")
+	@ValueSource(strings = { "#.#.#.#.#.#.#.#.#.#.#.#.#", "#.a.#.a.#.a.#.a.#.a.#.a.#", "*.#.*.#.*.#.*.#.*.#.*.#",
+			"#.*.*.*.*.*.*.*.*.*.*.#", "a.#.#.#.a.#.#.#.a.#.#.#.z", "#.a.a.a.a.a.a.a.a.a.a.a.b",
+			"#.*.#.*.#.*.#.*.#.*.#.*.#.*.#.*.#.*.#.*.#.*.#.*.#.*.#.*.#.*.#" })
+	void matchingCostIsBoundedByTopicTimesPatternLength(String pattern) {
+		Subscriber subscriber = new Recorder();
+		this.tree.add(pattern, subscriber);
+		String[] patternSegments = TopicTree.segments(pattern);
+		for (int length : new int[] { 1, 8, 22, 26, 32 }) {
+			String[] topic = java.util.Collections.nCopies(length, "a").toArray(String[]::new);
+			Subscriber[] found = this.tree.match(String.join(".", topic));
+			assertThat(found.length == 1).as("%s matches %d segments", pattern, length)
+				.isEqualTo(TopicTree.matches(patternSegments, topic));
+			assertThat(this.tree.lastMatchSteps()).as("steps for %d segments", length)
+				.isLessThanOrEqualTo(4 * (patternSegments.length + 1) * (length + 1));
+		}
+	}
+
+	@Test
+	void manyAdversarialPatternsTogetherCostTheirSegmentsTimesTheTopicsAtMost() {
+		String[] patterns = { "#.#.#.#.#.#.#.#.#.#.#.#.#", "#.a.#.a.#.a.#.a.#.a.#.a.#", "*.#.*.#.*.#.*.#.*.#.*.#",
+				"#.*.*.*.*.*.*.*.*.*.*.#", "a.#.#.#.a.#.#.#.a.#.#.#.z", "#.a.#.b.#.a.#.b" };
+		int patternSegments = 0;
+		for (String pattern : patterns) {
+			this.tree.add(pattern, new Recorder());
+			patternSegments += TopicTree.segments(pattern).length;
+		}
+		int length = 32;
+		this.tree.match(String.join(".", java.util.Collections.nCopies(length, "a")));
+		assertThat(this.tree.lastMatchSteps()).isLessThanOrEqualTo(4 * (patternSegments + 1) * (length + 1));
+	}
+
+	@Test
+	void walkAgreesWithThePatternTestOnRandomPatterns() {
+		java.util.Random random = new java.util.Random(9);
+		String[] patternAlphabet = { "a", "b", "*", "#" };
+		for (int round = 0; round < 3000; round++) {
+			TopicTree single = new TopicTree(8);
+			String[] pattern = new String[1 + random.nextInt(6)];
+			for (int i = 0; i < pattern.length; i++) {
+				pattern[i] = patternAlphabet[random.nextInt(patternAlphabet.length)];
+			}
+			String[] topic = new String[1 + random.nextInt(7)];
+			for (int i = 0; i < topic.length; i++) {
+				topic[i] = random.nextBoolean() ? "a" : "b";
+			}
+			single.add(String.join(".", pattern), new Recorder());
+			assertThat(single.match(String.join(".", topic)).length == 1)
+				.as("%s against %s", String.join(".", pattern), String.join(".", topic))
+				.isEqualTo(TopicTree.matches(pattern, topic));
+		}
 	}
 
 	@ParameterizedTest(name = "{0} matches {1}: {2}")

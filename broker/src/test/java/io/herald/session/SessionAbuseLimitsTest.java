@@ -8,6 +8,7 @@ import io.herald.support.BrokerHarness;
 import io.herald.support.StompClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 class SessionAbuseLimitsTest {
@@ -126,6 +127,34 @@ class SessionAbuseLimitsTest {
 
 	private static BrokerHarness harness(AbuseLimits limits) {
 		return BrokerHarness.builder().abuseLimits(limits).build();
+	}
+
+	@Test
+	void destinationsBeyondTheSegmentLimitGetAnErrorNamingIt() {
+		String within = String.join(".", java.util.Collections.nCopies(32, "#"));
+		String beyond = String.join(".", java.util.Collections.nCopies(33, "a"));
+		StompClient subscriber = BrokerHarness.create().connect();
+		subscriber.subscribe("s1", "/topic/" + within, "receipt", "r1");
+		subscriber.expectReceipt("r1");
+		subscriber.subscribe("s2", "/topic/" + beyond.replace('a', '*'));
+		assertThat(subscriber.expectError().header("message")).isEqualTo(
+				"destination has 33 segments, more than the limit of 32 (herald.limits.max-destination-segments)");
+		assertThat(subscriber.session().closeReason()).isEqualTo(CloseReason.LIMIT_EXCEEDED);
+
+		StompClient sender = BrokerHarness.create().connect();
+		sender.publish("/topic/" + beyond, "x");
+		assertThat(sender.expectError().header("message")).contains("herald.limits.max-destination-segments");
+		assertThat(sender.session().closeReason()).isEqualTo(CloseReason.LIMIT_EXCEEDED);
+	}
+
+	@Test
+	void inProcessPublishBeyondTheSegmentLimitIsRefused() {
+		BrokerHarness harness = BrokerHarness.create();
+		assertThatExceptionOfType(io.herald.routing.DestinationException.class)
+			.isThrownBy(() -> harness.broker()
+				.publish("/queue/" + String.join(".", java.util.Collections.nCopies(40, "q")),
+						io.herald.protocol.Headers.builder().build(), new byte[0]))
+			.withMessageContaining("herald.limits.max-destination-segments");
 	}
 
 }

@@ -25,4 +25,15 @@ class HeraldPropertiesTest {
 			.withMessageStartingWith("herald.security.users[0].name must not start with 'anonymous-'");
 	}
 
+	@Test
+	void maxDestinationSegmentsMustBeBetweenOneAnd1024NamingItsKey() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new HeraldProperties.Limits(org.springframework.util.unit.DataSize.ofMegabytes(2),
+					org.springframework.util.unit.DataSize.ofKilobytes(8), 64, 1000,
+					org.springframework.util.unit.DataSize.ofMegabytes(4), java.time.Duration.ofSeconds(10), 1000, 1000,
+					100000, 1000, 10000, org.springframework.util.unit.DataSize.ofMegabytes(16),
+					java.time.Duration.ofSeconds(5), 0, null))
+			.withMessage("herald.limits.max-destination-segments must be between 1 and 1024, was '0'");
+	}
+
 }
