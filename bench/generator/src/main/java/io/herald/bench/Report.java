@@ -239,8 +239,16 @@ public final class Report {
 					List.of(value(connections, "rss_bytes_per_connection", 1024),
 							value(connections, "heap_bytes_per_connection", 1024)));
 		}
-		List<Chart<?, ?>> charts = List.of(throughput, p99, memory);
-		BitmapEncoder.saveBitmap(charts, 1, 3, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+		// XChart cannot draw a chart without series (a run of only rate-paced scenarios
+		// has
+		// no maximum throughput).
+		List<Chart<?, ?>> charts = new ArrayList<>();
+		for (CategoryChart chart : List.of(throughput, p99, memory)) {
+			if (!chart.getSeriesMap().isEmpty()) {
+				charts.add(chart);
+			}
+		}
+		BitmapEncoder.saveBitmap(charts, 1, charts.size(), png.toString(), BitmapEncoder.BitmapFormat.PNG);
 	}
 
 	private static CategoryChart chart(String title, String yTitle) {
