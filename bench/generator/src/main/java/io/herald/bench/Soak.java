@@ -142,7 +142,7 @@ final class Soak {
 			if (p.queues() > 0) {
 				load.every(p.ackMillis(), () -> consumers.forEach((q) -> q.forEach(StompConnection::flushAcks)));
 			}
-			Churn churn = new Churn(load, ledger, consumers);
+			QueueChurn churn = new QueueChurn(load, ledger, consumers, p.openTimeoutMillis());
 			List<Map<String, Object>> samples = new ArrayList<>();
 			long end = start.nanos() + TimeUnit.MILLISECONDS.toNanos(p.durationMillis());
 			long nextSample = start.nanos() + TimeUnit.MILLISECONDS.toNanos(p.sampleMillis());
@@ -255,7 +255,7 @@ final class Soak {
 		return streams;
 	}
 
-	private static String queueName(int q) {
+	static String queueName(int q) {
 		return "/queue/soak.q" + q;
 	}
 
@@ -287,7 +287,7 @@ final class Soak {
 		s.put("delivered_per_sec_so_far", Math.round((now.delivered() - start.delivered()) / elapsed));
 		s.put("delivered_per_sec", Math.round((now.delivered() - previous.delivered()) / interval));
 		s.put("sent", now.sent() - start.sent());
-		System.err.println("soak " + s);
+		System.out.println("SAMPLE " + s);
 		return s;
 	}
 
@@ -312,7 +312,7 @@ final class Soak {
 		return Math.round(bytes / 1024.0 / 1024.0 * 10) / 10.0;
 	}
 
-	private static Map<String, Object> queueFigures(Load load, QueueLedger ledger, Churn churn, Plan p)
+	private static Map<String, Object> queueFigures(Load load, QueueLedger ledger, QueueChurn churn, Plan p)
 			throws Exception {
 		Map<String, Object> queues = new LinkedHashMap<>();
 		if (p.queues() == 0) {
@@ -325,9 +325,8 @@ final class Soak {
 			queues.put("queue_lost", ledger.lost(sent));
 			queues.put("queue_unflagged_duplicates", ledger.unflaggedDuplicates());
 			queues.put("queue_redelivered", ledger.redelivered());
-			queues.put("queue_consumers_joined", churn.joined);
-			queues.put("queue_consumers_left",
-					Map.of("disconnect", churn.left[0], "unsubscribe", churn.left[1], "socket_close", churn.left[2]));
+			queues.put("queue_consumers_joined", churn.joined());
+			queues.put("queue_consumers_left", churn.left());
 			return queues;
 		});
 	}
@@ -361,69 +360,6 @@ final class Soak {
 
 	private static Double share(double value) {
 		return (value < 0) ? null : Math.round(value * 100) / 100.0;
-	}
-
-	/**
-	 * One queue consumer leaves per turn, the three ways in rotation, and a new one joins
-	 * the same queue. An UNSUBSCRIBEd connection stays open until the next turn closes
-	 * it, so that the broker has to hand its messages back on UNSUBSCRIBE alone.
-	 */
-	private final class Churn {
-
-		private final Load load;
-
-		private final QueueLedger ledger;
-
-		private final List<List<StompConnection>> consumers;
-
-		private final Random random = new Random(7);
-
-		private final long[] left = new long[3];
-
-		private long joined;
-
-		private int turns;
-
-		private StompConnection unsubscribed;
-
-		Churn(Load load, QueueLedger ledger, List<List<StompConnection>> consumers) {
-			this.load = load;
-			this.ledger = ledger;
-			this.consumers = consumers;
-		}
-
-		void turn() throws Exception {
-			int q = this.random.nextInt(this.consumers.size());
-			int way = this.turns++ % 3;
-			StompConnection joining = this.load.call(() -> {
-				if (this.unsubscribed != null) {
-					this.unsubscribed.closeSocket();
-					this.unsubscribed = null;
-				}
-				List<StompConnection> members = this.consumers.get(q);
-				StompConnection leaving = members.remove(this.random.nextInt(members.size()));
-				if (leaving.channel() != null && leaving.channel().isActive()) {
-					switch (way) {
-						case 0 -> leaving.disconnect();
-						case 1 -> {
-							leaving.unsubscribe();
-							this.unsubscribed = leaving;
-						}
-						default -> leaving.closeSocket();
-					}
-					this.left[way]++;
-				}
-				StompConnection c = this.load.newConnection();
-				c.consume(queueName(q), this.ledger);
-				members.add(c);
-				return c;
-			});
-			this.load.openAll(10, Soak.this.plan.openTimeoutMillis());
-			if (this.load.call(joining::isReady)) {
-				this.joined++;
-			}
-		}
-
 	}
 
 }
