@@ -6,18 +6,25 @@ import java.util.Map;
 
 /**
  * What all the competing consumers of the soak's queues received, together: a queue
- * message should be consumed by someone exactly once, except that a copy the broker flags
- * {@code redelivered:true} may follow one that a consumer got and left without
- * acknowledging. So a second copy with the flag is expected ({@link #redelivered()}), and
- * a second copy without it is a broker bug ({@link #unflaggedDuplicates()}). Order is not
- * checked: redelivered messages come back out of order by design.
+ * message should be delivered fresh (without {@code redelivered:true}) exactly once; a
+ * consumer that leaves without acknowledging makes the broker send it again, flagged. So
+ * flagged copies are expected ({@link #redelivered()}), and a second unflagged copy of
+ * the same message is a broker bug ({@link #unflaggedDuplicates()}). Which copy came
+ * first is not asked: the generator reads many connections, and the original still in
+ * flight to a consumer that UNSUBSCRIBEd may be read after the flagged copy another one
+ * got. Order is not checked either: redelivered messages come back out of order by
+ * design.
  *
  * <p>
  * Owned by the generator's single event loop thread, like every connection.
  */
 final class QueueLedger {
 
+	/** Per stream, the messages received at all. */
 	private final Map<Integer, BitSet> consumed = new HashMap<>();
+
+	/** Per stream, the messages received without the redelivered flag. */
+	private final Map<Integer, BitSet> fresh = new HashMap<>();
 
 	private long received;
 
@@ -27,6 +34,7 @@ final class QueueLedger {
 
 	void expect(int stream) {
 		this.consumed.put(stream, new BitSet());
+		this.fresh.put(stream, new BitSet());
 	}
 
 	/**
@@ -39,15 +47,16 @@ final class QueueLedger {
 		}
 		this.received++;
 		int bit = (int) seq;
-		if (!seen.get(bit)) {
-			seen.set(bit);
-		}
-		else if (flaggedRedelivered) {
+		seen.set(bit);
+		if (flaggedRedelivered) {
 			this.redelivered++;
+			return true;
 		}
-		else {
+		BitSet unflagged = this.fresh.get(stream);
+		if (unflagged.get(bit)) {
 			this.unflaggedDuplicates++;
 		}
+		unflagged.set(bit);
 		return true;
 	}
 
@@ -77,10 +86,12 @@ final class QueueLedger {
 		return this.received;
 	}
 
+	/** Copies flagged {@code redelivered:true}. */
 	long redelivered() {
 		return this.redelivered;
 	}
 
+	/** Unflagged copies of a message that had come unflagged before. */
 	long unflaggedDuplicates() {
 		return this.unflaggedDuplicates;
 	}
