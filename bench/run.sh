@@ -3,8 +3,10 @@
 # the same generator and settings. See bench/README.md.
 #
 #   bench/run.sh [--quick] [--scenario NAME[,NAME]] [--target NAME[,NAME]] [--json FILE]
+#                [--soak-minutes N]
 #
-# Scenarios: fanout, tickers, chat, slow-consumer, connections
+# Scenarios: fanout, tickers, chat, slow-consumer, connections (the default), and soak (only when
+# named: mixed load for --soak-minutes, default 30)
 # Targets:   herald, rabbitmq, artemis, spring-simple, ceiling
 # The broker under test runs on CPU 0 and the generator on CPU 1 (taskset); JVM targets and
 # the generator get the same heap and GC (BENCH_HEAP, default -Xms1g -Xmx1g -XX:+UseG1GC: on one
@@ -21,6 +23,7 @@ QUICK=""
 SCENARIOS="fanout,tickers,chat,slow-consumer,connections"
 TARGETS="herald,rabbitmq,artemis,spring-simple,ceiling"
 JSON=""
+SOAK_MINUTES=30
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--quick) QUICK="--quick" ;;
@@ -30,7 +33,9 @@ while [ $# -gt 0 ]; do
 		--target=*) TARGETS="${1#*=}" ;;
 		--json) JSON="$2"; shift ;;
 		--json=*) JSON="${1#*=}" ;;
-		-h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+		--soak-minutes) SOAK_MINUTES="$2"; shift ;;
+		--soak-minutes=*) SOAK_MINUTES="${1#*=}" ;;
+		-h|--help) sed -n '2,15p' "$0"; exit 0 ;;
 		*) echo "unknown argument: $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -206,6 +211,9 @@ failed_row() { # scenario target reason
 	java -cp "$GEN_CP" io.herald.bench.Report --append "$JSON" "$LOGS/failed.json"
 }
 
+SOAK_ARG=""
+case ",$SCENARIOS," in *,soak,*) SOAK_ARG=" --soak-minutes $SOAK_MINUTES" ;; esac
+
 START=$(date +%s)
 IFS=',' read -r -a TARGET_LIST <<<"$TARGETS"
 IFS=',' read -r -a SCENARIO_LIST <<<"$SCENARIOS"
@@ -228,8 +236,8 @@ for target in "${TARGET_LIST[@]}"; do
 		fi
 		echo "   $scenario"
 		taskset -c "$GENERATOR_CPU" java $HEAP -cp "$GEN_CP" io.herald.bench.Generator --uri "$URI" \
-			--target "$target" --scenario "$scenario" $QUICK --login "$LOGIN" --passcode "$PASSCODE" \
-			--broker-pid "${BROKER_PID:-0}" --generator-cpu "$GENERATOR_CPU" --broker-cpu "$BROKER_CPU" --json "$JSON" 2>>"$LOGS/generator.log" | sed 's/^RESULT /     /' \
+			--target "$target" --scenario "$scenario" $QUICK --soak-minutes "$SOAK_MINUTES" --login "$LOGIN" --passcode "$PASSCODE" \
+			--broker-pid "${BROKER_PID:-0}" --generator-cpu "$GENERATOR_CPU" --broker-cpu "$BROKER_CPU" --json "$JSON" 2>>"$LOGS/generator.log" | sed -e "s/^RESULT /     /" -e "s/^SAMPLE /       /" \
 			|| failed_row "$scenario" "$target" "generator failed"
 	done
 	stop_target "$target"
@@ -239,5 +247,5 @@ echo "took $(($(date +%s) - START)) s; logs in $LOGS"
 
 java -cp "$GEN_CP" io.herald.bench.Report "$JSON" "$STEM.md" "$STEM.png" \
 	"$(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(java -version 2>&1 | head -1)" \
-	"bench/run.sh $QUICK --scenario $SCENARIOS --target $TARGETS"
+	"bench/run.sh $QUICK --scenario $SCENARIOS --target $TARGETS$SOAK_ARG"
 echo "results: $JSON $STEM.md $STEM.png"

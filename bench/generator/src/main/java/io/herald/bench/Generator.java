@@ -20,7 +20,8 @@ import tools.jackson.databind.node.ArrayNode;
  *
  * <pre>
  * java -cp ... io.herald.bench.Generator --uri ws://127.0.0.1:8080/ws --target herald
- *     [--scenario fanout,tickers,chat,connections,slow-consumer] [--quick]
+ *     [--scenario fanout,tickers,chat,connections,slow-consumer,soak] [--quick]
+ *     [--soak-minutes N] [--soak-queues true|false]
  *     [--login guest --passcode guest] [--broker-pid PID] [--json FILE]
  *     [--connections N] [--window DELIVERIES] [--hold-ms MILLIS] [--generator-cpu N --broker-cpu N]
  * </pre>
@@ -64,6 +65,7 @@ public final class Generator {
 				row = new Scenarios(settings, scale, broker, target,
 						Integer.parseInt(options.getOrDefault("generator-cpu", "-1")),
 						Integer.parseInt(options.getOrDefault("broker-cpu", "-1")))
+					.soak(soakPlan(options, target))
 					.run(scenario.trim());
 			}
 			catch (Exception ex) {
@@ -80,6 +82,27 @@ public final class Generator {
 		if (options.containsKey("json")) {
 			append(Path.of(options.get("json")), rows);
 		}
+	}
+
+	/**
+	 * Targets without competing consumers with acknowledgements: Spring's simple broker
+	 * broadcasts a {@code /queue/} destination, the ceiling only fans out.
+	 */
+	private static final List<String> WITHOUT_QUEUES = List.of("spring-simple", "ceiling");
+
+	/**
+	 * The soak's plan: {@code --soak-minutes} (default 30) of the full load, with queues
+	 * unless the target has none or {@code --soak-queues false}.
+	 */
+	static Soak.Plan soakPlan(Map<String, String> options, String target) {
+		double minutes = Double.parseDouble(options.getOrDefault("soak-minutes", "30"));
+		if (!(minutes > 0)) {
+			throw new IllegalArgumentException("--soak-minutes must be positive: " + minutes);
+		}
+		Soak.Plan plan = Soak.Plan.full(minutes);
+		boolean queues = Boolean
+			.parseBoolean(options.getOrDefault("soak-queues", Boolean.toString(!WITHOUT_QUEUES.contains(target))));
+		return queues ? plan : plan.withoutQueues();
 	}
 
 	/** Some brokers (Spring's simple broker) never answer a SUBSCRIBE receipt. */

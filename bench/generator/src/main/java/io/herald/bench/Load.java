@@ -93,9 +93,9 @@ final class Load implements AutoCloseable {
 
 	private int fanoutDegree;
 
-	private int nextPublication;
+	private Rotation windowRotation;
 
-	private ScheduledFuture<?> pacer;
+	private final List<ScheduledFuture<?>> pacers = new ArrayList<>();
 
 	private int pending;
 
@@ -246,7 +246,7 @@ final class Load implements AutoCloseable {
 	}
 
 	void failed(StompConnection c, String reason) {
-		if (this.errors.size() < 10) {
+		if (this.errors.size() < 10 && !c.dropExpected) {
 			this.errors.add("connection " + c.index() + ": " + reason);
 		}
 		if (!c.isReady()) {
@@ -261,7 +261,7 @@ final class Load implements AutoCloseable {
 	}
 
 	void closed(StompConnection c) {
-		if (c.isReady()) {
+		if (c.isReady() && !c.leaving && !c.dropExpected) {
 			this.droppedCount++;
 			if (this.errors.size() < 10) {
 				this.errors.add("connection " + c.index() + " closed by the broker");
@@ -295,7 +295,8 @@ final class Load implements AutoCloseable {
 		call(() -> {
 			this.window = window;
 			this.fanoutDegree = fanoutDegree;
-			this.pacer = this.loop.scheduleAtFixedRate(this::refill, 1, 1, TimeUnit.MILLISECONDS);
+			this.windowRotation = new Rotation(allPublications());
+			this.pacers.add(this.loop.scheduleAtFixedRate(this::refill, 1, 1, TimeUnit.MILLISECONDS));
 			refill();
 			return null;
 		});
@@ -304,45 +305,77 @@ final class Load implements AutoCloseable {
 	private void refill() {
 		long inFlight = this.sentTotal - this.deliveredCounted / this.fanoutDegree;
 		int budget = (int) Math.min(this.window - inFlight, this.window);
-		publish(budget);
+		publish(this.windowRotation, budget);
 	}
 
 	/** Publishes round robin over all publications at a fixed total rate. */
 	void startRate(double messagesPerSecond) throws Exception {
+		startRate(messagesPerSecond, allPublications());
+	}
+
+	/**
+	 * Publishes round robin over some publications at a fixed total rate; several such
+	 * pacers may run at once, each with its own rate.
+	 * @param messagesPerSecond the rate over all of {@code ids}
+	 * @param ids publication ids, as {@link #publication} returned them
+	 */
+	void startRate(double messagesPerSecond, int[] ids) throws Exception {
+		if (ids.length == 0) {
+			return;
+		}
 		call(() -> {
+			Rotation rotation = new Rotation(ids);
 			long start = nanos();
-			long base = this.sentTotal;
 			long burst = Math.max(1, (long) (messagesPerSecond / 100));
-			this.pacer = this.loop.scheduleAtFixedRate(() -> {
-				long due = (long) (messagesPerSecond * (nanos() - start) / 1e9) - (this.sentTotal - base);
-				publish((int) Math.min(due, burst));
-			}, 0, 1, TimeUnit.MILLISECONDS);
+			this.pacers.add(this.loop.scheduleAtFixedRate(() -> {
+				long due = (long) (messagesPerSecond * (nanos() - start) / 1e9) - rotation.sent;
+				publish(rotation, (int) Math.min(due, burst));
+			}, 0, 1, TimeUnit.MILLISECONDS));
 			return null;
 		});
+	}
+
+	/**
+	 * Runs a task on the event loop every {@code periodMillis} until
+	 * {@link #stopPublishing()}.
+	 */
+	void every(long periodMillis, Runnable task) throws Exception {
+		call(() -> this.pacers
+			.add(this.loop.scheduleAtFixedRate(task, periodMillis, periodMillis, TimeUnit.MILLISECONDS)));
+	}
+
+	private int[] allPublications() {
+		int[] ids = new int[this.publications.size()];
+		for (int i = 0; i < ids.length; i++) {
+			ids[i] = i;
+		}
+		return ids;
 	}
 
 	void stopPublishing() throws Exception {
 		call(() -> {
 			this.window = 0;
-			if (this.pacer != null) {
-				this.pacer.cancel(false);
-				this.pacer = null;
+			for (ScheduledFuture<?> pacer : this.pacers) {
+				pacer.cancel(false);
 			}
+			this.pacers.clear();
 			return null;
 		});
 	}
 
-	private void publish(int count) {
-		if (count <= 0 || this.publications.isEmpty()) {
+	private void publish(Rotation rotation, int count) {
+		if (count <= 0 || rotation.ids.length == 0) {
 			return;
 		}
-		int n = this.publications.size();
+		List<Channel> written = new ArrayList<>(4);
 		for (int i = 0; i < count; i++) {
-			Publication p = this.publications.get(this.nextPublication);
-			this.nextPublication = (this.nextPublication + 1) % n;
+			Publication p = this.publications.get(rotation.next());
 			Channel ch = p.publisher.channel();
 			if (ch == null || !ch.isActive() || !ch.isWritable()) {
 				continue;
+			}
+			if (!written.contains(ch)) {
+				written.add(ch);
 			}
 			ByteBuf buf = ch.alloc().buffer(p.prefix.length + this.settings.bodySize() + 1);
 			buf.writeBytes(p.prefix);
@@ -351,13 +384,16 @@ final class Load implements AutoCloseable {
 			buf.writeByte(0);
 			ch.write(new TextWebSocketFrame(buf));
 			this.sentTotal++;
+			rotation.sent++;
 		}
-		for (Publication p : this.publications) {
-			Channel ch = p.publisher.channel();
-			if (ch != null) {
-				ch.flush();
-			}
+		for (Channel ch : written) {
+			ch.flush();
 		}
+	}
+
+	/** Messages published so far per publication id; call on the event loop. */
+	long[] sentPerPublication() {
+		return this.sent;
 	}
 
 	private byte[] padding;
@@ -379,6 +415,11 @@ final class Load implements AutoCloseable {
 			this.recording = record;
 			return new Counters(System.nanoTime(), this.deliveredCounted, this.sentTotal, Cpu.processNanos());
 		});
+	}
+
+	/** The counters at this instant, leaving latency recording as it is. */
+	Counters counters() throws Exception {
+		return call(() -> new Counters(System.nanoTime(), this.deliveredCounted, this.sentTotal, Cpu.processNanos()));
 	}
 
 	Histogram latencyCopy() throws Exception {
@@ -457,6 +498,30 @@ final class Load implements AutoCloseable {
 	}
 
 	private record Publication(int id, StompConnection publisher, byte[] prefix) {
+	}
+
+	/**
+	 * The publications one pacer goes round, where it is, and how many it has sent (a
+	 * message skipped because its publisher was not writable is still due next tick).
+	 */
+	private static final class Rotation {
+
+		private final int[] ids;
+
+		private int next;
+
+		private long sent;
+
+		Rotation(int[] ids) {
+			this.ids = ids;
+		}
+
+		int next() {
+			int id = this.ids[this.next];
+			this.next = (this.next + 1) % this.ids.length;
+			return id;
+		}
+
 	}
 
 	/**

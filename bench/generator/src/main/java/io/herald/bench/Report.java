@@ -91,6 +91,7 @@ public final class Report {
 				.append(" |\n");
 		}
 		md.append('\n');
+		soakSamples(md, rows);
 		if (!machine.isEmpty()) {
 			md.append("Machine: ").append(machine).append(". Broker on CPU 0, generator on CPU 1.\n\n");
 		}
@@ -101,8 +102,51 @@ public final class Report {
 		return md.toString();
 	}
 
+	/** The soak rows' samples, one table per row: memory and rate over the run. */
+	private static void soakSamples(StringBuilder md, List<Map<String, Object>> rows) {
+		for (Map<String, Object> row : rows) {
+			if (!(row.get("samples") instanceof List<?> samples) || samples.isEmpty()) {
+				continue;
+			}
+			md.append("### soak, ").append(row.get("target")).append(": every sample\n\n");
+			md.append(
+					"| elapsed s | broker RSS MiB | heap after GC MiB | delivered/s so far | delivered/s since last |\n");
+			md.append("|--:|--:|--:|--:|--:|\n");
+			for (Object o : samples) {
+				if (o instanceof Map<?, ?> sample) {
+					md.append("| ")
+						.append(number(sample.get("elapsed_s")))
+						.append(" | ")
+						.append(number(sample.get("rss_mb")))
+						.append(" | ")
+						.append(number(sample.get("heap_after_gc_mb")))
+						.append(" | ")
+						.append(number(sample.get("delivered_per_sec_so_far")))
+						.append(" | ")
+						.append(number(sample.get("delivered_per_sec")))
+						.append(" |\n");
+				}
+			}
+			md.append('\n');
+		}
+	}
+
 	private static String notes(Map<String, Object> row) {
 		List<String> notes = new ArrayList<>();
+		if ("soak".equals(row.get("scenario")) && row.get("minutes") != null) {
+			notes.add(row.get("minutes") + " min");
+			if (row.get("queue_sent") != null) {
+				notes.add("queues: " + number(row.get("queue_sent")) + " sent, " + number(row.get("queue_lost"))
+						+ " lost, " + number(row.get("queue_unflagged_duplicates")) + " unflagged dup, "
+						+ number(row.get("queue_redelivered")) + " redelivered, "
+						+ number(row.get("queue_consumers_joined")) + " consumers joined");
+			}
+			else {
+				notes.add("no queues");
+			}
+			notes.add(Boolean.TRUE.equals(row.get("slow_consumer_dropped")) ? "slow consumer dropped"
+					: "slow consumer not dropped");
+		}
 		if ("connections".equals(row.get("scenario")) && row.get("connections") != null) {
 			notes.add(row.get("connections") + " conns, " + number(row.get("connect_per_sec")) + " conn/s, RSS "
 					+ bytes(row.get("rss_bytes_per_connection")) + "/conn, heap "
@@ -195,8 +239,16 @@ public final class Report {
 					List.of(value(connections, "rss_bytes_per_connection", 1024),
 							value(connections, "heap_bytes_per_connection", 1024)));
 		}
-		List<Chart<?, ?>> charts = List.of(throughput, p99, memory);
-		BitmapEncoder.saveBitmap(charts, 1, 3, png.toString(), BitmapEncoder.BitmapFormat.PNG);
+		// XChart cannot draw a chart without series (a run of only rate-paced scenarios
+		// has
+		// no maximum throughput).
+		List<Chart<?, ?>> charts = new ArrayList<>();
+		for (CategoryChart chart : List.of(throughput, p99, memory)) {
+			if (!chart.getSeriesMap().isEmpty()) {
+				charts.add(chart);
+			}
+		}
+		BitmapEncoder.saveBitmap(charts, 1, charts.size(), png.toString(), BitmapEncoder.BitmapFormat.PNG);
 	}
 
 	private static CategoryChart chart(String title, String yTitle) {

@@ -30,6 +30,8 @@ final class Scenarios {
 
 	private final int brokerCore;
 
+	private Soak.Plan soakPlan = Soak.Plan.full(30);
+
 	/**
 	 * Counts and durations of a run.
 	 *
@@ -94,6 +96,15 @@ final class Scenarios {
 		this.target = target;
 	}
 
+	/**
+	 * The counts and duration of the soak scenario (default: 30 minutes of the full
+	 * plan).
+	 */
+	Scenarios soak(Soak.Plan plan) {
+		this.soakPlan = plan;
+		return this;
+	}
+
 	Map<String, Object> run(String scenario) throws Exception {
 		return switch (scenario) {
 			case "fanout" -> fanout();
@@ -101,6 +112,9 @@ final class Scenarios {
 			case "chat" -> chat();
 			case "connections" -> connections();
 			case "slow-consumer" -> slowConsumer();
+			case "soak" ->
+				new Soak(this.settings, this.soakPlan, this.broker, this.target, this.generatorCore, this.brokerCore)
+					.run(row("soak"));
 			default -> throw new IllegalArgumentException("unknown scenario: " + scenario);
 		};
 	}

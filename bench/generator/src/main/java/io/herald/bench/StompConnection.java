@@ -31,6 +31,8 @@ final class StompConnection extends ChannelInboundHandlerAdapter {
 
 	private final List<String> subscriptions = new ArrayList<>();
 
+	private final List<String> ackModes = new ArrayList<>();
+
 	final StreamTracker tracker = new StreamTracker();
 
 	private Channel channel;
@@ -41,6 +43,23 @@ final class StompConnection extends ChannelInboundHandlerAdapter {
 
 	/** Only subscribers whose deliveries count towards a scenario's figures. */
 	boolean counted = true;
+
+	/** Set before the generator itself ends the connection, so it is not a drop. */
+	boolean leaving;
+
+	/** A connection the broker is expected to close (the slow consumer of soak). */
+	boolean dropExpected;
+
+	/**
+	 * Set for a queue consumer: its MESSAGE frames go to the ledger, not the tracker.
+	 */
+	private QueueLedger queue;
+
+	private boolean acking;
+
+	private boolean closeOnReceipt;
+
+	private final List<String> unacked = new ArrayList<>();
 
 	StompConnection(Load load, int index) {
 		this.load = load;
@@ -61,9 +80,58 @@ final class StompConnection extends ChannelInboundHandlerAdapter {
 
 	void subscribe(String destination, int... streams) {
 		this.subscriptions.add(destination);
+		this.ackModes.add("auto");
 		for (int stream : streams) {
 			this.tracker.expect(stream);
 		}
+	}
+
+	/**
+	 * Makes this connection one competing consumer of a queue (its only subscription, id
+	 * 0) in {@code client-individual} mode; what it receives goes to {@code ledger}, and
+	 * it acknowledges only when {@link #flushAcks()} is called.
+	 */
+	void consume(String queueDestination, QueueLedger ledger) {
+		this.subscriptions.add(queueDestination);
+		this.ackModes.add("client-individual");
+		this.queue = ledger;
+		this.acking = true;
+	}
+
+	/** Sends an ACK for every message received since the last call. */
+	void flushAcks() {
+		if (!this.acking || this.unacked.isEmpty() || this.channel == null || !this.channel.isActive()) {
+			return;
+		}
+		for (String id : this.unacked) {
+			this.channel.write(new TextWebSocketFrame("ACK\nid:" + id + "\n\n\0"));
+		}
+		this.unacked.clear();
+		this.channel.flush();
+	}
+
+	/**
+	 * Leaves the queue holding what it has not acknowledged yet, by UNSUBSCRIBE: the
+	 * connection stays open.
+	 */
+	void unsubscribe() {
+		this.acking = false;
+		this.channel.writeAndFlush(new TextWebSocketFrame("UNSUBSCRIBE\nid:0\n\n\0"));
+	}
+
+	/** Leaves by DISCONNECT with a receipt, and closes the socket once it arrives. */
+	void disconnect() {
+		this.acking = false;
+		this.leaving = true;
+		this.closeOnReceipt = true;
+		this.channel.writeAndFlush(new TextWebSocketFrame("DISCONNECT\nreceipt:bye-" + this.index + "\n\n\0"));
+	}
+
+	/** Leaves by closing the socket, without a word. */
+	void closeSocket() {
+		this.acking = false;
+		this.leaving = true;
+		this.channel.close();
 	}
 
 	@Override
@@ -142,7 +210,12 @@ final class StompConnection extends ChannelInboundHandlerAdapter {
 			int stream = MessageBody.stream(buf, body);
 			long seq = MessageBody.seq(buf, body);
 			long sentNanos = MessageBody.sentNanos(buf, body);
-			this.tracker.record(stream, seq);
+			if (this.queue != null) {
+				onQueueMessage(buf, start, body, stream, seq);
+			}
+			else {
+				this.tracker.record(stream, seq);
+			}
 			this.load.delivered(this, sentNanos);
 		}
 		else if (first == 'R') {
@@ -169,7 +242,7 @@ final class StompConnection extends ChannelInboundHandlerAdapter {
 		StringBuilder frames = new StringBuilder();
 		for (int i = 0; i < this.subscriptions.size(); i++) {
 			frames.append("SUBSCRIBE\nid:").append(i).append("\ndestination:").append(this.subscriptions.get(i));
-			frames.append("\nack:auto\n");
+			frames.append("\nack:").append(this.ackModes.get(i)).append('\n');
 			if (i == this.subscriptions.size() - 1 && this.load.receipts()) {
 				frames.append("receipt:sub-").append(this.index).append('\n');
 			}
@@ -196,10 +269,42 @@ final class StompConnection extends ChannelInboundHandlerAdapter {
 		}
 	}
 
+	private void onQueueMessage(ByteBuf buf, int start, int body, int stream, long seq) {
+		String ack = header(buf, start, body, "ack:");
+		boolean redelivered = "true".equals(header(buf, start, body, "redelivered:"));
+		if (!this.queue.record(stream, seq, redelivered)) {
+			this.load.foreign();
+		}
+		if (this.acking && ack != null) {
+			this.unacked.add(ack);
+		}
+	}
+
 	private void onReceipt() {
 		if (!this.ready) {
 			markReady();
 		}
+		else if (this.closeOnReceipt) {
+			this.channel.close();
+		}
+	}
+
+	/** The value of a header line between {@code start} and {@code body}, or null. */
+	private static String header(ByteBuf buf, int start, int body, String name) {
+		int line = start;
+		while (line < body) {
+			int eol = buf.indexOf(line, body, (byte) '\n');
+			if (eol < 0) {
+				return null;
+			}
+			int length = eol - line;
+			if (length > name.length() && buf.toString(line, name.length(), StandardCharsets.US_ASCII).equals(name)) {
+				int valueEnd = (buf.getByte(eol - 1) == '\r') ? eol - 1 : eol;
+				return buf.toString(line + name.length(), valueEnd - line - name.length(), StandardCharsets.UTF_8);
+			}
+			line = eol + 1;
+		}
+		return null;
 	}
 
 	private void markReady() {

@@ -41,4 +41,35 @@ class ReportTest {
 		assertThat(Files.size(dir.resolve("run.png"))).isPositive();
 	}
 
+	@Test
+	void soakRowGetsItsSamplesSectionAndTheChartNeedsNoMaximumRateScenario(@TempDir Path dir) throws Exception {
+		Map<String, Object> soak = new LinkedHashMap<>();
+		soak.put("scenario", "soak");
+		soak.put("target", "herald");
+		soak.put("delivered_per_sec", 30000);
+		soak.put("p99_ms", 12.5);
+		soak.put("minutes", 3.0);
+		soak.put("samples", List.of(Map.of("elapsed_s", 60, "rss_mb", 512.5, "heap_after_gc_mb", 180.25,
+				"delivered_per_sec_so_far", 30000, "delivered_per_sec", 30100)));
+		soak.put("queue_sent", 36000);
+		soak.put("queue_lost", 0);
+		soak.put("queue_unflagged_duplicates", 0);
+		soak.put("queue_redelivered", 132);
+		soak.put("queue_consumers_joined", 89);
+		soak.put("slow_consumer_dropped", true);
+		Path json = dir.resolve("soak.json");
+		Generator.append(json, List.of(soak));
+
+		List<Map<String, Object>> rows = Report.read(json);
+		String md = Report.markdown(rows, "", "", Path.of("soak.png"));
+		Report.chart(rows, dir.resolve("soak.png"));
+
+		assertThat(md).contains("| soak | herald | 30,000 |")
+			.contains("3.0 min; queues: 36,000 sent, 0 lost, 0 unflagged dup, 132 redelivered")
+			.contains("slow consumer dropped")
+			.contains("### soak, herald: every sample")
+			.contains("| 60 | 512.5 | 180.3 | 30,000 | 30,100 |");
+		assertThat(Files.size(dir.resolve("soak.png"))).isPositive();
+	}
+
 }
