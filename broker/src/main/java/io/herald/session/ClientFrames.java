@@ -106,7 +106,7 @@ final class ClientFrames {
 		this.subscriptions.add(subscription);
 		subscription.attach(this.services.router().subscribe(destination, this.session.user(), subscription));
 		// queue messages flow only after the RECEIPT of the SUBSCRIBE
-		this.session.startAfterReceipt(subscription);
+		this.subscriptions.startAfterReceipt(subscription);
 	}
 
 	private void unsubscribe(Frame frame) throws StompViolation {

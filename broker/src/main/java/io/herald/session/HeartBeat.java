@@ -61,6 +61,20 @@ final class HeartBeat {
 	}
 
 	/**
+	 * One timer tick on the session's owner: a beat when one is due.
+	 * @param written called when a beat was queued
+	 * @return the ERROR message when the peer has been silent past the grace, else
+	 * {@code null}
+	 */
+	String tick(long nowNanos, Outbound outbound, Runnable written) {
+		String dead = deadPeer(nowNanos);
+		if (dead == null && beatDue(nowNanos) && outbound.offer(HeartBeats.FRAME)) {
+			written.run();
+		}
+		return dead;
+	}
+
+	/**
 	 * The ERROR message when the peer has been silent past the grace, else {@code null}.
 	 */
 	String deadPeer(long nowNanos) {

@@ -14,22 +14,11 @@ import io.herald.security.AuthenticationException;
 import io.herald.security.Identity;
 
 /**
- * One client connection's STOMP session (STOMP 1.2, "Connecting", "Client Frames").
- *
- * <p>
- * A state machine, {@code AWAITING_CONNECT → CONNECTED → CLOSED}, with one owner: all of
- * its state is changed by whoever holds its {@link Mailbox}. The transport's thread feeds
- * bytes in place when it can; timers, the outbound buffer's room callback and closes
- * found elsewhere are posted to it. Only the outbound buffer (lock-free), the read and
- * write times, and each subscription's unacknowledged set (its own monitor, taken by
- * deliveries) are shared with other threads. Lock order: a queue's monitor, then a
- * subscription's; nothing is held while calling into the router.
- *
- * <p>
- * Every way a session ends goes through {@link #close}: the first reason wins, is
- * counted, seals the outbound buffer with the final ERROR (so the client never sees a
- * frame after it), and posts the release of subscriptions, timers and transactions to the
- * owner.
+ * One client connection's STOMP session (STOMP 1.2, "Connecting", "Client Frames"): a
+ * state machine, {@code AWAITING_CONNECT → CONNECTED → CLOSED}, whose state is changed
+ * only by the holder of its {@link Mailbox}, and whose every ending goes through
+ * {@link #close}. Ownership, what is shared and the lock order are written down in the
+ * package's design note ({@code package-info.java}).
  */
 public final class Session {
 
@@ -86,8 +75,6 @@ public final class Session {
 
 	private ScheduledFuture<?> timer;
 
-	private SessionSubscription starting;
-
 	Session(SessionServices services, String id, TransportConnection transport) {
 		this.services = services;
 		this.id = id;
@@ -105,7 +92,11 @@ public final class Session {
 		this.expiry = services.expiry()
 			.apply(this.mailbox::runOrPost, () -> close(CloseReason.TOKEN_EXPIRED, "token expired", null, null));
 		this.timer = schedule(this::connectTimedOut, settings.connectTimeoutMillis());
-		this.outbound.onRoomForQueues(() -> this.mailbox.post(this::resumeQueues));
+		this.outbound.onRoomForQueues(() -> this.mailbox.post(() -> {
+			if (isOpen()) {
+				this.subscriptions.startAll();
+			}
+		}));
 	}
 
 	public String id() {
@@ -209,11 +200,7 @@ public final class Session {
 			if (receipt != null && this.phase == Phase.CONNECTED) {
 				enqueue(ControlFrames.receipt(receipt, this.version));
 			}
-			if (this.starting != null) {
-				SessionSubscription subscribed = this.starting;
-				this.starting = null;
-				subscribed.start();
-			}
+			this.subscriptions.startPending();
 		}
 		catch (StompViolation ex) {
 			closeFor(ex, receipt);
@@ -248,7 +235,12 @@ public final class Session {
 		enqueue(ControlFrames.encode(accepted.connected(), this.version));
 		this.expiry.track(accepted.identity());
 		this.heartBeat.start(accepted.sendEveryMillis(), accepted.expectEveryMillis(), this.services.timer(),
-				() -> this.mailbox.runOrPost(this::heartBeatTick));
+				() -> this.mailbox.runOrPost(() -> {
+					String dead = isOpen() ? this.heartBeat.tick(nanoTime(), this.outbound, this::written) : null;
+					if (dead != null) {
+						close(CloseReason.HEARTBEAT_TIMEOUT, dead, null, null);
+					}
+				}));
 	}
 
 	/**
@@ -282,11 +274,6 @@ public final class Session {
 		return this.subscriptions.byIndex(index);
 	}
 
-	/** Lets queue messages flow to the subscription once the frame is answered. */
-	void startAfterReceipt(SessionSubscription subscription) {
-		this.starting = subscription;
-	}
-
 	// ---- output ----
 
 	/**
@@ -316,15 +303,6 @@ public final class Session {
 		}
 	}
 
-	/** The outbound buffer drained after turning queues away: let them dispatch again. */
-	private void resumeQueues() {
-		if (isOpen()) {
-			for (SessionSubscription subscription : this.subscriptions.all()) {
-				subscription.start();
-			}
-		}
-	}
-
 	// ---- timers ----
 
 	private void connectTimedOut() {
@@ -335,20 +313,6 @@ public final class Session {
 						null);
 			}
 		});
-	}
-
-	private void heartBeatTick() {
-		if (!isOpen()) {
-			return;
-		}
-		long now = nanoTime();
-		String dead = this.heartBeat.deadPeer(now);
-		if (dead != null) {
-			close(CloseReason.HEARTBEAT_TIMEOUT, dead, null, null);
-		}
-		else if (this.heartBeat.beatDue(now) && this.outbound.offer(HeartBeats.FRAME)) {
-			written();
-		}
 	}
 
 	/**
@@ -425,7 +389,6 @@ public final class Session {
 		}
 		this.transactions.abortAll();
 		this.inbound.releasePartialFrame();
-		this.starting = null;
 		this.services.registry().remove(this);
 	}
 

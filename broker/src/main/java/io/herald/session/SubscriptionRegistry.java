@@ -22,6 +22,9 @@ final class SubscriptionRegistry {
 
 	private volatile int count;
 
+	/** Subscribed by the frame being handled; its queue starts after the RECEIPT. */
+	private SessionSubscription starting;
+
 	SubscriptionRegistry(int max) {
 		this.max = max;
 	}
@@ -54,6 +57,27 @@ final class SubscriptionRegistry {
 		return removed;
 	}
 
+	/** Lets queue messages flow to the subscription once the frame is answered. */
+	void startAfterReceipt(SessionSubscription subscription) {
+		this.starting = subscription;
+	}
+
+	/** After the frame's RECEIPT: starts the subscription it made, if any. */
+	void startPending() {
+		SessionSubscription subscribed = this.starting;
+		if (subscribed != null) {
+			this.starting = null;
+			subscribed.start();
+		}
+	}
+
+	/** The outbound buffer has room again after turning queues away: all may dispatch. */
+	void startAll() {
+		for (SessionSubscription subscription : this.byId.values().toArray(new SessionSubscription[0])) {
+			subscription.start();
+		}
+	}
+
 	SessionSubscription byIndex(int index) {
 		return this.byIndex.get(index);
 	}
@@ -68,6 +92,7 @@ final class SubscriptionRegistry {
 		this.byId.clear();
 		this.byIndex.clear();
 		this.count = 0;
+		this.starting = null;
 		return all;
 	}
 
