@@ -1,6 +1,5 @@
 package io.herald.session;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -240,17 +239,11 @@ class QueueRedeliveryStressTest {
 	 * parsed there; the client's frames (ACKs among them) are written by the consumer's
 	 * thread.
 	 */
-	private static final class StressConsumer implements TransportConnection {
-
-		private final ExecutorService writers;
+	private static final class StressConsumer extends PooledTestConnection {
 
 		private final String ackMode;
 
 		private final Queue<Delivery> deliveries;
-
-		private final AtomicBoolean draining = new AtomicBoolean();
-
-		private final AtomicBoolean closed = new AtomicBoolean();
 
 		private final BlockingQueue<String[]> toAck = new LinkedBlockingQueue<>();
 
@@ -260,11 +253,9 @@ class QueueRedeliveryStressTest {
 
 		private final Queue<String> acked;
 
-		private volatile Session session;
-
 		private StressConsumer(ExecutorService writers, String ackMode, Queue<Delivery> deliveries,
 				Queue<String> errors, Queue<String> acked) {
-			this.writers = writers;
+			super(writers);
 			this.errors = errors;
 			this.acked = acked;
 			this.ackMode = ackMode;
@@ -274,7 +265,7 @@ class QueueRedeliveryStressTest {
 		static StressConsumer open(Broker broker, ExecutorService writers, String ackMode, Queue<Delivery> deliveries,
 				Queue<String> errors, Queue<String> acked) {
 			StressConsumer consumer = new StressConsumer(writers, ackMode, deliveries, errors, acked);
-			consumer.session = broker.open(consumer);
+			consumer.bind(broker.open(consumer));
 			consumer.write("CONNECT\naccept-version:1.2\n\n\0");
 			return consumer;
 		}
@@ -302,30 +293,9 @@ class QueueRedeliveryStressTest {
 			}
 		}
 
-		void write(String frame) {
-			this.session.onBytes(ByteBuffer.wrap(frame.getBytes(StandardCharsets.UTF_8)));
-		}
-
 		@Override
-		public void wakeUp() {
-			if (this.session != null && !this.closed.get() && this.draining.compareAndSet(false, true)) {
-				this.writers.execute(this::drain);
-			}
-		}
-
-		private void drain() {
-			Outbound outbound = this.session.outbound();
-			OutboundFrame frame;
-			while (!this.closed.get() && (frame = outbound.poll()) != null) {
-				received(new String(frame.toByteArray(), StandardCharsets.UTF_8));
-			}
-			if (outbound.isCloseWhenDrained()) {
-				close();
-			}
-			this.draining.set(false);
-			if (!outbound.isEmpty()) {
-				wakeUp();
-			}
+		void received(OutboundFrame frame) {
+			received(new String(frame.toByteArray(), StandardCharsets.UTF_8));
 		}
 
 		private void received(String frame) {
@@ -356,18 +326,6 @@ class QueueRedeliveryStressTest {
 			else if (lines[0].equals("ERROR")) {
 				this.errors.add(this.session + ": " + text);
 			}
-		}
-
-		@Override
-		public void close() {
-			if (this.closed.compareAndSet(false, true)) {
-				this.writers.execute(this.session::onTransportClosed);
-			}
-		}
-
-		@Override
-		public String remoteAddress() {
-			return "192.0.2.1";
 		}
 
 	}

@@ -1,7 +1,6 @@
 package io.herald.session;
 
 import java.io.ByteArrayOutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,7 +12,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.RepeatedTest;
@@ -152,79 +150,28 @@ class SessionConcurrencyStressTest {
 		}
 	}
 
-	/**
-	 * A transport whose writer runs on a pool, one drain at a time, as the WebSocket
-	 * transport's; a stalled one never drains, as a client that stopped reading.
-	 */
-	private static final class StressConnection implements TransportConnection {
-
-		private final ExecutorService writers;
+	/** A client that records what it got; a stalled one stops reading. */
+	private static final class StressConnection extends PooledTestConnection {
 
 		private final boolean stalled;
 
-		private final AtomicBoolean draining = new AtomicBoolean();
-
-		private final AtomicBoolean closed = new AtomicBoolean();
-
 		private final ByteArrayOutputStream received = new ByteArrayOutputStream();
 
-		private volatile Session session;
-
 		StressConnection(ExecutorService writers, boolean stalled) {
-			this.writers = writers;
+			super(writers);
 			this.stalled = stalled;
 		}
 
-		void bind(Session session) {
-			this.session = session;
-			wakeUp();
-		}
-
-		/** The client writes: one thread per connection, as the transports guarantee. */
-		void write(String frame) {
-			this.session.onBytes(ByteBuffer.wrap(frame.getBytes(StandardCharsets.UTF_8)));
+		@Override
+		boolean reads() {
+			return !this.stalled;
 		}
 
 		@Override
-		public void wakeUp() {
-			if (this.session != null && !this.closed.get() && this.draining.compareAndSet(false, true)) {
-				this.writers.execute(this::drain);
+		void received(OutboundFrame frame) {
+			synchronized (this.received) {
+				this.received.writeBytes(frame.toByteArray());
 			}
-		}
-
-		private void drain() {
-			Outbound outbound = this.session.outbound();
-			if (!this.stalled || outbound.isSealed()) {
-				OutboundFrame frame;
-				while (!this.closed.get() && (frame = outbound.poll()) != null) {
-					synchronized (this.received) {
-						this.received.writeBytes(frame.toByteArray());
-					}
-				}
-				if (outbound.isCloseWhenDrained()) {
-					close();
-				}
-			}
-			this.draining.set(false);
-			if (!this.stalled && !outbound.isEmpty()) {
-				wakeUp();
-			}
-		}
-
-		@Override
-		public void close() {
-			if (this.closed.compareAndSet(false, true)) {
-				this.writers.execute(this.session::onTransportClosed);
-			}
-		}
-
-		boolean isClosed() {
-			return this.closed.get();
-		}
-
-		@Override
-		public String remoteAddress() {
-			return "192.0.2.1";
 		}
 
 		/** The commands of the frames received, in order; heart-beats skipped. */
