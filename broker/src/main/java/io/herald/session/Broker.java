@@ -93,9 +93,8 @@ public final class Broker {
 		this.sessionIdPrefix = nodeId + "-" + Long.toString(wallClock.millis(), 36) + "-";
 		Handshake handshake = new Handshake(settings, authenticator,
 				new LoginThrottle(abuseLimits.maxLoginDelayMillis()));
-		this.services = new SessionServices(settings, abuseLimits, handshake,
-				(owner, expired) -> new TokenExpiry(authenticator, scheduler, wallClock, owner, expired), policy,
-				this.ingress, router, this.stats, this.sessions, scheduler, commands, nanoClock, wallClock, memory,
+		this.services = new SessionServices(settings, abuseLimits, handshake, authenticator, policy, this.ingress,
+				router, this.stats, this.sessions, scheduler, commands, nanoClock, wallClock, memory,
 				new AbuseLog(nanoClock));
 	}
 

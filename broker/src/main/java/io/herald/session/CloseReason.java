@@ -94,6 +94,14 @@ public enum CloseReason {
 	}
 
 	/**
+	 * Whether what is queued for the client is dropped rather than written before the
+	 * final frame: it could not read it (slow consumer) or is gone.
+	 */
+	boolean discardsQueued() {
+		return this == SLOW_CONSUMER || this == TRANSPORT_CLOSED;
+	}
+
+	/**
 	 * Whether the close counts as a protocol error in
 	 * {@link BrokerStats#protocolErrors()}: an ERROR for something the client did, beyond
 	 * the slow-consumer and connection limits that have counters of their own.

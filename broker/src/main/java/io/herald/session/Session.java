@@ -89,8 +89,8 @@ public final class Session {
 		this.subscriptions = new SubscriptionRegistry(settings.maxSubscriptions());
 		this.transactions = new Transactions(settings.maxTransactionFrames(), services.memory());
 		this.clientFrames = new ClientFrames(this, this.subscriptions, this.transactions, services);
-		this.expiry = services.expiry()
-			.apply(this.mailbox::runOrPost, () -> close(CloseReason.TOKEN_EXPIRED, "token expired", null, null));
+		this.expiry = new TokenExpiry(services.authenticator(), services.timer(), services.wallClock(),
+				this.mailbox::runOrPost, () -> close(CloseReason.TOKEN_EXPIRED, "token expired", null, null));
 		this.timer = schedule(this::connectTimedOut, settings.connectTimeoutMillis());
 		this.outbound.onRoomForQueues(() -> this.mailbox.post(() -> {
 			if (isOpen()) {
@@ -363,7 +363,7 @@ public final class Session {
 		else if (receipt != null) {
 			last = ControlFrames.receipt(receipt, this.version);
 		}
-		this.outbound.seal(last, reason == CloseReason.SLOW_CONSUMER || reason == CloseReason.TRANSPORT_CLOSED);
+		this.outbound.seal(last, reason.discardsQueued());
 		if (reason != CloseReason.TRANSPORT_CLOSED) {
 			this.transport.wakeUp();
 			// a client that does not read its last frame is cut off after a grace

@@ -3,12 +3,12 @@ package io.herald.session;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 
 import io.herald.memory.MemoryBudget;
 import io.herald.routing.Ingress;
 import io.herald.routing.Router;
+import io.herald.security.Authenticator;
 import io.herald.security.DestinationPolicy;
 
 /**
@@ -19,7 +19,7 @@ import io.herald.security.DestinationPolicy;
  * @param settings per-session bounds and timings
  * @param abuseLimits inbound rates
  * @param handshake the CONNECT logic
- * @param expiry builds a session's token expiry from its owner and its expiry action
+ * @param authenticator checks refreshed tokens
  * @param policy who may subscribe and send where
  * @param ingress where SENDs go
  * @param router where subscriptions go
@@ -33,7 +33,7 @@ import io.herald.security.DestinationPolicy;
  * @param abuse the rate-limited warnings about misbehaving clients
  */
 record SessionServices(SessionSettings settings, AbuseLimits abuseLimits, Handshake handshake,
-		java.util.function.BiFunction<Consumer<Runnable>, Runnable, TokenExpiry> expiry, DestinationPolicy policy,
-		Ingress ingress, Router router, BrokerStats stats, SessionRegistry registry, ScheduledExecutorService timer,
-		Executor commands, LongSupplier nanoClock, Clock wallClock, MemoryBudget memory, AbuseLog abuse) {
+		Authenticator authenticator, DestinationPolicy policy, Ingress ingress, Router router, BrokerStats stats,
+		SessionRegistry registry, ScheduledExecutorService timer, Executor commands, LongSupplier nanoClock,
+		Clock wallClock, MemoryBudget memory, AbuseLog abuse) {
 }
