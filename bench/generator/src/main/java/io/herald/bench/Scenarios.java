@@ -353,7 +353,16 @@ final class Scenarios {
 	}
 
 	private boolean open(Load load, Map<String, Object> row) throws Exception {
-		long nanos = load.openAll(OPEN_CONCURRENCY, this.scale.openTimeoutMillis());
+		return open(load, row, this.scale.openTimeoutMillis(), this.settings.receipts());
+	}
+
+	/**
+	 * Opens every connection of a scenario, or says in the row why it could not.
+	 * @param receipts whether the target answers SUBSCRIBE receipts
+	 * @return whether all became ready
+	 */
+	static boolean open(Load load, Map<String, Object> row, long openTimeoutMillis, boolean receipts) throws Exception {
+		long nanos = load.openAll(OPEN_CONCURRENCY, openTimeoutMillis);
 		int ready = load.readyCount();
 		if (nanos < 0 || ready < load.connections().size()) {
 			Load.Verdict v = load.verdict();
@@ -361,7 +370,7 @@ final class Scenarios {
 			row.put("errors", v.errors());
 			return false;
 		}
-		if (!this.settings.receipts()) {
+		if (!receipts) {
 			// Without receipts nothing says when a subscription is active: give the
 			// broker time.
 			Thread.sleep(1000);

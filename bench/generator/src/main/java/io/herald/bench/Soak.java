@@ -34,8 +34,6 @@ import org.HdrHistogram.Histogram;
  */
 final class Soak {
 
-	private static final int OPEN_CONCURRENCY = 200;
-
 	private static final int TICKERS_PER_CONNECTION = 5;
 
 	private static final int CHAT_MEMBERS = 10;
@@ -130,7 +128,7 @@ final class Soak {
 			slow.dropExpected = true;
 			List<List<StompConnection>> consumers = new ArrayList<>();
 			int[] queueStreams = queues(load, ledger, consumers);
-			if (!open(load, row)) {
+			if (!Scenarios.open(load, row, this.plan.openTimeoutMillis(), this.settings.receipts())) {
 				return row;
 			}
 			load.call(() -> slow.channel().config().setAutoRead(false));
@@ -257,22 +255,6 @@ final class Soak {
 
 	static String queueName(int q) {
 		return "/queue/soak.q" + q;
-	}
-
-	private boolean open(Load load, Map<String, Object> row) throws Exception {
-		long nanos = load.openAll(OPEN_CONCURRENCY, this.plan.openTimeoutMillis());
-		int ready = load.readyCount();
-		if (nanos < 0 || ready < load.connections().size()) {
-			Load.Verdict v = load.verdict();
-			row.put("error", "only " + ready + " of " + load.connections().size() + " connections became ready");
-			row.put("errors", v.errors());
-			return false;
-		}
-		if (!this.settings.receipts()) {
-			// Without receipts nothing says when a subscription is active.
-			Thread.sleep(1000);
-		}
-		return true;
 	}
 
 	private Map<String, Object> sample(Load.Counters start, Load.Counters previous, Load.Counters now) {
