@@ -43,7 +43,7 @@ public final class BrokerMetrics implements MeterBinder {
 				.register(registry);
 		}
 		Gauge.builder("herald.memory.used", this.broker, (b) -> b.memory().usedBytes())
-			.description("bytes held for clients: outbound buffers, partial frames, transactions")
+			.description("bytes held for clients: queued messages, outbound buffers, partial frames, transactions")
 			.baseUnit("bytes")
 			.register(registry);
 		Gauge.builder("herald.memory.max", this.broker, (b) -> b.memory().maxBytes())
@@ -52,6 +52,16 @@ public final class BrokerMetrics implements MeterBinder {
 			.register(registry);
 		Gauge.builder("herald.memory.alarm", this.broker, (b) -> b.memory().isAlarmed() ? 1 : 0)
 			.description("1 while the memory alarm refuses publishing")
+			.register(registry);
+		Gauge.builder("herald.queues", this.broker, (b) -> b.router().queueCount())
+			.description("queues on the node, buffering or consumed")
+			.register(registry);
+		Gauge.builder("herald.queues.messages", this.broker, (b) -> b.router().bufferedMessageCount())
+			.description("messages waiting in all queues")
+			.register(registry);
+		Gauge.builder("herald.queues.memory", this.broker, (b) -> b.router().queuedBytes())
+			.description("bytes all queues hold, waiting or awaiting an ACK; bounded by herald.queues.max-memory")
+			.baseUnit("bytes")
 			.register(registry);
 		FunctionCounter.builder("herald.authentication.failures", stats, BrokerStats::authenticationFailures)
 			.description("refused logins (bad or missing credentials, invalid tokens)")

@@ -12,6 +12,12 @@ import io.herald.protocol.Headers;
  */
 public final class Message {
 
+	/** Object headers and references of a message, its arrays and strings. */
+	private static final int OVERHEAD = 160;
+
+	/** The two strings of one header and their references. */
+	private static final int HEADER_OVERHEAD = 56;
+
 	private final String destination;
 
 	private final Headers headers;
@@ -64,6 +70,19 @@ public final class Message {
 
 	public void setEncoding(int slot, Object encoding) {
 		this.encodings.set(slot, encoding);
+	}
+
+	/**
+	 * Roughly the heap the message takes as sent: body, destination and headers plus a
+	 * fixed overhead per object. What a queue charges for holding it; the encoding cached
+	 * once it has been delivered is not counted.
+	 */
+	public long footprint() {
+		long bytes = OVERHEAD + this.body.length + this.destination.length() + this.messageId.length();
+		for (int i = 0; i < this.headers.size(); i++) {
+			bytes += HEADER_OVERHEAD + this.headers.name(i).length() + this.headers.value(i).length();
+		}
+		return bytes;
 	}
 
 	@Override

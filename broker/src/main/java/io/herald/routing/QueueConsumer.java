@@ -11,4 +11,13 @@ public interface QueueConsumer extends Subscriber {
 	 */
 	boolean hasCapacity();
 
+	/**
+	 * Whether the consumer holds what it is given until it is acknowledged (a client ack
+	 * mode), so that the queue keeps it charged to the node's queue memory until the
+	 * consumer's {@link Route#settled}, rather than letting go at delivery.
+	 */
+	default boolean settlesByAck() {
+		return false;
+	}
+
 }

@@ -3,29 +3,39 @@ package io.herald.routing;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import java.util.function.Supplier;
+
+import io.herald.memory.MemoryBudget;
 
 /**
  * The {@code /queue/} kind: each message goes to one of the competing consumers of its
  * {@link QueueDestination}, and waits in the queue's bounded buffer while none can take
- * it. A queue comes into being at its first SEND or SUBSCRIBE and keeps its buffer while
- * nobody listens.
+ * it. A queue comes into being at its first SEND or SUBSCRIBE, keeps its buffer while
+ * nobody listens, and is removed once it has been empty and unconsumed for the idle
+ * timeout ({@link #retireIdle}).
+ *
+ * <p>
+ * Bounds, all in {@link QueueLimits}: messages and bytes per queue, queues a SEND may
+ * create, and bytes all queues hold together ({@link QueueMemory}), so that no number of
+ * queues, each within its own bounds, can take the node's memory.
  */
 final class Queues implements DestinationType {
 
 	private final Map<String, QueueDestination> queues = new ConcurrentHashMap<>();
 
-	private final int maxLength;
+	private final QueueLimits limits;
+
+	private final QueueMemory memory;
 
 	private final InterestListener listener;
 
-	Queues(int maxLength, InterestListener listener) {
-		if (maxLength <= 0) {
-			throw new IllegalArgumentException("maxQueueLength must be positive, was " + maxLength);
-		}
-		this.maxLength = maxLength;
+	Queues(QueueLimits limits, MemoryBudget budget, InterestListener listener) {
+		this.limits = limits;
+		this.memory = new QueueMemory(limits.maxMemory(), budget);
 		this.listener = listener;
 	}
 
@@ -36,7 +46,16 @@ final class Queues implements DestinationType {
 
 	@Override
 	public PublishResult publish(Destination destination, Message message) {
-		return queue(destination.name()).enqueue(message) ? PublishResult.delivered(0) : full(destination.name());
+		while (true) {
+			QueueDestination queue = queueForSend(destination.name());
+			if (queue == null) {
+				return tooMany(destination.name());
+			}
+			QueueDestination.Offer offer = queue.enqueue(message);
+			if (offer != QueueDestination.Offer.RETIRED) {
+				return result(offer, destination.name());
+			}
+		}
 	}
 
 	/**
@@ -44,33 +63,84 @@ final class Queues implements DestinationType {
 	 */
 	@Override
 	public Route subscribe(Destination destination, String user, Subscriber subscriber) {
-		QueueDestination queue = queue(destination.name());
 		QueueConsumer consumer = (QueueConsumer) subscriber;
-		queue.addConsumer(consumer);
-		return new QueueRoute(queue, consumer, new AtomicBoolean(true));
+		while (true) {
+			QueueDestination queue = queueForSubscribe(destination.name());
+			if (queue.addConsumer(consumer)) {
+				return new QueueRoute(queue, consumer, new AtomicBoolean(true));
+			}
+		}
 	}
 
 	/**
-	 * Runs the action only if each named queue has room for the given number of messages,
-	 * keeping the queues locked from the check to the action's end so that no other
-	 * publisher can fill them in between. Locks are taken in the map's (name) order, so
-	 * two such calls cannot deadlock.
-	 * @param perQueue messages meant for each queue, sorted by name
-	 * @return the action's result, or the refusal of the first queue without room
+	 * Publishes all or none: checks that each queue among the publications has room for
+	 * the messages meant for it and that all queues together may hold them, then
+	 * publishes every publication in order, queue messages here and the others through
+	 * {@code others}. The queues stay locked from the check to the last enqueue, in name
+	 * order (so two such calls cannot deadlock), and the memory is charged before the
+	 * first, so that no other publisher can take the room in between.
+	 * @return accepted with the total receivers, or the refusal of the first queue
+	 * without room
 	 */
-	PublishResult withRoomFor(Map<String, Integer> perQueue, Supplier<PublishResult> action) {
-		List<QueueDestination> locked = new ArrayList<>(perQueue.size());
-		for (String name : perQueue.keySet()) {
-			locked.add(queue(name));
-		}
-		return whileLocked(locked, 0, () -> {
-			for (QueueDestination queue : locked) {
-				if (!queue.hasRoomFor(perQueue.get(queue.name()))) {
-					return full(queue.name());
-				}
+	PublishResult publishAll(List<Publication> publications, Function<Publication, PublishResult> others) {
+		Map<String, List<Publication>> perQueue = new TreeMap<>();
+		for (Publication publication : publications) {
+			if (publication.destination().kind() == Destination.Kind.QUEUE) {
+				perQueue.computeIfAbsent(publication.destination().name(), (name) -> new ArrayList<>())
+					.add(publication);
 			}
-			return action.get();
-		});
+		}
+		while (true) {
+			Map<String, QueueDestination> locked = new TreeMap<>();
+			for (String name : perQueue.keySet()) {
+				QueueDestination queue = queueForSend(name);
+				if (queue == null) {
+					return tooMany(name);
+				}
+				locked.put(name, queue);
+			}
+			PublishResult result = whileLocked(new ArrayList<>(locked.values()), 0,
+					() -> publishLocked(publications, perQueue, locked, others));
+			if (result != null) {
+				return result;
+			}
+		}
+	}
+
+	/**
+	 * @return the result, or {@code null} if a queue was retired meanwhile
+	 */
+	private PublishResult publishLocked(List<Publication> publications, Map<String, List<Publication>> perQueue,
+			Map<String, QueueDestination> locked, Function<Publication, PublishResult> others) {
+		long total = 0;
+		for (QueueDestination queue : locked.values()) {
+			long bytes = 0;
+			List<Publication> mine = perQueue.get(queue.name());
+			for (Publication publication : mine) {
+				bytes += publication.message().footprint();
+			}
+			QueueDestination.Offer room = queue.room(mine.size(), bytes);
+			if (room == QueueDestination.Offer.RETIRED) {
+				return null;
+			}
+			if (room != QueueDestination.Offer.ACCEPTED) {
+				return result(room, queue.name());
+			}
+			total += bytes;
+		}
+		if (!this.memory.tryCharge(total)) {
+			return result(QueueDestination.Offer.FULL_MEMORY, null);
+		}
+		int receivers = 0;
+		for (Publication publication : publications) {
+			if (publication.destination().kind() == Destination.Kind.QUEUE) {
+				locked.get(publication.destination().name()).enqueueCharged(publication.message());
+			}
+			else {
+				receivers += others.apply(publication).receivers();
+			}
+		}
+		return PublishResult.delivered(receivers);
 	}
 
 	private static PublishResult whileLocked(List<QueueDestination> queues, int index, Supplier<PublishResult> action) {
@@ -80,6 +150,31 @@ final class Queues implements DestinationType {
 		synchronized (queues.get(index)) {
 			return whileLocked(queues, index + 1, action);
 		}
+	}
+
+	/**
+	 * Removes the queues that have held no message and had no consumer through the idle
+	 * timeout, measured between this call and earlier ones; called periodically.
+	 * @param now the time, in nanoseconds of any fixed origin
+	 * @return how many queues were removed
+	 */
+	int retireIdle(long now) {
+		long timeout = this.limits.idleTimeout().toNanos();
+		if (timeout == 0) {
+			return 0;
+		}
+		int retired = 0;
+		for (String name : this.queues.keySet()) {
+			boolean[] gone = new boolean[1];
+			this.queues.computeIfPresent(name, (n, queue) -> {
+				gone[0] = queue.retireIfIdle(now, timeout);
+				return gone[0] ? null : queue;
+			});
+			if (gone[0]) {
+				retired++;
+			}
+		}
+		return retired;
 	}
 
 	@Override
@@ -124,16 +219,63 @@ final class Queues implements DestinationType {
 		return buffered;
 	}
 
-	private PublishResult full(String name) {
-		return PublishResult.refused("queue '" + Destination.QUEUE_PREFIX + name + "' is full: it holds its limit of "
-				+ this.maxLength + " messages");
+	/** Bytes all queues hold, waiting or delivered and not yet acknowledged. */
+	long heldBytes() {
+		return this.memory.held();
 	}
 
-	private QueueDestination queue(String name) {
-		return this.queues.computeIfAbsent(name, (n) -> new QueueDestination(n, this.maxLength, this.listener));
+	private PublishResult result(QueueDestination.Offer offer, String name) {
+		String queue = "queue '" + Destination.QUEUE_PREFIX + name + "'";
+		return switch (offer) {
+			case ACCEPTED -> PublishResult.delivered(0);
+			case FULL_LENGTH -> PublishResult.refused(queue + " is full: it holds its limit of "
+					+ this.limits.maxLength() + " messages (herald.queues.max-length)");
+			case FULL_BYTES -> PublishResult.refused(queue + " is full: the message would take it past its limit of "
+					+ this.limits.maxBytes() + " bytes (herald.queues.max-bytes)");
+			case FULL_MEMORY -> PublishResult.refused("queues are full: together they hold " + this.memory.held()
+					+ " bytes, at the node's limit of " + this.memory.max() + " (herald.queues.max-memory)");
+			case RETIRED -> throw new IllegalStateException("a retired queue is retried, not reported");
+		};
 	}
 
-	private record QueueRoute(QueueDestination queue, QueueConsumer consumer, AtomicBoolean active) implements Route {
+	private PublishResult tooMany(String name) {
+		return PublishResult
+			.refused("queue '" + Destination.QUEUE_PREFIX + name + "' cannot be created: the node holds "
+					+ this.queues.size() + " queues, its limit (herald.queues.max-queues)");
+	}
+
+	/** The named queue, made if absent and the node is under its queue limit. */
+	private QueueDestination queueForSend(String name) {
+		QueueDestination queue = this.queues.get(name);
+		if (queue != null) {
+			return queue;
+		}
+		return this.queues.computeIfAbsent(name,
+				(n) -> (this.queues.size() < this.limits.maxQueues()) ? newQueue(n) : null);
+	}
+
+	/** The named queue, made if absent whatever the queue limit. */
+	private QueueDestination queueForSubscribe(String name) {
+		return this.queues.computeIfAbsent(name, this::newQueue);
+	}
+
+	private QueueDestination newQueue(String name) {
+		return new QueueDestination(name, this.limits, this.memory, this.listener);
+	}
+
+	private final class QueueRoute implements Route {
+
+		private final QueueDestination queue;
+
+		private final QueueConsumer consumer;
+
+		private final AtomicBoolean active;
+
+		QueueRoute(QueueDestination queue, QueueConsumer consumer, AtomicBoolean active) {
+			this.queue = queue;
+			this.consumer = consumer;
+			this.active = active;
+		}
 
 		@Override
 		public void cancel() {
@@ -149,9 +291,19 @@ final class Queues implements DestinationType {
 
 		@Override
 		public void requeue(List<Message> messages) {
-			if (!messages.isEmpty()) {
-				this.queue.requeue(messages);
+			if (messages.isEmpty()) {
+				return;
 			}
+			QueueDestination target = this.queue;
+			// a queue retired meanwhile hands over to its successor of the same name
+			while (!target.requeue(messages)) {
+				target = queueForSubscribe(this.queue.name());
+			}
+		}
+
+		@Override
+		public void settled(List<Message> messages) {
+			this.queue.settled(messages);
 		}
 
 	}

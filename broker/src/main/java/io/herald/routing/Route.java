@@ -24,4 +24,11 @@ public interface Route {
 	default void requeue(List<Message> messages) {
 	}
 
+	/**
+	 * For queue routes: messages a consumer that {@link QueueConsumer#settlesByAck()}
+	 * acknowledged, which the queues stop counting as held.
+	 */
+	default void settled(List<Message> messages) {
+	}
+
 }

@@ -3,8 +3,8 @@ package io.herald.routing;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
+
+import io.herald.memory.MemoryBudget;
 
 /**
  * Routes published messages to subscribers. Each kind of destination is a
@@ -65,6 +65,24 @@ public final class Router {
 	 * obligations)
 	 */
 	public Router(int maxQueueLength, int matchCacheSize, int maxDestinationSegments, InterestListener interest) {
+		this(QueueLimits.ofLength(maxQueueLength), matchCacheSize, maxDestinationSegments, interest,
+				MemoryBudget.UNBOUNDED);
+	}
+
+	/**
+	 * @param queueLimits the bounds of queues ({@code herald.queues.*})
+	 * @param matchCacheSize most topic names whose subscriber sets stay cached, besides
+	 * topics subscribed by exact name ({@code herald.routing.match-cache-size})
+	 * @param maxDestinationSegments most {@code .}-separated segments in a destination
+	 * name or pattern ({@code herald.limits.max-destination-segments}); it bounds the
+	 * cost of matching a topic, which is destination length × pattern length
+	 * @param interest told when a topic pattern, queue or user queue gains its first
+	 * local subscriber and loses its last (see {@link InterestListener} for its
+	 * obligations)
+	 * @param memory the node's budget, charged with what queues hold
+	 */
+	public Router(QueueLimits queueLimits, int matchCacheSize, int maxDestinationSegments, InterestListener interest,
+			MemoryBudget memory) {
 		if (maxDestinationSegments <= 0) {
 			throw new IllegalArgumentException(
 					"maxDestinationSegments must be positive, was " + maxDestinationSegments);
@@ -73,7 +91,7 @@ public final class Router {
 		if (interest == null) {
 			throw new IllegalArgumentException("interest must not be null; InterestListener.NONE listens to nothing");
 		}
-		this.queues = new Queues(maxQueueLength, interest);
+		this.queues = new Queues(queueLimits, memory, interest);
 		this.topics = new Topics(matchCacheSize, interest);
 		for (DestinationType type : List.of(this.topics, this.queues, new UserQueues(interest))) {
 			this.types[type.kind().ordinal()] = type;
@@ -117,19 +135,7 @@ public final class Router {
 	 * @return accepted with the total receivers, or the refusal of the first full queue
 	 */
 	public PublishResult publishAll(List<Publication> publications) {
-		Map<String, Integer> perQueue = new TreeMap<>();
-		for (Publication publication : publications) {
-			if (publication.destination().kind() == Destination.Kind.QUEUE) {
-				perQueue.merge(publication.destination().name(), 1, Integer::sum);
-			}
-		}
-		return this.queues.withRoomFor(perQueue, () -> {
-			int receivers = 0;
-			for (Publication publication : publications) {
-				receivers += publish(publication.destination(), publication.message()).receivers();
-			}
-			return PublishResult.delivered(receivers);
-		});
+		return this.queues.publishAll(publications, (other) -> publish(other.destination(), other.message()));
 	}
 
 	/**
@@ -174,6 +180,24 @@ public final class Router {
 	/** Messages waiting in all queues together. */
 	public long bufferedMessageCount() {
 		return this.queues.buffered();
+	}
+
+	/**
+	 * Bytes all queues hold together, waiting or delivered and not yet acknowledged,
+	 * against {@code herald.queues.max-memory}.
+	 */
+	public long queuedBytes() {
+		return this.queues.heldBytes();
+	}
+
+	/**
+	 * Removes the queues that have held no message and had no consumer through
+	 * {@code herald.queues.idle-timeout}; the broker calls it periodically.
+	 * @param now the time, in nanoseconds of any fixed origin
+	 * @return how many queues were removed
+	 */
+	public int retireIdleQueues(long now) {
+		return this.queues.retireIdle(now);
 	}
 
 	/**

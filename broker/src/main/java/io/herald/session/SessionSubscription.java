@@ -146,6 +146,11 @@ final class SessionSubscription implements QueueConsumer {
 				&& this.session.outbound().hasRoomForQueues();
 	}
 
+	@Override
+	public boolean settlesByAck() {
+		return this.ackMode != AckMode.AUTO;
+	}
+
 	/** Whether this subscription delivered the tag and has not had it acknowledged. */
 	synchronized boolean holds(String tag) {
 		return this.unacked.containsKey(tag);
@@ -157,10 +162,15 @@ final class SessionSubscription implements QueueConsumer {
 	 * @return whether the tag was outstanding
 	 */
 	boolean ack(String tag) {
-		if (settle(tag) == null) {
+		List<Message> acknowledged = settle(tag);
+		if (acknowledged == null) {
 			return false;
 		}
-		start();
+		Route current = this.route;
+		if (current != null) {
+			current.settled(acknowledged);
+			current.ready();
+		}
 		return true;
 	}
 

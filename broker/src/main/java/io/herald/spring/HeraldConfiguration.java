@@ -6,6 +6,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLException;
@@ -15,6 +16,7 @@ import io.herald.admin.MemoryAlarmHealthIndicator;
 import io.herald.memory.MemoryBudget;
 import io.herald.protocol.FrameLimits;
 import io.herald.routing.InterestListener;
+import io.herald.routing.QueueLimits;
 import io.herald.routing.Router;
 import io.herald.security.Authenticator;
 import io.herald.security.DestinationPolicy;
@@ -92,13 +94,22 @@ class HeraldConfiguration implements WebSocketConfigurer {
 				properties.heartbeat().receiveInterval().toMillis(), properties.heartbeat().minInterval().toMillis(),
 				limits.connectTimeout().toMillis(), limits.maxTransactionFrames(), limits.maxUnackedPerSubscription(),
 				"Herald/" + version());
-		Router router = new Router(properties.queues().maxLength(), properties.routing().matchCacheSize(),
-				limits.maxDestinationSegments(), InterestListener.NONE);
+		MemoryBudget memory = new MemoryBudget(limits.maxMemoryBytes());
+		QueueLimits queueLimits = properties.queues().limits(memory.maxBytes());
+		Router router = new Router(queueLimits, properties.routing().matchCacheSize(), limits.maxDestinationSegments(),
+				InterestListener.NONE, memory);
 		AbuseLimits abuseLimits = new AbuseLimits(limits.maxConnections(), limits.maxConnectionsPerAddress(),
 				limits.inboundFramesPerSecond(), limits.inboundBytesPerSecond().toBytes(),
 				limits.maxLoginDelay().toMillis());
-		return new Broker(settings, router, authenticator, policy, abuseLimits, heraldTimer, heraldTimer,
-				System::nanoTime, Clock.systemUTC(), Broker.randomNodeId(), new MemoryBudget(limits.maxMemoryBytes()));
+		Broker broker = new Broker(settings, router, authenticator, policy, abuseLimits, heraldTimer, heraldTimer,
+				System::nanoTime, Clock.systemUTC(), Broker.randomNodeId(), memory);
+		long timeout = queueLimits.idleTimeout().toMillis();
+		if (timeout > 0) {
+			long every = Math.max(100, Math.min(timeout / 4, 30_000));
+			heraldTimer.scheduleWithFixedDelay(() -> router.retireIdleQueues(System.nanoTime()), every, every,
+					TimeUnit.MILLISECONDS);
+		}
+		return broker;
 	}
 
 	@Bean

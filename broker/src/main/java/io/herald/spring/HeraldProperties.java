@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.herald.routing.QueueLimits;
 import io.herald.security.AccessRule;
 import io.herald.security.Action;
 import io.herald.security.DestinationPattern;
@@ -306,11 +307,40 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 
 	/**
 	 * @param maxLength most messages one queue buffers; a SEND beyond it gets an ERROR
+	 * @param maxBytes most bytes one queue buffers; a SEND beyond it gets an ERROR
+	 * @param maxQueues most queues on the node a SEND may create (a SUBSCRIBE always gets
+	 * its queue); a SEND that would create one more gets an ERROR
+	 * @param maxMemory most bytes all queues together hold, waiting or awaiting an ACK;
+	 * empty for half of {@code herald.limits.max-memory}, so that queues alone cannot
+	 * engage the node's memory alarm
+	 * @param idleTimeout how long a queue with no message and no consumer is kept; 0
+	 * keeps queues forever
 	 */
-	public record Queues(@DefaultValue("10000") int maxLength) {
+	public record Queues(@DefaultValue("10000") int maxLength, @DefaultValue("16MB") DataSize maxBytes,
+			@DefaultValue("10000") int maxQueues, DataSize maxMemory, @DefaultValue("5m") Duration idleTimeout) {
+
+		/** The share of the node's memory budget queues take when none is configured. */
+		static final double DEFAULT_MEMORY_SHARE = 0.5;
 
 		public Queues {
 			check(maxLength > 0, "herald.queues.max-length", "must be positive", maxLength);
+			check(maxBytes != null && maxBytes.toBytes() >= 1024, "herald.queues.max-bytes", "must be at least 1KB",
+					maxBytes);
+			check(maxQueues > 0, "herald.queues.max-queues", "must be positive", maxQueues);
+			check(maxMemory == null || maxMemory.toBytes() >= 1024, "herald.queues.max-memory", "must be at least 1KB",
+					maxMemory);
+			check(idleTimeout != null && !idleTimeout.isNegative(), "herald.queues.idle-timeout",
+					"must not be negative", idleTimeout);
+		}
+
+		/**
+		 * The queues' bounds, their memory a share of the node's budget unless set.
+		 * @param nodeMemory the node's budget in bytes
+		 */
+		public QueueLimits limits(long nodeMemory) {
+			long memory = (this.maxMemory != null) ? this.maxMemory.toBytes()
+					: (long) (nodeMemory * DEFAULT_MEMORY_SHARE);
+			return new QueueLimits(this.maxLength, this.maxBytes.toBytes(), this.maxQueues, memory, this.idleTimeout);
 		}
 
 	}

@@ -15,8 +15,8 @@ class QueueDestinationTest {
 
 	@Test
 	void messagesWaitWhileNobodyConsumes() {
-		assertThat(this.queue.enqueue(message("1"))).isTrue();
-		assertThat(this.queue.enqueue(message("2"))).isTrue();
+		assertThat(this.queue.enqueue(message("1"))).isEqualTo(QueueDestination.Offer.ACCEPTED);
+		assertThat(this.queue.enqueue(message("2"))).isEqualTo(QueueDestination.Offer.ACCEPTED);
 		assertThat(this.queue.depth()).isEqualTo(2);
 		Consumer consumer = new Consumer(10);
 		this.queue.addConsumer(consumer);
@@ -70,9 +70,9 @@ class QueueDestinationTest {
 	@Test
 	void fullBufferRefusesAndKeepsWhatItHolds() {
 		for (int i = 1; i <= 3; i++) {
-			assertThat(this.queue.enqueue(message(Integer.toString(i)))).isTrue();
+			assertThat(this.queue.enqueue(message(Integer.toString(i)))).isEqualTo(QueueDestination.Offer.ACCEPTED);
 		}
-		assertThat(this.queue.enqueue(message("4"))).isFalse();
+		assertThat(this.queue.enqueue(message("4"))).isEqualTo(QueueDestination.Offer.FULL_LENGTH);
 		assertThat(this.queue.depth()).isEqualTo(3);
 		Consumer consumer = new Consumer(10);
 		this.queue.addConsumer(consumer);
@@ -88,7 +88,8 @@ class QueueDestinationTest {
 			this.queue.enqueue(message(Integer.toString(i)));
 		}
 		consumer.capacity = 1;
-		assertThat(this.queue.enqueue(message("4"))).as("dispatch first, then there is room").isTrue();
+		assertThat(this.queue.enqueue(message("4"))).as("dispatch first, then there is room")
+			.isEqualTo(QueueDestination.Offer.ACCEPTED);
 		assertThat(consumer.ids()).containsExactly("1");
 		assertThat(this.queue.depth()).isEqualTo(3);
 	}

@@ -94,7 +94,8 @@ class RouterTest {
 		assertThat(this.router.publish(jobs, message("2")).accepted()).isTrue();
 		PublishResult refused = this.router.publish(jobs, message("3"));
 		assertThat(refused.accepted()).isFalse();
-		assertThat(refused.refusal()).isEqualTo("queue '/queue/jobs' is full: it holds its limit of 2 messages");
+		assertThat(refused.refusal())
+			.isEqualTo("queue '/queue/jobs' is full: it holds its limit of 2 messages (herald.queues.max-length)");
 		assertThat(this.router.queueDepth("jobs")).isEqualTo(2);
 		assertThat(this.router.queueDepth("other")).isZero();
 	}
@@ -150,7 +151,8 @@ class RouterTest {
 					new Publication(Destination.forSend("/queue/other"), message("3")),
 					new Publication(Destination.forSend("/queue/other"), message("4"))));
 		assertThat(result.accepted()).isFalse();
-		assertThat(result.refusal()).isEqualTo("queue '/queue/other' is full: it holds its limit of 2 messages");
+		assertThat(result.refusal())
+			.isEqualTo("queue '/queue/other' is full: it holds its limit of 2 messages (herald.queues.max-length)");
 		assertThat(topic.ids()).isEmpty();
 		assertThat(this.router.queueDepth("jobs")).isZero();
 		assertThat(this.router.queueDepth("other")).isEqualTo(1);
@@ -172,7 +174,7 @@ class RouterTest {
 	@Test
 	void queueLengthMustBePositive() {
 		assertThatIllegalArgumentException().isThrownBy(() -> new Router(0, 10))
-			.withMessageContaining("maxQueueLength");
+			.withMessageContaining("maxLength must be positive");
 	}
 
 	private static Message message(String id) {

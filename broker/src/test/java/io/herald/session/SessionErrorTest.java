@@ -166,7 +166,8 @@ class SessionErrorTest {
 		StompClient client = harness.connect();
 		client.publish("/queue/jobs", "1").publish("/queue/jobs", "2", "receipt", RECEIPT);
 		Frame error = client.expectError();
-		assertThat(error.header("message")).isEqualTo("queue '/queue/jobs' is full: it holds its limit of 1 messages");
+		assertThat(error.header("message"))
+			.isEqualTo("queue '/queue/jobs' is full: it holds its limit of 1 messages (herald.queues.max-length)");
 		assertThat(error.header("receipt-id")).isEqualTo(RECEIPT);
 		assertThat(harness.broker().stats().messagesPublished()).isEqualTo(1);
 		assertThat(harness.broker().stats().protocolErrors()).isEqualTo(1);

@@ -211,7 +211,8 @@ class SessionTransactionTest {
 		publisher.publish("/queue/jobs", "3", "transaction", "t");
 		publisher.send(Command.COMMIT, "transaction", "t", "receipt", "c");
 		Frame error = publisher.expectError();
-		assertThat(error.header("message")).isEqualTo("queue '/queue/jobs' is full: it holds its limit of 1 messages");
+		assertThat(error.header("message"))
+			.isEqualTo("queue '/queue/jobs' is full: it holds its limit of 1 messages (herald.queues.max-length)");
 		assertThat(error.header("receipt-id")).isEqualTo("c");
 		subscriber.expectNothingMore();
 		assertThat(bounded.broker().router().queueDepth("jobs")).isZero();
