@@ -48,18 +48,29 @@ public final class TokenHandshakeInterceptor implements HandshakeInterceptor {
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
 			Map<String, Object> attributes) {
-		String token = accessToken(request.getURI());
+		InetSocketAddress remote = request.getRemoteAddress();
+		String address = (remote != null && remote.getAddress() != null) ? remote.getAddress().getHostAddress() : null;
+		if (accepts(accessToken(request.getURI()), address)) {
+			return true;
+		}
+		response.setStatusCode(HttpStatus.UNAUTHORIZED);
+		return false;
+	}
+
+	/**
+	 * Whether a handshake may go on: it carries no token, or one that verifies.
+	 * @param token the handshake's {@value #ACCESS_TOKEN}, or {@code null}
+	 * @param remoteAddress the client's IP address, for the authenticator
+	 */
+	public boolean accepts(String token, String remoteAddress) {
 		if (token == null) {
 			return true;
 		}
-		InetSocketAddress remote = request.getRemoteAddress();
-		String address = (remote != null && remote.getAddress() != null) ? remote.getAddress().getHostAddress() : null;
 		try {
-			this.authenticator.authenticate(new Credentials(null, null, null, token, address));
+			this.authenticator.authenticate(new Credentials(null, null, null, token, remoteAddress));
 			return true;
 		}
 		catch (AuthenticationException ex) {
-			response.setStatusCode(HttpStatus.UNAUTHORIZED);
 			return false;
 		}
 	}

@@ -153,6 +153,15 @@ public final class Session {
 		}
 	}
 
+	/**
+	 * The transport refused what the client sent before it reached the decoder (a
+	 * WebSocket message beyond the transport's own bound): the session ends with an ERROR
+	 * naming the problem, as for a frame the decoder refuses.
+	 */
+	public void onTransportViolation(CloseReason reason, String message) {
+		close(reason, message, null, null);
+	}
+
 	/** The transport saw the connection close. */
 	public void onTransportClosed() {
 		close(CloseReason.TRANSPORT_CLOSED, null, null, null);

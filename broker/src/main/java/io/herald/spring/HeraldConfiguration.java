@@ -1,5 +1,7 @@
 package io.herald.spring;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -25,7 +27,18 @@ import io.herald.session.AbuseLimits;
 import io.herald.session.Broker;
 import io.herald.session.SessionSettings;
 import io.herald.transport.tcp.StompTcpServer;
-import io.herald.transport.websocket.StompWebSocketHandler;
+import io.herald.transport.sockjs.StompSockJsHandler;
+import io.herald.transport.websocket.WebSocketEdge;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 
@@ -33,6 +46,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.SslOptions;
+import org.springframework.boot.web.server.ConfigurableWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -127,9 +142,30 @@ class HeraldConfiguration implements WebSocketConfigurer {
 		return new HeraldMessagingTemplate(broker);
 	}
 
+	/**
+	 * The Netty event loops of the HTTP edge and STOMP/TCP: epoll where the platform has
+	 * it, NIO elsewhere.
+	 */
+	@Bean(destroyMethod = "shutdownGracefully")
+	static EventLoopGroup heraldEventLoops(HeraldProperties properties) {
+		IoHandlerFactory io = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+		return new MultiThreadIoEventLoopGroup(properties.eventLoopCount(), daemonThreads("herald-io"), io);
+	}
+
+	/**
+	 * The servlet container (SockJS, actuator, the admin API) listens on loopback on any
+	 * free port, plain: the public port ({@code server.port}, {@code server.address},
+	 * {@code server.ssl.bundle}) is the Netty edge's, which relays to it.
+	 */
 	@Bean
-	static HeraldLifecycle heraldLifecycle(Broker broker, HeraldProperties properties,
-			ConfigurableEnvironment environment, SslBundles sslBundles) throws SSLException {
+	static WebServerFactoryCustomizer<ConfigurableWebServerFactory> heraldServletBehindTheEdge() {
+		return new ServletBehindTheEdge();
+	}
+
+	@Bean
+	static HeraldLifecycle heraldLifecycle(Broker broker, HeraldProperties properties, Authenticator authenticator,
+			EventLoopGroup heraldEventLoops, ConfigurableEnvironment environment, SslBundles sslBundles)
+			throws SSLException {
 		HeraldProperties.Tcp tcp = properties.tcp();
 		StompTcpServer server = null;
 		if (tcp.port() >= 0) {
@@ -137,9 +173,23 @@ class HeraldConfiguration implements WebSocketConfigurer {
 			if (tcp.sslBundle() != null && !tcp.sslBundle().isBlank()) {
 				ssl = nettySslContext(sslBundles.getBundle(tcp.sslBundle()));
 			}
-			server = new StompTcpServer(broker, tcp.host(), tcp.port(), ssl);
+			server = new StompTcpServer(broker, tcp.host(), tcp.port(), ssl, heraldEventLoops);
 		}
-		return new HeraldLifecycle(broker, server, environment);
+		String bundle = environment.getProperty("server.ssl.bundle");
+		SslContext edgeSsl = (bundle != null && !bundle.isBlank()) ? nettySslContext(sslBundles.getBundle(bundle))
+				: null;
+		HeraldProperties.WebSocket websocket = properties.websocket();
+		AtomicInteger servletPort = new AtomicInteger();
+		WebSocketEdge.ChannelTypes types = Epoll.isAvailable()
+				? new WebSocketEdge.ChannelTypes(EpollServerSocketChannel.class, EpollSocketChannel.class)
+				: new WebSocketEdge.ChannelTypes(NioServerSocketChannel.class, NioSocketChannel.class);
+		WebSocketEdge edge = new WebSocketEdge(broker, new TokenHandshakeInterceptor(authenticator),
+				environment.getProperty("server.address", "0.0.0.0"),
+				environment.getProperty("server.port", Integer.class, 8080), websocket.path(), edgeSsl,
+				websocket.allowedOrigins(), (int) properties.limits().maxFrameSize().toBytes(),
+				properties.limits().connectTimeout().toMillis(), heraldEventLoops, types,
+				() -> new InetSocketAddress(InetAddress.getLoopbackAddress(), servletPort.get()));
+		return new HeraldLifecycle(broker, server, edge, servletPort, environment);
 	}
 
 	/** The bundle's key material and options, for the Netty TLS handler of STOMP/TCP. */
@@ -170,12 +220,8 @@ class HeraldConfiguration implements WebSocketConfigurer {
 		HeraldProperties.WebSocket websocket = this.properties.websocket();
 		String[] origins = websocket.allowedOrigins().toArray(new String[0]);
 		TokenHandshakeInterceptor tokens = new TokenHandshakeInterceptor(this.authenticator);
-		registry.addHandler(new StompWebSocketHandler(this.broker, false, this.webSocketWriters), websocket.path())
-			.addInterceptors(tokens)
-			.setAllowedOriginPatterns(origins);
 		if (websocket.sockjsPath() != null && !websocket.sockjsPath().isEmpty()) {
-			registry
-				.addHandler(new StompWebSocketHandler(this.broker, true, this.webSocketWriters), websocket.sockjsPath())
+			registry.addHandler(new StompSockJsHandler(this.broker, this.webSocketWriters), websocket.sockjsPath())
 				.addInterceptors(tokens)
 				.setAllowedOriginPatterns(origins)
 				.withSockJS();

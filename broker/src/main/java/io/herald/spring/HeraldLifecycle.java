@@ -1,6 +1,8 @@
 package io.herald.spring;
 
+import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -8,6 +10,7 @@ import org.springframework.core.env.MapPropertySource;
 
 import io.herald.session.Broker;
 import io.herald.transport.tcp.StompTcpServer;
+import io.herald.transport.websocket.WebSocketEdge;
 
 /**
  * Starts the STOMP/TCP listener and, on shutdown (SIGTERM included), tells every client
@@ -25,43 +28,62 @@ final class HeraldLifecycle implements SmartLifecycle {
 
 	private final StompTcpServer tcpServer;
 
+	private final WebSocketEdge edge;
+
+	private final AtomicInteger servletPort;
+
 	private final ConfigurableEnvironment environment;
 
 	private volatile boolean running;
 
-	HeraldLifecycle(Broker broker, StompTcpServer tcpServer, ConfigurableEnvironment environment) {
+	/**
+	 * @param servletPort set at start to the port the servlet container got, for the edge
+	 * to relay to
+	 */
+	HeraldLifecycle(Broker broker, StompTcpServer tcpServer, WebSocketEdge edge, AtomicInteger servletPort,
+			ConfigurableEnvironment environment) {
 		this.broker = broker;
 		this.tcpServer = tcpServer;
+		this.edge = edge;
+		this.servletPort = servletPort;
 		this.environment = environment;
 	}
 
 	@Override
 	public void start() {
+		Map<String, Object> ports = new HashMap<>();
 		if (this.tcpServer != null) {
 			this.tcpServer.start();
-			this.environment.getPropertySources()
-				.addFirst(new MapPropertySource("herald.ports",
-						Map.of("local.herald.tcp.port", Integer.toString(this.tcpServer.port()))));
+			ports.put("local.herald.tcp.port", Integer.toString(this.tcpServer.port()));
 			LOGGER.log(System.Logger.Level.INFO,
 					"STOMP/TCP listening on " + this.tcpServer.address() + (this.tcpServer.isSecure() ? " (TLS)" : ""));
 		}
 		else {
 			LOGGER.log(System.Logger.Level.INFO, "STOMP/TCP off (herald.tcp.port=-1)");
 		}
-		String httpPort = this.environment.getProperty("local.server.port");
-		if (httpPort != null) {
-			String address = this.environment.getProperty("server.address", "0.0.0.0");
-			String websocket = this.environment.getProperty("herald.websocket.path", "/ws");
-			String sockJs = this.environment.getProperty("herald.websocket.sockjs-path", "/sockjs");
-			LOGGER.log(System.Logger.Level.INFO, "STOMP over WebSocket on " + address + ":" + httpPort + websocket
-					+ (sockJs.isEmpty() ? "" : ", SockJS on " + sockJs) + ", actuator on /actuator");
+		String servlet = this.environment.getProperty("local.server.port");
+		if (servlet != null) {
+			this.servletPort.set(Integer.parseInt(servlet));
+			ports.put("local.herald.servlet.port", servlet);
 		}
+		this.edge.start();
+		// local.server.port means the public port, as server.port does
+		ports.put("local.server.port", Integer.toString(this.edge.port()));
+		this.environment.getPropertySources().addFirst(new MapPropertySource("herald.ports", ports));
+		String address = this.environment.getProperty("server.address", "0.0.0.0");
+		String websocket = this.environment.getProperty("herald.websocket.path", "/ws");
+		String sockJs = this.environment.getProperty("herald.websocket.sockjs-path", "/sockjs");
+		LOGGER.log(System.Logger.Level.INFO,
+				"HTTP on " + address + ":" + this.edge.port() + (this.edge.isSecure() ? " (TLS)" : "")
+						+ ": STOMP over WebSocket on " + websocket + (sockJs.isEmpty() ? "" : ", SockJS on " + sockJs)
+						+ ", actuator on /actuator (relayed to the servlet container on 127.0.0.1:" + servlet + ")");
 		this.running = true;
 	}
 
 	@Override
 	public void stop() {
 		this.running = false;
+		this.edge.stop();
 		this.broker.shutdown(SHUTDOWN_WAIT_MILLIS);
 		if (this.tcpServer != null) {
 			this.tcpServer.stop();

@@ -31,11 +31,23 @@ import org.springframework.util.unit.DataSize;
  * @param queues point-to-point queue bounds
  * @param routing bounds of the router's own structures
  * @param security who may connect, publish and subscribe
+ * @param eventLoops Netty event loops serving the HTTP port and STOMP/TCP; 0 for one per
+ * core
  */
 @ConfigurationProperties("herald")
 public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket websocket, @DefaultValue Limits limits,
 		@DefaultValue HeartBeat heartbeat, @DefaultValue Queues queues, @DefaultValue Routing routing,
-		@DefaultValue Security security) {
+		@DefaultValue Security security, @DefaultValue("0") int eventLoops) {
+
+	public HeraldProperties {
+		check(eventLoops >= 0 && eventLoops <= 1024, "herald.event-loops", "must be between 0 (one per core) and 1024",
+				eventLoops);
+	}
+
+	/** The number of event loops: {@code herald.event-loops}, or one per core. */
+	public int eventLoopCount() {
+		return (this.eventLoops > 0) ? this.eventLoops : Runtime.getRuntime().availableProcessors();
+	}
 
 	/**
 	 * @param port STOMP/TCP port; 0 picks any free port, -1 disables the listener

@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import io.herald.session.Broker;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import reactor.core.publisher.Mono;
 import reactor.netty.Connection;
@@ -24,24 +25,29 @@ public final class StompTcpServer {
 
 	private final SslContext ssl;
 
+	private final EventLoopGroup loops;
+
 	private DisposableServer server;
 
 	/**
 	 * @param port the port to listen on, 0 for any free port
 	 * @param ssl the TLS context to serve with, or {@code null} for plain TCP
+	 * @param loops the event loops to run on, shared with the HTTP edge; owned by the
+	 * caller
 	 */
-	public StompTcpServer(Broker broker, String host, int port, SslContext ssl) {
+	public StompTcpServer(Broker broker, String host, int port, SslContext ssl, EventLoopGroup loops) {
 		this.broker = broker;
 		this.host = host;
 		this.port = port;
 		this.ssl = ssl;
+		this.loops = loops;
 	}
 
 	public synchronized void start() {
 		if (this.server != null) {
 			return;
 		}
-		TcpServer listener = TcpServer.create().host(this.host).port(this.port);
+		TcpServer listener = TcpServer.create().runOn(this.loops).host(this.host).port(this.port);
 		if (this.ssl != null) {
 			listener = listener.secure((spec) -> spec.sslContext(this.ssl));
 		}

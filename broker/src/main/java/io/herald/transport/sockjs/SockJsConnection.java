@@ -1,35 +1,44 @@
-package io.herald.transport.websocket;
+package io.herald.transport.sockjs;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.springframework.web.socket.CloseStatus;
-import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.sockjs.transport.SockJsSession;
-
 import io.herald.security.TokenHandshakeInterceptor;
 import io.herald.session.CloseReason;
+import io.herald.session.OutboundFrame;
 import io.herald.session.Session;
 import io.herald.session.TransportConnection;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
 
 /**
- * The shared part of the WebSocket and SockJS connections: binding to the session and an
- * idempotent close that runs off the caller's thread, because a container's close may
- * wait for a pending write to a client that no longer reads.
+ * One SockJS client. {@link WebSocketSession#sendMessage} may block, so writes run on the
+ * shared writer executor, at most one drain per session at a time, and so does the close,
+ * which may wait for a pending write to a client that no longer reads.
+ *
+ * <p>
+ * SockJS carries text only. A MESSAGE whose body is not UTF-8 cannot pass it intact:
+ * decoding it as text would change the body under its {@code content-length} and corrupt
+ * the client's frame stream, so such frames are not sent to SockJS clients. Over
+ * {@code /ws} they go out as binary WebSocket messages.
  */
-abstract class WebSocketConnection implements TransportConnection {
+final class SockJsConnection implements TransportConnection {
 
-	protected final WebSocketSession webSocket;
+	private final WebSocketSession webSocket;
 
-	protected final Executor executor;
+	private final Executor executor;
+
+	private final AtomicBoolean scheduled = new AtomicBoolean();
 
 	private final AtomicBoolean closed = new AtomicBoolean();
 
 	private volatile Session session;
 
-	WebSocketConnection(WebSocketSession webSocket, Executor executor) {
+	SockJsConnection(WebSocketSession webSocket, Executor executor) {
 		this.webSocket = webSocket;
 		this.executor = executor;
 	}
@@ -45,9 +54,36 @@ abstract class WebSocketConnection implements TransportConnection {
 		return this.session;
 	}
 
-	/** Whether writing makes sense: bound to a session and not closed. */
-	boolean isWritable() {
-		return this.session != null && !this.closed.get();
+	@Override
+	public void wakeUp() {
+		if (this.session != null && !this.closed.get() && this.scheduled.compareAndSet(false, true)) {
+			this.executor.execute(this::drain);
+		}
+	}
+
+	private void drain() {
+		Session current = this.session;
+		try {
+			OutboundFrame frame;
+			while ((frame = current.outbound().poll()) != null) {
+				if (!frame.binary()) {
+					this.webSocket
+						.sendMessage(new TextMessage(new String(frame.toByteArray(), StandardCharsets.UTF_8)));
+				}
+			}
+			if (current.outbound().isCloseWhenDrained()) {
+				close();
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			close();
+		}
+		finally {
+			this.scheduled.set(false);
+		}
+		if (!current.outbound().isEmpty()) {
+			wakeUp();
+		}
 	}
 
 	@Override
@@ -82,7 +118,7 @@ abstract class WebSocketConnection implements TransportConnection {
 
 	@Override
 	public String kind() {
-		return (this.webSocket instanceof SockJsSession) ? "sockjs" : "websocket";
+		return "sockjs";
 	}
 
 	@Override
