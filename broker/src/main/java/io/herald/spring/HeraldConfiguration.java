@@ -176,6 +176,13 @@ class HeraldConfiguration implements WebSocketConfigurer {
 			server = new StompTcpServer(broker, tcp.host(), tcp.port(), ssl, heraldEventLoops);
 		}
 		String bundle = environment.getProperty("server.ssl.bundle");
+		boolean classicTls = environment.getProperty("server.ssl.key-store") != null
+				|| environment.getProperty("server.ssl.certificate") != null;
+		if (classicTls && (bundle == null || bundle.isBlank())) {
+			throw new IllegalStateException("server.ssl.key-store and server.ssl.certificate are not supported: "
+					+ "Herald serves the public port itself, from a Spring Boot SSL bundle; define one under "
+					+ "spring.ssl.bundle.* and name it in server.ssl.bundle");
+		}
 		SslContext edgeSsl = (bundle != null && !bundle.isBlank()) ? nettySslContext(sslBundles.getBundle(bundle))
 				: null;
 		HeraldProperties.WebSocket websocket = properties.websocket();

@@ -66,7 +66,16 @@ final class HeraldLifecycle implements SmartLifecycle {
 			this.servletPort.set(Integer.parseInt(servlet));
 			ports.put("local.herald.servlet.port", servlet);
 		}
-		this.edge.start();
+		try {
+			this.edge.start();
+		}
+		catch (RuntimeException ex) {
+			// the public port is taken, say: nothing of Herald stays bound
+			if (this.tcpServer != null) {
+				this.tcpServer.stop();
+			}
+			throw ex;
+		}
 		// local.server.port means the public port, as server.port does
 		ports.put("local.server.port", Integer.toString(this.edge.port()));
 		this.environment.getPropertySources().addFirst(new MapPropertySource("herald.ports", ports));

@@ -3,6 +3,7 @@ package io.herald.transport.websocket;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -52,6 +53,10 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 
 	static final String DECODER = "http-decoder";
 
+	/** Forwarding headers a client could send to pose as someone else. */
+	private static final List<String> SPOOFABLE = List.of("Forwarded", "X-Forwarded-For", "X-Forwarded-Proto",
+			"X-Forwarded-Host", "X-Forwarded-Port", "X-Forwarded-Prefix", "X-Forwarded-Ssl", "X-Real-IP");
+
 	private final EdgeSettings settings;
 
 	private ServletRelay relay;
@@ -63,6 +68,9 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 	private boolean pipeAfterRequest;
 
 	private boolean piped;
+
+	/** An upgrade request went to the container, whose answer is not in yet. */
+	private boolean awaitingSwitch;
 
 	private ScheduledFuture<?> timeout;
 
@@ -82,6 +90,14 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		if (this.awaitingSwitch) {
+			// a client sends nothing between an upgrade request and its answer: what it
+			// does send (a pipelined request, say) must not reach the container unparsed
+			ReferenceCountUtil.release(msg);
+			this.relay.close();
+			ctx.close();
+			return;
+		}
 		if (this.piped || msg instanceof ByteBuf) {
 			relay(ctx).forward(msg);
 			return;
@@ -113,12 +129,31 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 			}
 			return;
 		}
+		if (msg instanceof HttpContent content && content.decoderResult().isFailure()) {
+			// a broken body (a bad chunk): the request must not reach the container cut
+			// short
+			ReferenceCountUtil.release(msg);
+			if (this.relay != null) {
+				this.relay.close();
+			}
+			ctx.close();
+			return;
+		}
 		if (msg instanceof HttpContent) {
 			relay(ctx).forward(msg);
 			if (msg instanceof LastHttpContent && this.pipeAfterRequest) {
-				this.piped = true;
-				this.relay.pipe();
-				ctx.pipeline().remove(DECODER);
+				// nothing more is read until the container has answered: a 101 turns the
+				// connection into a byte pipe, any other answer leaves it HTTP
+				this.awaitingSwitch = true;
+				ctx.channel().config().setAutoRead(false);
+				this.relay.pipeOnSwitch((switched) -> {
+					this.awaitingSwitch = false;
+					if (switched) {
+						this.piped = true;
+						ctx.pipeline().remove(DECODER);
+					}
+					ctx.channel().config().setAutoRead(true);
+				});
 			}
 		}
 		else if (!(msg instanceof HttpRequest)) {
@@ -158,18 +193,17 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 
 	/** Adds the headers the container trusts from loopback, then relays the request. */
 	private void forwarded(ChannelHandlerContext ctx, HttpRequest request) {
-		String client = address(ctx);
-		String before = request.headers().get("X-Forwarded-For");
-		request.headers().set("X-Forwarded-For", (before != null) ? before + ", " + client : client);
+		// what the client claims is dropped: the container trusts these from loopback
+		for (String claimed : SPOOFABLE) {
+			request.headers().remove(claimed);
+		}
+		request.headers().set("X-Forwarded-For", address(ctx));
 		request.headers().set("X-Forwarded-Proto", this.settings.ssl() != null ? "https" : "http");
 		request.headers()
 			.set("X-Forwarded-Port", Integer.toString(((InetSocketAddress) ctx.channel().localAddress()).getPort()));
 		String host = request.headers().get(HttpHeaderNames.HOST);
 		if (host != null) {
 			request.headers().set("X-Forwarded-Host", host);
-		}
-		else {
-			request.headers().remove("X-Forwarded-Host");
 		}
 		relay(ctx).forward(request);
 	}
@@ -207,6 +241,19 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 			refuse(ctx, HttpResponseStatus.UNAUTHORIZED, "invalid access_token");
 			return;
 		}
+		if (!"13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+			// RFC 6455 only: 426 naming the version spoken
+			WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
+				.addListener(ChannelFutureListener.CLOSE);
+			ctx.channel().config().setAutoRead(false);
+			return;
+		}
+		if (!request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)
+				|| !request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
+			refuse(ctx, HttpResponseStatus.BAD_REQUEST,
+					"a WebSocket handshake needs Sec-WebSocket-Key and " + "Connection: Upgrade");
+			return;
+		}
 		FullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
 				Unpooled.EMPTY_BUFFER, request.headers(), EmptyHttpHeaders.INSTANCE);
 		WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
@@ -217,10 +264,6 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 		WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(webSocketUrl(request),
 				EdgeSettings.SUB_PROTOCOLS, decoder)
 			.newHandshaker(full);
-		if (handshaker == null) {
-			WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
-			return;
-		}
 		cancelTimeout();
 		Broker broker = this.settings.broker();
 		WebSocketChannelConnection connection = new WebSocketChannelConnection(ctx.channel(),
@@ -228,14 +271,24 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 				() -> broker.ingress().memoryAlarm().refusal(), this.settings.frameTooLarge());
 		ChannelPipeline pipeline = ctx.pipeline();
 		pipeline.replace(this, "stomp", connection);
-		handshaker.handshake(ctx.channel(), full).addListener((ChannelFutureListener) (future) -> {
-			if (!future.isSuccess()) {
-				future.channel().close();
-			}
-		});
+		// the session exists before the first WebSocket frame can arrive; what it writes
+		// goes out after the 101, as the drain runs later on this event loop
+		connection.bind(broker.open(connection));
+		try {
+			handshaker.handshake(ctx.channel(), full).addListener((ChannelFutureListener) (future) -> {
+				if (!future.isSuccess()) {
+					future.channel().close();
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			ctx.channel().close();
+			return;
+		}
 		// the handshaker put its frame decoder where the HTTP decoder was
 		pipeline.addBefore("wsdecoder", "codec-budget", connection.codecBudget());
-		connection.bind(this.settings.broker().open(connection));
+		// a relay that was connecting may have stopped reading
+		ctx.channel().config().setAutoRead(true);
 	}
 
 	private String webSocketUrl(HttpRequest request) {
@@ -263,6 +316,8 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 			.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
 			.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
 		ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+		// nothing more is read from a refused connection
+		ctx.channel().config().setAutoRead(false);
 	}
 
 	private static String address(ChannelHandlerContext ctx) {

@@ -3,6 +3,7 @@ package io.herald.transport.websocket;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.function.Consumer;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -38,6 +39,14 @@ final class ServletRelay {
 
 	private final Channel backend;
 
+	private static final String SWITCHING = "HTTP/1.1 101";
+
+	/** Told whether the container switched protocols for the pending upgrade, or null. */
+	private Consumer<Boolean> onSwitch;
+
+	/** Set once the client's connection stops relaying: the backend may go quietly. */
+	private boolean detached;
+
 	/** Written before the backend connected, in order. */
 	private ArrayDeque<Object> pending = new ArrayDeque<>();
 
@@ -61,6 +70,12 @@ final class ServletRelay {
 	private void connected(boolean success) {
 		ArrayDeque<Object> queued = this.pending;
 		this.pending = null;
+		if (this.detached) {
+			// the client's connection moved on (upgraded, or closed) while connecting
+			queued.forEach(ReferenceCountUtil::safeRelease);
+			this.backend.close();
+			return;
+		}
 		if (!success) {
 			queued.forEach(ReferenceCountUtil::safeRelease);
 			this.front.writeAndFlush(
@@ -70,12 +85,7 @@ final class ServletRelay {
 			return;
 		}
 		for (Object message : queued) {
-			if (message instanceof Pipe) {
-				removeEncoder();
-			}
-			else {
-				this.backend.write(message, this.backend.voidPromise());
-			}
+			this.backend.write(message, this.backend.voidPromise());
 		}
 		this.backend.flush();
 		this.front.config().setAutoRead(true);
@@ -101,15 +111,13 @@ final class ServletRelay {
 	}
 
 	/**
-	 * From now on requests are bytes, not decoded requests: the upgrade request went out
-	 * and whatever follows is the upgraded protocol.
+	 * The upgrade request went out: when the container's answer starts with a {@code 101}
+	 * status line, both directions become a byte pipe; any other answer leaves the relay
+	 * as it is. Either way {@code answered} is told which (on the event loop, once the
+	 * answer's first bytes are passed on).
 	 */
-	void pipe() {
-		if (this.pending != null) {
-			this.pending.add(new Pipe());
-			return;
-		}
-		removeEncoder();
+	void pipeOnSwitch(Consumer<Boolean> answered) {
+		this.onSwitch = answered;
 	}
 
 	private void removeEncoder() {
@@ -118,18 +126,26 @@ final class ServletRelay {
 		}
 	}
 
+	private static boolean switchesProtocols(Object message) {
+		if (!(message instanceof ByteBuf bytes) || bytes.readableBytes() < SWITCHING.length()) {
+			return false;
+		}
+		String status = bytes.toString(bytes.readerIndex(), SWITCHING.length(), StandardCharsets.US_ASCII);
+		return status.equals(SWITCHING) || status.equals("HTTP/1.0 101");
+	}
+
 	/** The client can take more: read the container's answer again. */
 	void frontWritable() {
 		this.backend.config().setAutoRead(true);
 	}
 
+	/**
+	 * Ends the backend connection; the client's stays as it is (it may have upgraded to
+	 * the STOMP WebSocket, or be closing already).
+	 */
 	void close() {
+		this.detached = true;
 		this.backend.close();
-	}
-
-	/** A marker in the pending queue: pipe from here on. */
-	private final class Pipe {
-
 	}
 
 	/** The backend connection's reading side: its bytes go to the client as they are. */
@@ -137,7 +153,20 @@ final class ServletRelay {
 
 		@Override
 		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			if (ServletRelay.this.detached) {
+				ReferenceCountUtil.release(msg);
+				return;
+			}
+			Consumer<Boolean> answered = ServletRelay.this.onSwitch;
+			ServletRelay.this.onSwitch = null;
+			boolean pipe = answered != null && switchesProtocols(msg);
 			ServletRelay.this.front.write(msg, ServletRelay.this.front.voidPromise());
+			if (pipe) {
+				removeEncoder();
+			}
+			if (answered != null) {
+				answered.accept(pipe);
+			}
 		}
 
 		@Override
@@ -157,8 +186,10 @@ final class ServletRelay {
 
 		@Override
 		public void channelInactive(ChannelHandlerContext ctx) {
-			// the container ended the connection: so does the client's, once written
-			ServletRelay.this.front.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+			if (!ServletRelay.this.detached) {
+				// the container ended the connection: so does the client's, once written
+				ServletRelay.this.front.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+			}
 		}
 
 		@Override

@@ -43,16 +43,23 @@ import io.netty.util.ReferenceCountUtil;
  * Outbound: {@link #wakeUp()} schedules one drain on the event loop, from any thread and
  * without blocking; the drain writes what the session queued while the channel is
  * writable, consecutive text frames together in one WebSocket message of up to
- * {@value #BATCH_BYTES} bytes built as a composite of the frames' own arrays (the shared
- * tail of a fan-out is never copied), binary frames alone, and flushes once. When Netty's
- * write buffer passes its high watermark the channel turns unwritable and the drain
- * stops: frames then wait in the bounded {@link io.herald.session.Outbound}, where the
- * slow-consumer policy decides, and draining resumes when the channel is writable again.
+ * {@value #BATCH_BYTES} bytes built as a composite of the frames' own arrays (nothing is
+ * copied before the socket's own copy into its direct buffer), binary frames alone, and
+ * flushes once. When Netty's write buffer passes its high watermark the channel turns
+ * unwritable and the drain stops: frames then wait in the bounded
+ * {@link io.herald.session.Outbound}, where the slow-consumer policy decides, and
+ * draining resumes when the channel is writable again.
  */
 final class WebSocketChannelConnection extends ChannelInboundHandlerAdapter implements TransportConnection {
 
 	/** Most bytes of STOMP frames sent together in one WebSocket message. */
 	static final int BATCH_BYTES = 16 * 1024;
+
+	/**
+	 * Components of one batch: two per frame at most, so that a batch of small frames is
+	 * never consolidated (copied) by the composite itself.
+	 */
+	private static final int MAX_COMPONENTS = 2 * BATCH_BYTES / 64;
 
 	/** Most WebSocket messages one drain writes before it yields the event loop. */
 	private static final int MAX_MESSAGES_PER_DRAIN = 256;
@@ -118,12 +125,19 @@ final class WebSocketChannelConnection extends ChannelInboundHandlerAdapter impl
 				this.codecBudget.decoded(control.content().readableBytes());
 			}
 			if (msg instanceof PingWebSocketFrame ping) {
-				ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+				// a client that pings without reading gets no pongs piling up
+				if (!this.closing.get() && ctx.channel().isWritable()) {
+					ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
+				}
 			}
 			else if (msg instanceof CloseWebSocketFrame) {
-				// the client ends the session: echo the close and let the socket go
+				// the client ends the session: nothing more is read; echo the close
+				// (unless
+				// ours went first) and let the socket go, at the latest after the grace
+				ctx.channel().config().setAutoRead(false);
 				if (this.closing.compareAndSet(false, true)) {
 					ctx.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
+					closeAfterGrace();
 				}
 				else {
 					ctx.close();
@@ -157,6 +171,8 @@ final class WebSocketChannelConnection extends ChannelInboundHandlerAdapter impl
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		Session current = this.session;
 		if (cause instanceof CorruptedWebSocketFrameException corrupted && current != null) {
+			// the codec discards the rest: nothing more is read, or counted
+			ctx.channel().config().setAutoRead(false);
 			if (corrupted.closeStatus().code() == WebSocketCloseStatus.MESSAGE_TOO_BIG.code()) {
 				current.onTransportViolation(CloseReason.FRAME_TOO_LARGE, this.frameTooLarge);
 			}
@@ -225,7 +241,7 @@ final class WebSocketChannelConnection extends ChannelInboundHandlerAdapter impl
 			this.held = more;
 			return new TextWebSocketFrame(wrap(frame));
 		}
-		CompositeByteBuf batch = this.channel.alloc().compositeBuffer(64);
+		CompositeByteBuf batch = this.channel.alloc().compositeBuffer(MAX_COMPONENTS);
 		int bytes = add(batch, frame);
 		while (more != null && !more.binary() && bytes + more.length() <= BATCH_BYTES) {
 			bytes += add(batch, more);
@@ -256,6 +272,8 @@ final class WebSocketChannelConnection extends ChannelInboundHandlerAdapter impl
 	@Override
 	public void close() {
 		if (!this.closing.compareAndSet(false, true)) {
+			// a close handshake is under way: it ends with the grace period at the latest
+			closeAfterGrace();
 			return;
 		}
 		this.channel.eventLoop().execute(() -> {
@@ -266,8 +284,16 @@ final class WebSocketChannelConnection extends ChannelInboundHandlerAdapter impl
 			CloseWebSocketFrame frame = (code == 0) ? new CloseWebSocketFrame(1000, "")
 					: new CloseWebSocketFrame(code, this.session.closeReason().tag());
 			this.channel.writeAndFlush(frame);
-			this.channel.eventLoop().schedule(() -> this.channel.close(), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+			closeAfterGrace();
 		});
+	}
+
+	/**
+	 * Closes the socket after the grace period, whatever the client does: one that
+	 * stopped reading cannot hold it open by never taking the close frame.
+	 */
+	private void closeAfterGrace() {
+		this.channel.eventLoop().schedule(() -> this.channel.close(), CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
 	/** The close code for the session's close reason, or 0 for a normal close. */

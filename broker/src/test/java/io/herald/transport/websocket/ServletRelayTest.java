@@ -65,11 +65,39 @@ class ServletRelayTest {
 			assertThat(readResponse(client.getInputStream())).startsWith("HTTP/1.1 200")
 				.endsWith("ok /actuator/health");
 		}
-		assertThat(seen).containsEntry("X-forwarded-for", "6.6.6.6, 127.0.0.7")
+		assertThat(seen).containsEntry("X-forwarded-for", "127.0.0.7")
 			.containsEntry("X-forwarded-proto", "http")
 			.containsEntry("X-forwarded-host", "broker.test:8080")
 			.containsEntry("X-forwarded-port", Integer.toString(this.edge.port()))
 			.containsEntry("Host", "broker.test:8080");
+	}
+
+	@Test
+	void anUpgradeTheContainerDoesNotSwitchLeavesTheConnectionHttp() throws IOException {
+		Map<String, String> seen = startContainer();
+		this.edge.start();
+		try (Socket client = clientFrom("127.0.0.1")) {
+			send(client, "GET /actuator/health HTTP/1.1\r\nHost: h\r\nUpgrade: foo\r\nConnection: Upgrade\r\n\r\n");
+			assertThat(readResponse(client.getInputStream())).startsWith("HTTP/1.1 200")
+				.endsWith("ok /actuator/health");
+			send(client, "GET /after HTTP/1.1\r\nHost: h\r\nX-Forwarded-For: 6.6.6.6\r\n\r\n");
+			assertThat(readResponse(client.getInputStream())).endsWith("ok /after");
+		}
+		assertThat(seen).as("parsed and given the edge's headers, not piped")
+			.containsEntry(":path", "/after")
+			.containsEntry("X-forwarded-for", "127.0.0.1");
+	}
+
+	@Test
+	void nothingSentBehindAnUpgradeRequestReachesTheContainerUnparsed() throws IOException {
+		Map<String, String> seen = startContainer();
+		this.edge.start();
+		try (Socket client = clientFrom("127.0.0.1")) {
+			send(client, "GET /actuator/health HTTP/1.1\r\nHost: h\r\nUpgrade: foo\r\nConnection: Upgrade\r\n\r\n"
+					+ "GET /smuggled HTTP/1.1\r\nHost: h\r\nX-Forwarded-For: 6.6.6.6\r\n\r\n");
+			client.getInputStream().readAllBytes();
+		}
+		assertThat(seen).as("the second request never reached the container").doesNotContainEntry(":path", "/smuggled");
 	}
 
 	@Test
@@ -81,6 +109,40 @@ class ServletRelayTest {
 				send(client, "GET " + path + " HTTP/1.1\r\nHost: h\r\n\r\n");
 				assertThat(readResponse(client.getInputStream())).endsWith("ok " + path);
 			}
+		}
+	}
+
+	@Test
+	void aKeepAliveConnectionUpgradesToStompAfterRelayedRequests() throws IOException {
+		startContainer();
+		this.edge.start();
+		try (Socket client = clientFrom("127.0.0.1")) {
+			send(client, "GET /actuator/health HTTP/1.1\r\nHost: h\r\n\r\n");
+			assertThat(readResponse(client.getInputStream())).endsWith("ok /actuator/health");
+			send(client,
+					"GET /ws HTTP/1.1\r\nHost: h\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+							+ "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+							+ "Sec-WebSocket-Protocol: v12.stomp\r\n\r\n");
+			String head = readHead(client.getInputStream());
+			assertThat(head).startsWith("HTTP/1.1 101").containsIgnoringCase("sec-websocket-protocol: v12.stomp");
+			byte[] connect = "CONNECT\naccept-version:1.2\nhost:h\n\n\0".getBytes(StandardCharsets.UTF_8);
+			// a client frame: FIN + text, masked with a zero key (so the payload reads as
+			// sent)
+			ByteArrayOutputStream frame = new ByteArrayOutputStream();
+			frame.write(0x81);
+			frame.write(0x80 | connect.length);
+			frame.write(new byte[4]);
+			frame.write(connect);
+			client.getOutputStream().write(frame.toByteArray());
+			byte[] header = client.getInputStream().readNBytes(2);
+			assertThat(header[0] & 0xff).as("a text frame from the broker").isEqualTo(0x81);
+			int length = header[1] & 0x7f;
+			if (length == 126) {
+				byte[] extended = client.getInputStream().readNBytes(2);
+				length = ((extended[0] & 0xff) << 8) | (extended[1] & 0xff);
+			}
+			byte[] payload = client.getInputStream().readNBytes(length);
+			assertThat(new String(payload, StandardCharsets.UTF_8)).startsWith("CONNECTED\nversion:1.2");
 		}
 	}
 
@@ -143,6 +205,7 @@ class ServletRelayTest {
 		this.container = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
 		this.container.createContext("/", (exchange) -> {
 			exchange.getRequestHeaders().forEach((name, values) -> seen.put(name, String.join(",", values)));
+			seen.put(":path", exchange.getRequestURI().getPath());
 			byte[] body = ("ok " + exchange.getRequestURI().getPath()).getBytes(StandardCharsets.UTF_8);
 			exchange.sendResponseHeaders(200, body.length);
 			try (OutputStream out = exchange.getResponseBody()) {
