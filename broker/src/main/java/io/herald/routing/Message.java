@@ -28,7 +28,7 @@ public final class Message {
 
 	private final boolean binary;
 
-	private final AtomicReferenceArray<Object> encodings = new AtomicReferenceArray<>(4);
+	private final AtomicReferenceArray<Object> encodings = new AtomicReferenceArray<>(8);
 
 	public Message(String destination, Headers headers, byte[] body, String messageId, boolean binary) {
 		this.destination = destination;

@@ -13,11 +13,15 @@ import io.herald.routing.Message;
  * ({@code destination}, the publisher's headers, {@code content-length}, the blank line,
  * the body and NUL) is cached on the {@link Message} and shared by every subscriber; only
  * the head ({@code subscription}, {@code message-id}, {@code ack}, {@code redelivered})
- * is written per delivery.
+ * is written per delivery. In {@code auto} mode even that is shared: the head is the
+ * subscription's own, made once, and the tail starts with the message's id.
  */
 final class MessageFrames {
 
 	private static final byte[] MESSAGE_LINE = "MESSAGE\n".getBytes(StandardCharsets.US_ASCII);
+
+	/** Where the identified tails start among a message's encoding slots. */
+	private static final int IDENTIFIED_SLOTS = StompVersion.values().length;
 
 	private MessageFrames() {
 	}
@@ -27,11 +31,15 @@ final class MessageFrames {
 	 * @param messageId the message id to show, per delivery when acks are tracked
 	 * @param ack the {@code ack} header value, or {@code null} in auto mode
 	 */
-	static OutboundFrame encode(Message message, StompVersion version, byte[] subscriptionLine, String messageId,
+	static OutboundFrame encode(Message message, StompVersion version, byte[] subscriptionHead, String messageId,
 			String ack, boolean redelivered) {
-		ByteArrayOutputStream head = new ByteArrayOutputStream(96);
-		head.writeBytes(MESSAGE_LINE);
-		head.writeBytes(subscriptionLine);
+		if (ack == null && !redelivered && messageId.equals(message.messageId())) {
+			// auto mode: everything after the subscription is the same for every
+			// subscriber, so a delivery allocates no bytes at all
+			return new OutboundFrame(subscriptionHead, identifiedTail(message, version), message.isBinary());
+		}
+		ByteArrayOutputStream head = new ByteArrayOutputStream(subscriptionHead.length + 64);
+		head.writeBytes(subscriptionHead);
 		FrameEncoder.writeHeader(head, "message-id", messageId, version.escapesHeaders(), version);
 		if (ack != null) {
 			FrameEncoder.writeHeader(head, "ack", ack, version.escapesHeaders(), version);
@@ -42,10 +50,32 @@ final class MessageFrames {
 		return new OutboundFrame(head.toByteArray(), tail(message, version), message.isBinary());
 	}
 
-	static byte[] subscriptionLine(String subscriptionId, StompVersion version) {
-		ByteArrayOutputStream line = new ByteArrayOutputStream(32);
-		FrameEncoder.writeHeader(line, "subscription", subscriptionId, version.escapesHeaders(), version);
-		return line.toByteArray();
+	/**
+	 * The start of every MESSAGE frame of one subscription: the command and its
+	 * {@code subscription} header, made once per subscription.
+	 */
+	static byte[] subscriptionHead(String subscriptionId, StompVersion version) {
+		ByteArrayOutputStream head = new ByteArrayOutputStream(32);
+		head.writeBytes(MESSAGE_LINE);
+		FrameEncoder.writeHeader(head, "subscription", subscriptionId, version.escapesHeaders(), version);
+		return head.toByteArray();
+	}
+
+	/**
+	 * The tail with the message's own {@code message-id} in front, cached as the tail is.
+	 */
+	private static byte[] identifiedTail(Message message, StompVersion version) {
+		int slot = IDENTIFIED_SLOTS + version.ordinal();
+		byte[] cached = (byte[]) message.encoding(slot);
+		if (cached != null) {
+			return cached;
+		}
+		ByteArrayOutputStream identified = new ByteArrayOutputStream(176 + message.body().length);
+		FrameEncoder.writeHeader(identified, "message-id", message.messageId(), version.escapesHeaders(), version);
+		writeTail(identified, message, version);
+		byte[] encoded = identified.toByteArray();
+		message.setEncoding(slot, encoded);
+		return encoded;
 	}
 
 	private static byte[] tail(Message message, StompVersion version) {
@@ -54,9 +84,16 @@ final class MessageFrames {
 		if (cached != null) {
 			return cached;
 		}
+		ByteArrayOutputStream tail = new ByteArrayOutputStream(128 + message.body().length);
+		writeTail(tail, message, version);
+		byte[] encoded = tail.toByteArray();
+		message.setEncoding(slot, encoded);
+		return encoded;
+	}
+
+	private static void writeTail(ByteArrayOutputStream tail, Message message, StompVersion version) {
 		boolean escape = version.escapesHeaders();
 		byte[] body = message.body();
-		ByteArrayOutputStream tail = new ByteArrayOutputStream(128 + body.length);
 		FrameEncoder.writeHeader(tail, "destination", message.destination(), escape, version);
 		Headers headers = message.headers();
 		for (int i = 0; i < headers.size(); i++) {
@@ -66,9 +103,6 @@ final class MessageFrames {
 		tail.write('\n');
 		tail.writeBytes(body);
 		tail.write(0);
-		byte[] encoded = tail.toByteArray();
-		message.setEncoding(slot, encoded);
-		return encoded;
 	}
 
 }

@@ -57,7 +57,7 @@ final class SessionSubscription implements QueueConsumer {
 
 	private final Destination destination;
 
-	private final byte[] subscriptionLine;
+	private final byte[] subscriptionHead;
 
 	private final int maxUnacked;
 
@@ -76,7 +76,7 @@ final class SessionSubscription implements QueueConsumer {
 		this.index = index;
 		this.ackMode = ackMode;
 		this.destination = destination;
-		this.subscriptionLine = MessageFrames.subscriptionLine(id, session.version());
+		this.subscriptionHead = MessageFrames.subscriptionHead(id, session.version());
 		this.maxUnacked = maxUnacked;
 	}
 
@@ -128,7 +128,7 @@ final class SessionSubscription implements QueueConsumer {
 			tag = this.index + "-" + (this.sequence + 1);
 		}
 		String messageId = (tag != null) ? tag : message.messageId();
-		OutboundFrame frame = MessageFrames.encode(message, this.session.version(), this.subscriptionLine, messageId,
+		OutboundFrame frame = MessageFrames.encode(message, this.session.version(), this.subscriptionHead, messageId,
 				tag, redelivered);
 		if (!this.session.enqueue(frame)) {
 			return false;

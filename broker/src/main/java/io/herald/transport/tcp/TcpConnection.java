@@ -26,6 +26,9 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Transp
 
 	private final AtomicBoolean scheduled = new AtomicBoolean();
 
+	/** Made once: a wake-up per delivery must not allocate. */
+	private final Runnable drainTask = this::drain;
+
 	private final String remoteAddress;
 
 	private volatile Session session;
@@ -48,7 +51,7 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Transp
 	@Override
 	public void wakeUp() {
 		if (this.session != null && this.scheduled.compareAndSet(false, true)) {
-			this.channel.eventLoop().execute(this::drain);
+			this.channel.eventLoop().execute(this.drainTask);
 		}
 	}
 

@@ -12,8 +12,6 @@ import io.herald.session.OutboundFrame;
 import io.herald.session.Session;
 import io.herald.session.TransportConnection;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -43,23 +41,19 @@ import io.netty.util.ReferenceCountUtil;
  * Outbound: {@link #wakeUp()} schedules one drain on the event loop, from any thread and
  * without blocking; the drain writes what the session queued while the channel is
  * writable, consecutive text frames together in one WebSocket message of up to
- * {@value #BATCH_BYTES} bytes built as a composite of the frames' own arrays (nothing is
- * copied before the socket's own copy into its direct buffer), binary frames alone, and
- * flushes once. When Netty's write buffer passes its high watermark the channel turns
- * unwritable and the drain stops: frames then wait in the bounded
- * {@link io.herald.session.Outbound}, where the slow-consumer policy decides, and
- * draining resumes when the channel is writable again.
+ * {@value #BATCH_BYTES} bytes, binary frames alone, and flushes once. Each message is
+ * written once into a pooled direct buffer, the one copy the socket needs anyway (a heap
+ * or composite buffer would be copied into one by the transport), so a delivery costs no
+ * wrapper objects; the shared part of a fan-out is encoded once and only copied. When
+ * Netty's write buffer passes its high watermark the channel turns unwritable and the
+ * drain stops: frames then wait in the bounded {@link io.herald.session.Outbound}, where
+ * the slow-consumer policy decides, and draining resumes when the channel is writable
+ * again.
  */
 final class WebSocketChannelConnection extends ChannelInboundHandlerAdapter implements TransportConnection {
 
 	/** Most bytes of STOMP frames sent together in one WebSocket message. */
 	static final int BATCH_BYTES = 16 * 1024;
-
-	/**
-	 * Components of one batch: two per frame at most, so that a batch of small frames is
-	 * never consolidated (copied) by the composite itself.
-	 */
-	private static final int MAX_COMPONENTS = 2 * BATCH_BYTES / 64;
 
 	/** Most WebSocket messages one drain writes before it yields the event loop. */
 	private static final int MAX_MESSAGES_PER_DRAIN = 256;
@@ -76,6 +70,9 @@ final class WebSocketChannelConnection extends ChannelInboundHandlerAdapter impl
 	private final AtomicBoolean scheduled = new AtomicBoolean();
 
 	private final AtomicBoolean closing = new AtomicBoolean();
+
+	/** Made once: a wake-up per delivery must not allocate. */
+	private final Runnable drainTask = this::drain;
 
 	/** A frame polled for a batch it did not fit, written first by the next drain. */
 	private OutboundFrame held;
@@ -188,7 +185,7 @@ final class WebSocketChannelConnection extends ChannelInboundHandlerAdapter impl
 	@Override
 	public void wakeUp() {
 		if (this.session != null && this.scheduled.compareAndSet(false, true)) {
-			this.channel.eventLoop().execute(this::drain);
+			this.channel.eventLoop().execute(this.drainTask);
 		}
 	}
 
@@ -234,34 +231,24 @@ final class WebSocketChannelConnection extends ChannelInboundHandlerAdapter impl
 			}
 		}
 		if (frame.binary()) {
-			return new BinaryWebSocketFrame(wrap(frame));
+			return new BinaryWebSocketFrame(copy(frame, this.channel.alloc().directBuffer(frame.length())));
 		}
 		OutboundFrame more = current.outbound().poll();
 		if (more == null || more.binary() || frame.length() + more.length() > BATCH_BYTES) {
 			this.held = more;
-			return new TextWebSocketFrame(wrap(frame));
+			return new TextWebSocketFrame(copy(frame, this.channel.alloc().directBuffer(frame.length())));
 		}
-		CompositeByteBuf batch = this.channel.alloc().compositeBuffer(MAX_COMPONENTS);
-		int bytes = add(batch, frame);
-		while (more != null && !more.binary() && bytes + more.length() <= BATCH_BYTES) {
-			bytes += add(batch, more);
+		ByteBuf batch = copy(frame, this.channel.alloc().directBuffer(BATCH_BYTES));
+		while (more != null && !more.binary() && batch.readableBytes() + more.length() <= BATCH_BYTES) {
+			copy(more, batch);
 			more = current.outbound().poll();
 		}
 		this.held = more;
 		return new TextWebSocketFrame(batch);
 	}
 
-	private static ByteBuf wrap(OutboundFrame frame) {
-		return (frame.head().length == 0) ? Unpooled.wrappedBuffer(frame.tail())
-				: Unpooled.wrappedBuffer(frame.head(), frame.tail());
-	}
-
-	private static int add(CompositeByteBuf batch, OutboundFrame frame) {
-		if (frame.head().length > 0) {
-			batch.addComponent(true, Unpooled.wrappedBuffer(frame.head()));
-		}
-		batch.addComponent(true, Unpooled.wrappedBuffer(frame.tail()));
-		return frame.length();
+	private static ByteBuf copy(OutboundFrame frame, ByteBuf into) {
+		return into.writeBytes(frame.head()).writeBytes(frame.tail());
 	}
 
 	/**
