@@ -1,63 +1,28 @@
 package io.herald.transport.tcp;
 
-import java.net.InetSocketAddress;
-import java.util.concurrent.atomic.AtomicBoolean;
-
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 
 import io.herald.session.OutboundFrame;
 import io.herald.session.Session;
-import io.herald.session.TransportConnection;
+import io.herald.transport.ChannelConnection;
 
 /**
- * One TCP client. Writes run on the channel's event loop: a wake-up schedules one drain,
- * which writes queued frames while the channel is writable and flushes once; when Netty
- * reports the channel writable again, draining resumes.
+ * One TCP client: each drain writes what the session queued, one pooled direct buffer a
+ * frame, while the channel is writable, and flushes once.
  */
-final class TcpConnection extends ChannelInboundHandlerAdapter implements TransportConnection {
+final class TcpConnection extends ChannelConnection {
 
 	private static final int MAX_FRAMES_PER_DRAIN = 1024;
 
-	private final Channel channel;
-
-	private final AtomicBoolean scheduled = new AtomicBoolean();
-
-	/** Made once: a wake-up per delivery must not allocate. */
-	private final Runnable drainTask = this::drain;
-
-	private final String remoteAddress;
-
-	private volatile Session session;
-
 	TcpConnection(Channel channel) {
-		this.channel = channel;
-		this.remoteAddress = (channel.remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null)
-				? inet.getAddress().getHostAddress() : String.valueOf(channel.remoteAddress());
-	}
-
-	void bind(Session session) {
-		this.session = session;
-		wakeUp();
-	}
-
-	Session session() {
-		return this.session;
+		super(channel);
 	}
 
 	@Override
-	public void wakeUp() {
-		if (this.session != null && this.scheduled.compareAndSet(false, true)) {
-			this.channel.eventLoop().execute(this.drainTask);
-		}
-	}
-
-	private void drain() {
-		this.scheduled.set(false);
-		Session current = this.session;
+	protected void drain() {
+		Session current = session();
 		if (!this.channel.isActive()) {
 			return;
 		}
@@ -67,7 +32,8 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Transp
 			if (frame == null) {
 				break;
 			}
-			this.channel.write(Unpooled.wrappedBuffer(frame.head(), frame.tail()));
+			this.channel.write(copy(frame, this.channel.alloc().directBuffer(frame.length())),
+					this.channel.voidPromise());
 			written++;
 		}
 		if (written > 0) {
@@ -84,14 +50,6 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Transp
 	}
 
 	@Override
-	public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
-		if (ctx.channel().isWritable()) {
-			wakeUp();
-		}
-		super.channelWritabilityChanged(ctx);
-	}
-
-	@Override
 	public void close() {
 		this.channel.close();
 	}
@@ -99,11 +57,6 @@ final class TcpConnection extends ChannelInboundHandlerAdapter implements Transp
 	@Override
 	public String kind() {
 		return "tcp";
-	}
-
-	@Override
-	public String remoteAddress() {
-		return this.remoteAddress;
 	}
 
 }

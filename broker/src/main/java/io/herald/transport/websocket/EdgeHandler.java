@@ -266,8 +266,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 			.newHandshaker(full);
 		cancelTimeout();
 		Broker broker = this.settings.broker();
-		WebSocketChannelConnection connection = new WebSocketChannelConnection(ctx.channel(),
-				(InetSocketAddress) ctx.channel().remoteAddress(), token, broker.memory(),
+		WebSocketChannelConnection connection = new WebSocketChannelConnection(ctx.channel(), token, broker.memory(),
 				() -> broker.ingress().memoryAlarm().refusal(), this.settings.frameTooLarge());
 		ChannelPipeline pipeline = ctx.pipeline();
 		pipeline.replace(this, "stomp", connection);

@@ -1,6 +1,5 @@
 package io.herald.transport.websocket;
 
-import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -10,7 +9,7 @@ import io.herald.memory.MemoryBudget;
 import io.herald.session.CloseReason;
 import io.herald.session.OutboundFrame;
 import io.herald.session.Session;
-import io.herald.session.TransportConnection;
+import io.herald.transport.ChannelConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -50,7 +49,7 @@ import io.netty.util.ReferenceCountUtil;
  * the slow-consumer policy decides, and draining resumes when the channel is writable
  * again.
  */
-final class WebSocketChannelConnection extends ChannelInboundHandlerAdapter implements TransportConnection {
+final class WebSocketChannelConnection extends ChannelConnection {
 
 	/** Most bytes of STOMP frames sent together in one WebSocket message. */
 	static final int BATCH_BYTES = 16 * 1024;
@@ -61,23 +60,12 @@ final class WebSocketChannelConnection extends ChannelInboundHandlerAdapter impl
 	/** How long a close waits for the client's close frame before the socket goes. */
 	private static final long CLOSE_GRACE_MILLIS = 2_000;
 
-	private final Channel channel;
-
-	private final String remoteAddress;
-
 	private final String handshakeToken;
-
-	private final AtomicBoolean scheduled = new AtomicBoolean();
 
 	private final AtomicBoolean closing = new AtomicBoolean();
 
-	/** Made once: a wake-up per delivery must not allocate. */
-	private final Runnable drainTask = this::drain;
-
 	/** A frame polled for a batch it did not fit, written first by the next drain. */
 	private OutboundFrame held;
-
-	private volatile Session session;
 
 	private final CodecBudget codecBudget;
 
@@ -91,20 +79,18 @@ final class WebSocketChannelConnection extends ChannelInboundHandlerAdapter impl
 	 * @param frameTooLarge the ERROR message for a WebSocket frame the codec refuses as
 	 * too large
 	 */
-	WebSocketChannelConnection(Channel channel, InetSocketAddress remote, String handshakeToken, MemoryBudget memory,
+	WebSocketChannelConnection(Channel channel, String handshakeToken, MemoryBudget memory,
 			Supplier<String> alarmRefusal, String frameTooLarge) {
-		this.channel = channel;
+		super(channel);
 		this.frameTooLarge = frameTooLarge;
 		this.codecBudget = new CodecBudget(memory, alarmRefusal);
-		this.remoteAddress = (remote != null && remote.getAddress() != null) ? remote.getAddress().getHostAddress()
-				: String.valueOf(remote);
 		this.handshakeToken = handshakeToken;
 	}
 
-	void bind(Session session) {
-		this.session = session;
+	@Override
+	public void bind(Session session) {
 		this.channel.closeFuture().addListener((future) -> session.onTransportClosed());
-		wakeUp();
+		super.bind(session);
 	}
 
 	@Override
@@ -115,7 +101,7 @@ final class WebSocketChannelConnection extends ChannelInboundHandlerAdapter impl
 				ByteBuf content = ((WebSocketFrame) msg).content();
 				this.codecBudget.decoded(content.readableBytes());
 				if (content.isReadable()) {
-					this.session.onBytes(content.nioBuffer());
+					session().onBytes(content.nioBuffer());
 				}
 			}
 			else if (msg instanceof WebSocketFrame control) {
@@ -151,14 +137,6 @@ final class WebSocketChannelConnection extends ChannelInboundHandlerAdapter impl
 		return this.codecBudget;
 	}
 
-	@Override
-	public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-		if (ctx.channel().isWritable()) {
-			wakeUp();
-		}
-		ctx.fireChannelWritabilityChanged();
-	}
-
 	/**
 	 * A WebSocket frame the codec refused (too large, masked wrongly, a bad opcode) ends
 	 * the session with an ERROR naming it and the close code that goes with it; any other
@@ -166,7 +144,7 @@ final class WebSocketChannelConnection extends ChannelInboundHandlerAdapter impl
 	 */
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-		Session current = this.session;
+		Session current = session();
 		if (cause instanceof CorruptedWebSocketFrameException corrupted && current != null) {
 			// the codec discards the rest: nothing more is read, or counted
 			ctx.channel().config().setAutoRead(false);
@@ -183,15 +161,8 @@ final class WebSocketChannelConnection extends ChannelInboundHandlerAdapter impl
 	}
 
 	@Override
-	public void wakeUp() {
-		if (this.session != null && this.scheduled.compareAndSet(false, true)) {
-			this.channel.eventLoop().execute(this.drainTask);
-		}
-	}
-
-	private void drain() {
-		this.scheduled.set(false);
-		Session current = this.session;
+	protected void drain() {
+		Session current = session();
 		if (!this.channel.isActive() || this.closing.get()) {
 			return;
 		}
@@ -247,10 +218,6 @@ final class WebSocketChannelConnection extends ChannelInboundHandlerAdapter impl
 		return new TextWebSocketFrame(batch);
 	}
 
-	private static ByteBuf copy(OutboundFrame frame, ByteBuf into) {
-		return into.writeBytes(frame.head()).writeBytes(frame.tail());
-	}
-
 	/**
 	 * Sends the close frame for why the session ended (RFC 6455, 7.4.1) after what is
 	 * already written, then closes the socket once the client answers or after a grace
@@ -267,9 +234,9 @@ final class WebSocketChannelConnection extends ChannelInboundHandlerAdapter impl
 			if (!this.channel.isActive()) {
 				return;
 			}
-			int code = closeCode(this.session);
+			int code = closeCode(session());
 			CloseWebSocketFrame frame = (code == 0) ? new CloseWebSocketFrame(1000, "")
-					: new CloseWebSocketFrame(code, this.session.closeReason().tag());
+					: new CloseWebSocketFrame(code, session().closeReason().tag());
 			this.channel.writeAndFlush(frame);
 			closeAfterGrace();
 		});
@@ -325,7 +292,7 @@ final class WebSocketChannelConnection extends ChannelInboundHandlerAdapter impl
 				if (this.held > ALARM_SLACK && this.memory.isAlarmed()) {
 					bytes.release();
 					ctx.channel().config().setAutoRead(false);
-					Session current = WebSocketChannelConnection.this.session;
+					Session current = session();
 					if (current != null) {
 						current.onTransportViolation(CloseReason.LIMIT_EXCEEDED, this.alarmRefusal.get());
 					}
@@ -354,11 +321,6 @@ final class WebSocketChannelConnection extends ChannelInboundHandlerAdapter impl
 	@Override
 	public String kind() {
 		return "websocket";
-	}
-
-	@Override
-	public String remoteAddress() {
-		return this.remoteAddress;
 	}
 
 	@Override
