@@ -3,7 +3,7 @@
 # the same generator and settings. See bench/README.md.
 #
 #   bench/run.sh [--quick] [--scenario NAME[,NAME]] [--target NAME[,NAME]] [--json FILE]
-#                [--soak-minutes N]
+#                [--soak-minutes N] [--fanout-latency-rates HALF,QUARTER]
 #
 # Scenarios: fanout, tickers, chat, slow-consumer, connections (the default), and soak (only when
 # named: mixed load for --soak-minutes, default 30)
@@ -24,6 +24,7 @@ SCENARIOS="fanout,tickers,chat,slow-consumer,connections"
 TARGETS="herald,rabbitmq,artemis,spring-simple,ceiling"
 JSON=""
 SOAK_MINUTES=30
+LATENCY_RATES=""
 while [ $# -gt 0 ]; do
 	case "$1" in
 		--quick) QUICK="--quick" ;;
@@ -33,6 +34,8 @@ while [ $# -gt 0 ]; do
 		--target=*) TARGETS="${1#*=}" ;;
 		--json) JSON="$2"; shift ;;
 		--json=*) JSON="${1#*=}" ;;
+		--fanout-latency-rates) LATENCY_RATES="$2"; shift ;;
+		--fanout-latency-rates=*) LATENCY_RATES="${1#*=}" ;;
 		--soak-minutes) SOAK_MINUTES="$2"; shift ;;
 		--soak-minutes=*) SOAK_MINUTES="${1#*=}" ;;
 		-h|--help) sed -n '2,15p' "$0"; exit 0 ;;
@@ -236,7 +239,7 @@ for target in "${TARGET_LIST[@]}"; do
 		fi
 		echo "   $scenario"
 		taskset -c "$GENERATOR_CPU" java $HEAP -cp "$GEN_CP" io.herald.bench.Generator --uri "$URI" \
-			--target "$target" --scenario "$scenario" $QUICK --soak-minutes "$SOAK_MINUTES" --login "$LOGIN" --passcode "$PASSCODE" \
+			--target "$target" --scenario "$scenario" $QUICK --soak-minutes "$SOAK_MINUTES" ${LATENCY_RATES:+--fanout-latency-rates "$LATENCY_RATES"} --login "$LOGIN" --passcode "$PASSCODE" \
 			--broker-pid "${BROKER_PID:-0}" --generator-cpu "$GENERATOR_CPU" --broker-cpu "$BROKER_CPU" --json "$JSON" 2>>"$LOGS/generator.log" | sed -e "s/^RESULT /     /" -e "s/^SAMPLE /       /" \
 			|| failed_row "$scenario" "$target" "generator failed"
 	done

@@ -66,6 +66,7 @@ public final class Generator {
 						Integer.parseInt(options.getOrDefault("generator-cpu", "-1")),
 						Integer.parseInt(options.getOrDefault("broker-cpu", "-1")))
 					.soak(soakPlan(options, target))
+					.fanoutLatencyRates(latencyRates(options))
 					.run(scenario.trim());
 			}
 			catch (Exception ex) {
@@ -82,6 +83,19 @@ public final class Generator {
 		if (options.containsKey("json")) {
 			append(Path.of(options.get("json")), rows);
 		}
+	}
+
+	/** {@code --fanout-latency-rates HALF,QUARTER} in deliveries/s, or null. */
+	static double[] latencyRates(Map<String, String> options) {
+		String rates = options.get("fanout-latency-rates");
+		if (rates == null || rates.isBlank()) {
+			return null;
+		}
+		String[] parts = rates.split(",");
+		if (parts.length != 2) {
+			throw new IllegalArgumentException("--fanout-latency-rates takes two rates, as 360000,180000: " + rates);
+		}
+		return new double[] { Double.parseDouble(parts[0].trim()), Double.parseDouble(parts[1].trim()) };
 	}
 
 	/**

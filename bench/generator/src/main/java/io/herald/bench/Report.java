@@ -153,12 +153,15 @@ public final class Report {
 					+ bytes(row.get("heap_bytes_per_connection")) + "/conn");
 		}
 		if (row.get("latency_rate_delivered_per_sec") != null) {
-			notes.add("latency at " + number(row.get("latency_rate_delivered_per_sec")) + "/s (half)");
+			boolean fixed = Boolean.TRUE.equals(row.get("latency_rates_fixed"));
+			notes.add("latency at " + number(row.get("latency_rate_delivered_per_sec")) + "/s ("
+					+ (fixed ? "fixed rate" : "half") + ")");
 		}
 		if (row.get("quarter_p99_ms") != null) {
-			notes.add("at a quarter (" + number(row.get("quarter_rate_delivered_per_sec")) + "/s): p50 "
-					+ row.get("quarter_p50_ms") + ", p99 " + row.get("quarter_p99_ms") + ", p99.9 "
-					+ row.get("quarter_p999_ms") + " ms");
+			boolean fixed = Boolean.TRUE.equals(row.get("latency_rates_fixed"));
+			notes.add((fixed ? "at the second fixed rate (" : "at a quarter (")
+					+ number(row.get("quarter_rate_delivered_per_sec")) + "/s): p50 " + row.get("quarter_p50_ms")
+					+ ", p99 " + row.get("quarter_p99_ms") + ", p99.9 " + row.get("quarter_p999_ms") + " ms");
 		}
 		if (row.get("broker_core_busy") != null || row.get("generator_core_busy") != null) {
 			notes.add("busy: broker core " + percent(row.get("broker_core_busy")) + ", generator core "

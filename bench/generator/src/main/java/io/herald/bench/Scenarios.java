@@ -97,6 +97,21 @@ final class Scenarios {
 	}
 
 	/**
+	 * Fixed fan-out latency rates in deliveries/s ({@code --fanout-latency-rates}), or
+	 * null.
+	 */
+	private double[] fanoutLatencyRates;
+
+	/**
+	 * Runs the fan-out latency phases at these delivery rates instead of at half and a
+	 * quarter of the target's own maximum: to compare two targets at the same load.
+	 */
+	Scenarios fanoutLatencyRates(double[] rates) {
+		this.fanoutLatencyRates = rates;
+		return this;
+	}
+
+	/**
 	 * The counts and duration of the soak scenario (default: 30 minutes of the full
 	 * plan).
 	 */
@@ -140,18 +155,22 @@ final class Scenarios {
 			Phase max = phase(load, false);
 			load.stopPublishing();
 			load.drain(10_000);
-			double rate = max.deliveredPerSec() / 2 / this.scale.fanoutSubscribers();
+			int subscribers = this.scale.fanoutSubscribers();
+			double rate = (this.fanoutLatencyRates != null) ? this.fanoutLatencyRates[0] / subscribers
+					: max.deliveredPerSec() / 2 / subscribers;
+			double lowRate = (this.fanoutLatencyRates != null) ? this.fanoutLatencyRates[1] / subscribers : rate / 2;
 			load.startRate(Math.max(1, rate));
 			Phase half = phase(load, true);
 			load.stopPublishing();
 			load.drain(10_000);
-			load.startRate(Math.max(1, rate / 2));
+			load.startRate(Math.max(1, lowRate));
 			Phase quarter = phase(load, true);
 			load.stopPublishing();
 			load.drain(10_000);
 			row.put("delivered_per_sec", round(max.deliveredPerSec()));
 			latency(row, half.latency());
 			row.put("latency_rate_delivered_per_sec", round(half.deliveredPerSec()));
+			row.put("latency_rates_fixed", this.fanoutLatencyRates != null);
 			Histogram low = quarter.latency();
 			if (low != null && low.getTotalCount() > 0) {
 				row.put("quarter_p50_ms", low.getValueAtPercentile(50) / 1000.0);
