@@ -2,6 +2,7 @@ package io.herald.session;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -51,6 +52,10 @@ public final class Broker {
 
 	private final String sessionIdPrefix;
 
+	private final String nodeId;
+
+	private final Instant startedAt;
+
 	private volatile boolean accepting = true;
 
 	/**
@@ -91,6 +96,8 @@ public final class Broker {
 		this.stats = new BrokerStats(this.ingress::published);
 		this.sessions = new SessionRegistry(abuseLimits);
 		this.sessionIdPrefix = nodeId + "-" + Long.toString(wallClock.millis(), 36) + "-";
+		this.nodeId = nodeId;
+		this.startedAt = wallClock.instant();
 		Handshake handshake = new Handshake(settings, authenticator,
 				new LoginThrottle(abuseLimits.maxLoginDelayMillis()));
 		this.services = new SessionServices(settings, abuseLimits, handshake, authenticator, policy, this.ingress,
@@ -150,6 +157,16 @@ public final class Broker {
 	}
 
 	/** The one way in for messages from other sources (HTTP, the backplane). */
+	/** This node's name in session and message ids. */
+	public String nodeId() {
+		return this.nodeId;
+	}
+
+	/** When this broker was made. */
+	public Instant startedAt() {
+		return this.startedAt;
+	}
+
 	public Ingress ingress() {
 		return this.ingress;
 	}

@@ -13,6 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.net.ssl.SSLException;
 
+import io.herald.admin.AdminController;
 import io.herald.admin.BrokerMetrics;
 import io.herald.admin.MemoryAlarmHealthIndicator;
 import io.herald.memory.MemoryBudget;
@@ -130,6 +131,11 @@ class HeraldConfiguration implements WebSocketConfigurer {
 	@Bean
 	static BrokerMetrics heraldBrokerMetrics(Broker broker) {
 		return new BrokerMetrics(broker);
+	}
+
+	@Bean
+	static AdminController heraldAdminController(Broker broker) {
+		return new AdminController(broker, version(), Clock.systemUTC());
 	}
 
 	@Bean

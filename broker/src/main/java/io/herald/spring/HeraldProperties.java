@@ -74,9 +74,14 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 	 * whatever no rule allows is denied
 	 * @param adminRole the role the admin API and actuator endpoints (other than health)
 	 * require
+	 * @param adminFromLoopback whether requests from the machine itself (a loopback
+	 * client address, as the HTTP edge forwards it) reach the admin API and actuator
+	 * without a login, as RabbitMQ lets {@code guest} in from localhost only; off in
+	 * production
 	 */
 	public record Security(@DefaultValue("true") boolean anonymous, @DefaultValue List<User> users,
-			@DefaultValue Jwt jwt, @DefaultValue List<Rule> rules, @DefaultValue("admin") String adminRole) {
+			@DefaultValue Jwt jwt, @DefaultValue List<Rule> rules, @DefaultValue("admin") String adminRole,
+			@DefaultValue("true") boolean adminFromLoopback) {
 
 		public Security {
 			for (int i = 0; i < users.size(); i++) {

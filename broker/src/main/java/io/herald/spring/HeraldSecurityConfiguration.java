@@ -20,6 +20,10 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.authorization.AuthorityAuthorizationManager;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.authorization.AuthorizationManagers;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -41,18 +45,37 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
 import org.springframework.security.oauth2.server.resource.authentication.JwtGrantedAuthoritiesConverter;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.util.StringUtils;
 
 /**
  * {@code herald.security.*}: the {@link Authenticator} and {@link DestinationPolicy} the
  * session core consults, and Spring Security for HTTP: the WebSocket and SockJS endpoints
  * and health are open (STOMP authenticates at CONNECT), everything else (actuator, admin)
- * needs the admin role, by HTTP Basic with a static user or by a JWT bearer token.
+ * needs the admin role, by HTTP Basic with a static user or by a JWT bearer token, unless
+ * it comes from the machine itself and {@code herald.security.admin-from-loopback} is on
+ * (the embedded default).
  */
 @Configuration(proxyBeanMethods = false)
 class HeraldSecurityConfiguration {
 
 	private static final Log logger = LogFactory.getLog(HeraldSecurityConfiguration.class);
+
+	/**
+	 * Grants a request whose client address is a loopback one: the servlet container
+	 * takes it from the edge's {@code X-Forwarded-For}, which the edge sets from the
+	 * socket and never passes on from a client.
+	 */
+	private static final AuthorizationManager<RequestAuthorizationContext> FROM_LOOPBACK = (authentication,
+			context) -> new AuthorizationDecision(isLoopback(context.getRequest().getRemoteAddr()));
+
+	private static boolean isLoopback(String address) {
+		if (address == null) {
+			return false;
+		}
+		// a literal address only: no name lookups
+		return address.startsWith("127.") || address.equals("::1") || address.equals("0:0:0:0:0:0:0:1");
+	}
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -147,10 +170,16 @@ class HeraldSecurityConfiguration {
 			open.add(sockjs);
 			open.add(sockjs + "/**");
 		}
+		AuthorizationManager<RequestAuthorizationContext> admin = AuthorityAuthorizationManager
+			.hasRole(security.adminRole());
+		if (security.adminFromLoopback()) {
+			admin = AuthorizationManagers.anyOf(FROM_LOOPBACK, admin);
+		}
+		AuthorizationManager<RequestAuthorizationContext> adminAccess = admin;
 		http.authorizeHttpRequests((requests) -> requests.requestMatchers(open.toArray(new String[0]))
 			.permitAll()
 			.anyRequest()
-			.hasRole(security.adminRole()))
+			.access(adminAccess))
 			// SockJS posts frames from scripts of other origins; its origins are checked
 			// by the handshake, and STOMP carries its own credentials
 			.csrf((csrf) -> csrf.ignoringRequestMatchers(open.toArray(new String[0])))

@@ -44,7 +44,8 @@ class SecurityIT {
 
 	private static String[] brokerArguments() {
 		BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(4);
-		return new String[] { "--herald.security.anonymous=false", "--herald.security.users[0].name=feed",
+		return new String[] { "--herald.security.anonymous=false", "--herald.security.admin-from-loopback=false",
+				"--herald.security.users[0].name=feed",
 				"--herald.security.users[0].password=" + bcrypt.encode(FEED_PASSWORD),
 				"--herald.security.users[0].roles[0]=feed", "--herald.security.users[1].name=ops",
 				"--herald.security.users[1].password=" + bcrypt.encode(OPS_PASSWORD),

@@ -1,0 +1,54 @@
+package io.herald.admin;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * {@code GET /api/v1/admin/overview}: the node at one glance.
+ *
+ * @param version the broker's version
+ * @param nodeId the node's name in session and message ids
+ * @param startedAt when the broker started
+ * @param uptimeSeconds seconds since then
+ * @param connections open sessions by transport ({@code websocket}, {@code sockjs},
+ * {@code tcp})
+ * @param sessions open sessions
+ * @param connectionsOpened connections accepted since start
+ * @param connectionsRefused connections refused by a connection limit
+ * @param topicSubscriptions topic subscriptions
+ * @param destinations destinations the router holds
+ * @param queues queues
+ * @param queuedMessages messages waiting in queues
+ * @param queuedBytes bytes queues hold, waiting or awaiting an ACK
+ * @param messagesPublished messages accepted for routing since start
+ * @param outboundBytes bytes queued for clients, not yet written
+ * @param slowConsumers sessions ended as slow consumers
+ * @param sessionsClosed sessions ended since start, by reason
+ * @param authenticationFailures refused logins
+ * @param memory the node's memory budget
+ * @param jvm the JVM's heap and collections
+ */
+public record Overview(String version, String nodeId, Instant startedAt, long uptimeSeconds,
+		Map<String, Long> connections, int sessions, long connectionsOpened, long connectionsRefused,
+		int topicSubscriptions, int destinations, int queues, long queuedMessages, long queuedBytes,
+		long messagesPublished, long outboundBytes, long slowConsumers, Map<String, Long> sessionsClosed,
+		long authenticationFailures, Memory memory, Jvm jvm) {
+
+	/**
+	 * @param usedBytes bytes held for clients
+	 * @param maxBytes {@code herald.limits.max-memory}
+	 * @param alarm whether publishing is refused
+	 */
+	public record Memory(long usedBytes, long maxBytes, boolean alarm) {
+	}
+
+	/**
+	 * @param heapUsedBytes heap in use
+	 * @param heapMaxBytes the heap's bound
+	 * @param gcCount collections since start
+	 * @param gcMillis time spent collecting since start
+	 */
+	public record Jvm(long heapUsedBytes, long heapMaxBytes, long gcCount, long gcMillis) {
+	}
+
+}

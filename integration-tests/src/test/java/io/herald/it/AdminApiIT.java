@@ -1,0 +1,113 @@
+package io.herald.it;
+
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.Collections;
+import java.util.Optional;
+
+import io.herald.it.support.HeraldExtension;
+import io.herald.it.support.HeraldServer;
+import io.herald.testclient.StompConnection;
+import io.herald.testclient.Transport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The admin API as an operator meets it on the embedded default: from the machine itself
+ * it answers without a login, from any other address it needs the admin role; with
+ * {@code herald.security.admin-from-loopback=false} (the production profile) even
+ * loopback needs it.
+ */
+class AdminApiIT {
+
+	@RegisterExtension
+	static final HeraldExtension server = HeraldExtension.withArgs();
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@Test
+	void overviewAnswersFromLoopbackWithoutALoginAndCountsTheConnections() throws Exception {
+		String topic = "/topic/" + HeraldServer.unique("overview");
+		try (StompConnection web = Transport.WEBSOCKET.connect(server);
+				StompConnection tcp = Transport.TCP.connect(server)) {
+			web.subscribe(topic, "s");
+			tcp.publish(topic, "counted");
+			web.receiveMessages(1, StompConnection.WAIT);
+			HttpResponse<String> response = get("127.0.0.1", "/api/v1/admin/overview");
+			assertThat(response.statusCode()).isEqualTo(200);
+			assertThat(response.headers().firstValue("content-type"))
+				.hasValueSatisfying((type) -> assertThat(type).startsWith("application/json"));
+			JsonNode overview = JSON.readTree(response.body());
+			assertThat(overview.get("connections").get("websocket").asLong()).isGreaterThanOrEqualTo(1);
+			assertThat(overview.get("connections").get("tcp").asLong()).isGreaterThanOrEqualTo(1);
+			assertThat(overview.get("sessions").asInt()).isGreaterThanOrEqualTo(2);
+			assertThat(overview.get("messagesPublished").asLong()).isGreaterThanOrEqualTo(1);
+			assertThat(overview.get("topicSubscriptions").asInt()).isGreaterThanOrEqualTo(1);
+			assertThat(overview.get("nodeId").asString()).isNotBlank();
+			assertThat(overview.get("memory").get("maxBytes").asLong()).isPositive();
+			assertThat(overview.get("sessionsClosed").has("slow-consumer")).isTrue();
+		}
+		assertThat(get("127.0.0.1", "/actuator/prometheus").statusCode()).as("actuator too").isEqualTo(200);
+	}
+
+	@Test
+	void fromAnotherAddressTheAdminRoleIsNeeded() throws Exception {
+		Optional<InetAddress> other = nonLoopbackAddress();
+		assumeTrue(other.isPresent(), "this machine has no non-loopback IPv4 address");
+		String host = other.get().getHostAddress();
+		// bound to that address only, so the client's address is it, not loopback
+		try (HeraldServer reachable = HeraldServer.start("--server.address=" + host)) {
+			assertThat(get(host, reachable.httpPort(), "/api/v1/admin/overview").statusCode()).isEqualTo(401);
+			assertThat(get(host, reachable.httpPort(), "/actuator/prometheus").statusCode()).isEqualTo(401);
+			assertThat(get(host, reachable.httpPort(), "/actuator/health").statusCode()).as("health stays open")
+				.isEqualTo(200);
+		}
+	}
+
+	@Test
+	void withAdminFromLoopbackOffEvenLoopbackNeedsTheRole() throws Exception {
+		try (HeraldServer production = HeraldServer.start("--herald.security.admin-from-loopback=false")) {
+			HttpResponse<String> response = this.http.send(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + production.httpPort() + "/api/v1/admin/overview"))
+				.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(response.statusCode()).isEqualTo(401);
+		}
+	}
+
+	private HttpResponse<String> get(String host, String path) throws Exception {
+		return get(host, server.httpPort(), path);
+	}
+
+	private HttpResponse<String> get(String host, int port, String path) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(URI.create("http://" + host + ":" + port + path)).build(),
+				HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static Optional<InetAddress> nonLoopbackAddress() throws SocketException {
+		for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+			if (!nic.isUp() || nic.isLoopback()) {
+				continue;
+			}
+			for (InetAddress address : Collections.list(nic.getInetAddresses())) {
+				if (address instanceof Inet4Address && !address.isLoopbackAddress()) {
+					return Optional.of(address);
+				}
+			}
+		}
+		return Optional.empty();
+	}
+
+}
