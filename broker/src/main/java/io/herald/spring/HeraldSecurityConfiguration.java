@@ -62,6 +62,12 @@ class HeraldSecurityConfiguration {
 	private static final Log logger = LogFactory.getLog(HeraldSecurityConfiguration.class);
 
 	/**
+	 * The header a state-changing admin call must carry (any value), as scripts and the
+	 * dashboard do: it proves the request was not forged by another site's page.
+	 */
+	static final String NOT_FORGED_HEADER = "X-Requested-With";
+
+	/**
 	 * Grants a request whose client address is a loopback one: the servlet container
 	 * takes it from the edge's {@code X-Forwarded-For}, which the edge sets from the
 	 * socket and never passes on from a client.
@@ -182,7 +188,11 @@ class HeraldSecurityConfiguration {
 			.access(adminAccess))
 			// SockJS posts frames from scripts of other origins; its origins are checked
 			// by the handshake, and STOMP carries its own credentials
-			.csrf((csrf) -> csrf.ignoringRequestMatchers(open.toArray(new String[0])))
+			.csrf((csrf) -> csrf.ignoringRequestMatchers(open.toArray(new String[0]))
+				// a page of another origin cannot set a custom header without a CORS
+				// preflight, which Herald never grants: a request carrying one is no
+				// cross-site forgery, whatever credentials the browser attaches
+				.ignoringRequestMatchers((request) -> request.getHeader(NOT_FORGED_HEADER) != null))
 			// SockJS's iframe transports need same-origin framing
 			.headers((headers) -> headers.frameOptions((frames) -> frames.sameOrigin()))
 			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

@@ -21,7 +21,7 @@ class HeraldPropertiesTest {
 		String hash = "$2a$04$" + "a".repeat(53);
 		HeraldProperties.Security.User user = new HeraldProperties.Security.User("anonymous-node-1", hash, List.of());
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> new HeraldProperties.Security(true, List.of(user), null, List.of(), "admin"))
+			.isThrownBy(() -> new HeraldProperties.Security(true, List.of(user), null, List.of(), "admin", true))
 			.withMessageStartingWith("herald.security.users[0].name must not start with 'anonymous-'");
 	}
 

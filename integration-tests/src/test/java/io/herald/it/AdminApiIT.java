@@ -64,6 +64,85 @@ class AdminApiIT {
 	}
 
 	@Test
+	void sessionsArePagedFilteredAndSortedAndAnOperatorCanEndOne() throws Exception {
+		try (StompConnection web = Transport.WEBSOCKET.connect(server);
+				StompConnection tcp = Transport.TCP.open(server)) {
+			String id = tcp.connect().header("session");
+			JsonNode tcpOnly = json(get("127.0.0.1", "/api/v1/admin/sessions?transport=tcp&sort=openedAt&order=desc"));
+			assertThat(tcpOnly.get("items")).isNotEmpty()
+				.allSatisfy((session) -> assertThat(session.get("transport").asString()).isEqualTo("tcp"));
+			assertThat(tcpOnly.get("items").get(0).get("id").asString()).as("newest first").isEqualTo(id);
+			JsonNode firstPage = json(get("127.0.0.1", "/api/v1/admin/sessions?size=1"));
+			assertThat(firstPage.get("items")).hasSize(1);
+			assertThat(firstPage.get("total").asLong()).isGreaterThanOrEqualTo(2);
+			JsonNode one = json(get("127.0.0.1", "/api/v1/admin/sessions/" + id));
+			assertThat(one.get("remoteAddress").asString()).isEqualTo("127.0.0.1");
+			assertThat(one.get("version").asString()).isEqualTo("1.2");
+
+			assertThat(send("DELETE", "/api/v1/admin/sessions/" + id + "?reason=maintenance").statusCode())
+				.isEqualTo(204);
+			assertThat(tcp.expectErrorAndClose().header("message")).contains("maintenance");
+			HttpResponse<String> gone = get("127.0.0.1", "/api/v1/admin/sessions/" + id);
+			assertThat(gone.statusCode()).isEqualTo(404);
+			assertThat(json(gone).get("detail").asString()).isEqualTo("no open session '" + id + "'");
+			assertThat(web.isClosed()).as("only the chosen session ended").isFalse();
+		}
+	}
+
+	@Test
+	void aStateChangingCallWithoutTheCustomHeaderIsRefusedAsPossiblyForged() throws Exception {
+		try (StompConnection tcp = Transport.TCP.open(server)) {
+			String id = tcp.connect().header("session");
+			HttpResponse<String> forged = this.http.send(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + "/api/v1/admin/sessions/" + id))
+				.DELETE()
+				.build(), HttpResponse.BodyHandlers.ofString());
+			assertThat(forged.statusCode()).isEqualTo(403);
+			assertThat(get("127.0.0.1", "/api/v1/admin/sessions/" + id).statusCode()).as("still open").isEqualTo(200);
+		}
+	}
+
+	@Test
+	void badPagingAndSortingAreBadRequestsNamingTheProblem() throws Exception {
+		HttpResponse<String> size = get("127.0.0.1", "/api/v1/admin/sessions?size=0");
+		assertThat(size.statusCode()).isEqualTo(400);
+		assertThat(size.headers().firstValue("content-type")).hasValue("application/problem+json");
+		assertThat(json(size).get("detail").asString()).isEqualTo("size must be between 1 and 500, was 0");
+		HttpResponse<String> sort = get("127.0.0.1", "/api/v1/admin/destinations?sort=rate");
+		assertThat(sort.statusCode()).isEqualTo(400);
+		assertThat(json(sort).get("detail").asString())
+			.startsWith("sort must be name, subscribers, depth or published");
+		assertThat(get("127.0.0.1", "/api/v1/admin/sessions?page=-1").statusCode()).isEqualTo(400);
+	}
+
+	@Test
+	void destinationsShowQueueDepthAndAPurgeEmptiesTheQueue() throws Exception {
+		String queue = "/queue/" + HeraldServer.unique("admin");
+		try (StompConnection publisher = Transport.TCP.connect(server)) {
+			for (int i = 0; i < 3; i++) {
+				publisher.sendWithReceipt(
+						io.herald.testclient.StompFrame.create("SEND").header("destination", queue).body("job " + i));
+			}
+		}
+		JsonNode listed = json(get("127.0.0.1", "/api/v1/admin/destinations?prefix=" + queue));
+		assertThat(listed.get("items")).hasSize(1);
+		assertThat(listed.get("items").get(0).get("depth").asInt()).isEqualTo(3);
+		JsonNode one = json(get("127.0.0.1", "/api/v1/admin/destinations" + queue));
+		assertThat(one.get("kind").asString()).isEqualTo("QUEUE");
+		assertThat(one.get("depth").asInt()).isEqualTo(3);
+
+		HttpResponse<String> purged = send("DELETE", "/api/v1/admin/destinations" + queue + "/messages");
+		assertThat(purged.statusCode()).isEqualTo(200);
+		assertThat(json(purged).get("purged").asInt()).isEqualTo(3);
+		assertThat(json(get("127.0.0.1", "/api/v1/admin/destinations" + queue)).get("depth").asInt()).isZero();
+
+		assertThat(send("DELETE", "/api/v1/admin/destinations/topic/x/messages").statusCode()).isEqualTo(400);
+		assertThat(send("DELETE", "/api/v1/admin/destinations/queue/no-such-queue/messages").statusCode())
+			.isEqualTo(404);
+		assertThat(get("127.0.0.1", "/api/v1/admin/destinations/queue/no-such-queue").statusCode()).isEqualTo(404);
+	}
+
+	@Test
 	void fromAnotherAddressTheAdminRoleIsNeeded() throws Exception {
 		Optional<InetAddress> other = nonLoopbackAddress();
 		assumeTrue(other.isPresent(), "this machine has no non-loopback IPv4 address");
@@ -85,6 +164,17 @@ class AdminApiIT {
 				.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(response.statusCode()).isEqualTo(401);
 		}
+	}
+
+	private HttpResponse<String> send(String method, String path) throws Exception {
+		return this.http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort() + path))
+			.method(method, HttpRequest.BodyPublishers.noBody())
+			.header("X-Requested-With", "herald-admin-test")
+			.build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private static JsonNode json(HttpResponse<String> response) {
+		return JSON.readTree(response.body());
 	}
 
 	private HttpResponse<String> get(String host, String path) throws Exception {
