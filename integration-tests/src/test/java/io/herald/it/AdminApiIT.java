@@ -103,6 +103,16 @@ class AdminApiIT {
 	}
 
 	@Test
+	void theApiDescribesItselfInOpenApi() throws Exception {
+		HttpResponse<String> response = get("127.0.0.1", "/api/v1/admin/openapi.json");
+		assertThat(response.statusCode()).isEqualTo(200);
+		JsonNode description = json(response);
+		assertThat(description.get("openapi").asString()).startsWith("3.");
+		assertThat(description.get("paths").propertyNames()).contains("/api/v1/admin/overview",
+				"/api/v1/admin/sessions", "/api/v1/admin/sessions/{id}", "/api/v1/admin/destinations");
+	}
+
+	@Test
 	void badPagingAndSortingAreBadRequestsNamingTheProblem() throws Exception {
 		HttpResponse<String> size = get("127.0.0.1", "/api/v1/admin/sessions?size=0");
 		assertThat(size.statusCode()).isEqualTo(400);
