@@ -193,8 +193,8 @@ public class AdminController {
 				Duration.between(this.broker.startedAt(), this.clock.instant()).toSeconds(), connections,
 				totals.sessions(), totals.connectionsOpened(), stats.connectionsRefused(), totals.topicSubscriptions(),
 				this.broker.destinations().size(), totals.queues(), totals.bufferedMessages(),
-				this.broker.router().queuedBytes(), totals.messagesPublished(), totals.outboundBytes(),
-				stats.slowConsumers(), closed, stats.authenticationFailures(),
+				this.broker.router().queuedBytes(), totals.messagesPublished(), stats.messagesDelivered(),
+				totals.outboundBytes(), stats.slowConsumers(), closed, stats.authenticationFailures(),
 				new Overview.Memory(this.broker.memory().usedBytes(), this.broker.memory().maxBytes(),
 						this.broker.memory().isAlarmed()),
 				new Overview.Jvm(heap.getUsed(), heap.getMax(), gcCount, gcMillis));

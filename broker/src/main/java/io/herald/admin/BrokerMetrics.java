@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
+import io.herald.protocol.Command;
 import io.herald.session.Broker;
 import io.herald.session.BrokerStats;
 import io.herald.session.CloseReason;
@@ -36,6 +37,15 @@ public final class BrokerMetrics implements MeterBinder {
 		FunctionCounter.builder("herald.messages.published", stats, BrokerStats::messagesPublished)
 			.description("messages accepted for routing")
 			.register(registry);
+		FunctionCounter.builder("herald.messages.delivered", stats, BrokerStats::messagesDelivered)
+			.description("MESSAGE frames handed to subscribers")
+			.register(registry);
+		for (Command command : Command.values()) {
+			FunctionCounter.builder("herald.frames.in", stats, (s) -> s.framesIn(command))
+				.tag("command", command.name())
+				.description("frames clients sent, by command")
+				.register(registry);
+		}
 		for (CloseReason reason : CloseReason.values()) {
 			FunctionCounter.builder("herald.sessions.closed", stats, (s) -> s.closed(reason))
 				.tag("reason", reason.tag())

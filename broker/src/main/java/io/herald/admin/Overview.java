@@ -21,6 +21,7 @@ import java.util.Map;
  * @param queuedMessages messages waiting in queues
  * @param queuedBytes bytes queues hold, waiting or awaiting an ACK
  * @param messagesPublished messages accepted for routing since start
+ * @param messagesDelivered MESSAGE frames handed to subscribers since start
  * @param outboundBytes bytes queued for clients, not yet written
  * @param slowConsumers sessions ended as slow consumers
  * @param sessionsClosed sessions ended since start, by reason
@@ -31,8 +32,8 @@ import java.util.Map;
 public record Overview(String version, String nodeId, Instant startedAt, long uptimeSeconds,
 		Map<String, Long> connections, int sessions, long connectionsOpened, long connectionsRefused,
 		int topicSubscriptions, int destinations, int queues, long queuedMessages, long queuedBytes,
-		long messagesPublished, long outboundBytes, long slowConsumers, Map<String, Long> sessionsClosed,
-		long authenticationFailures, Memory memory, Jvm jvm) {
+		long messagesPublished, long messagesDelivered, long outboundBytes, long slowConsumers,
+		Map<String, Long> sessionsClosed, long authenticationFailures, Memory memory, Jvm jvm) {
 
 	/**
 	 * @param usedBytes bytes held for clients

@@ -5,6 +5,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
+import io.herald.protocol.Command;
+
 /**
  * Broker-wide counters, cheap enough for the hot path (striped adders). Read by the admin
  * and metrics side as snapshots.
@@ -17,6 +19,10 @@ public final class BrokerStats {
 
 	private final Map<CloseReason, LongAdder> closed = new EnumMap<>(CloseReason.class);
 
+	private final Map<Command, LongAdder> framesIn = new EnumMap<>(Command.class);
+
+	private final LongAdder delivered = new LongAdder();
+
 	private final LongSupplier published;
 
 	BrokerStats(LongSupplier published) {
@@ -24,6 +30,27 @@ public final class BrokerStats {
 		for (CloseReason reason : CloseReason.values()) {
 			this.closed.put(reason, new LongAdder());
 		}
+		for (Command command : Command.values()) {
+			this.framesIn.put(command, new LongAdder());
+		}
+	}
+
+	void frameIn(Command command) {
+		this.framesIn.get(command).increment();
+	}
+
+	void deliveredOne() {
+		this.delivered.increment();
+	}
+
+	/** Frames clients sent with this command since start. */
+	public long framesIn(Command command) {
+		return this.framesIn.get(command).sum();
+	}
+
+	/** MESSAGE frames handed to subscribers' outbound buffers since start. */
+	public long messagesDelivered() {
+		return this.delivered.sum();
 	}
 
 	void connectionOpened() {

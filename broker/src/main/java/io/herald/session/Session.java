@@ -189,6 +189,7 @@ public final class Session {
 			return;
 		}
 		String receipt = frame.header("receipt");
+		this.services.stats().frameIn(frame.command());
 		try {
 			this.inbound.countFrame(this.heartBeat.lastReadNanos());
 			if (this.phase == Phase.AWAITING_CONNECT) {
@@ -289,6 +290,11 @@ public final class Session {
 	 * Queues a frame (MESSAGE, RECEIPT, CONNECTED); a full buffer makes this session a
 	 * slow consumer. Any thread.
 	 */
+	/** The broker's counters. */
+	BrokerStats stats() {
+		return this.services.stats();
+	}
+
 	boolean enqueue(OutboundFrame frame) {
 		if (!this.outbound.offer(frame)) {
 			overflowed();

@@ -133,6 +133,7 @@ final class SessionSubscription implements QueueConsumer {
 		if (!this.session.enqueue(frame)) {
 			return false;
 		}
+		this.session.stats().deliveredOne();
 		if (tag != null) {
 			this.sequence++;
 			this.unacked.put(tag, message);

@@ -55,12 +55,17 @@ class AdminApiIT {
 			assertThat(overview.get("connections").get("tcp").asLong()).isGreaterThanOrEqualTo(1);
 			assertThat(overview.get("sessions").asInt()).isGreaterThanOrEqualTo(2);
 			assertThat(overview.get("messagesPublished").asLong()).isGreaterThanOrEqualTo(1);
+			assertThat(overview.get("messagesDelivered").asLong()).isGreaterThanOrEqualTo(1);
 			assertThat(overview.get("topicSubscriptions").asInt()).isGreaterThanOrEqualTo(1);
 			assertThat(overview.get("nodeId").asString()).isNotBlank();
 			assertThat(overview.get("memory").get("maxBytes").asLong()).isPositive();
 			assertThat(overview.get("sessionsClosed").has("slow-consumer")).isTrue();
 		}
-		assertThat(get("127.0.0.1", "/actuator/prometheus").statusCode()).as("actuator too").isEqualTo(200);
+		HttpResponse<String> prometheus = get("127.0.0.1", "/actuator/prometheus");
+		assertThat(prometheus.statusCode()).as("actuator too").isEqualTo(200);
+		assertThat(prometheus.body()).contains("herald_frames_in_total{command=\"SEND\"")
+			.contains("herald_messages_delivered_total")
+			.contains("herald_queues_memory_bytes");
 	}
 
 	@Test
