@@ -46,10 +46,13 @@ public class AdminController {
 
 	private final Clock clock;
 
-	public AdminController(Broker broker, String version, Clock clock) {
+	private final Throughput throughput;
+
+	public AdminController(Broker broker, String version, Clock clock, Throughput throughput) {
 		this.broker = broker;
 		this.version = version;
 		this.clock = clock;
+		this.throughput = throughput;
 	}
 
 	/**
@@ -194,7 +197,8 @@ public class AdminController {
 				totals.sessions(), totals.connectionsOpened(), stats.connectionsRefused(), totals.topicSubscriptions(),
 				this.broker.destinations().size(), totals.queues(), totals.bufferedMessages(),
 				this.broker.router().queuedBytes(), totals.messagesPublished(), stats.messagesDelivered(),
-				totals.outboundBytes(), stats.slowConsumers(), closed, stats.authenticationFailures(),
+				this.throughput.rates(), totals.outboundBytes(), stats.slowConsumers(), closed,
+				stats.authenticationFailures(),
 				new Overview.Memory(this.broker.memory().usedBytes(), this.broker.memory().maxBytes(),
 						this.broker.memory().isAlarmed()),
 				new Overview.Jvm(heap.getUsed(), heap.getMax(), gcCount, gcMillis));

@@ -22,6 +22,7 @@ import java.util.Map;
  * @param queuedBytes bytes queues hold, waiting or awaiting an ACK
  * @param messagesPublished messages accepted for routing since start
  * @param messagesDelivered MESSAGE frames handed to subscribers since start
+ * @param rates messages in and out per second, over the last second and minute
  * @param outboundBytes bytes queued for clients, not yet written
  * @param slowConsumers sessions ended as slow consumers
  * @param sessionsClosed sessions ended since start, by reason
@@ -32,7 +33,7 @@ import java.util.Map;
 public record Overview(String version, String nodeId, Instant startedAt, long uptimeSeconds,
 		Map<String, Long> connections, int sessions, long connectionsOpened, long connectionsRefused,
 		int topicSubscriptions, int destinations, int queues, long queuedMessages, long queuedBytes,
-		long messagesPublished, long messagesDelivered, long outboundBytes, long slowConsumers,
+		long messagesPublished, long messagesDelivered, Throughput.Rates rates, long outboundBytes, long slowConsumers,
 		Map<String, Long> sessionsClosed, long authenticationFailures, Memory memory, Jvm jvm) {
 
 	/**

@@ -16,6 +16,7 @@ import javax.net.ssl.SSLException;
 import io.herald.admin.AdminController;
 import io.herald.admin.BrokerMetrics;
 import io.herald.admin.MemoryAlarmHealthIndicator;
+import io.herald.admin.Throughput;
 import io.herald.memory.MemoryBudget;
 import io.herald.protocol.FrameLimits;
 import io.herald.routing.InterestListener;
@@ -133,9 +134,19 @@ class HeraldConfiguration implements WebSocketConfigurer {
 		return new BrokerMetrics(broker);
 	}
 
+	/** Messages per second in and out, sampled once a second on the broker's timer. */
 	@Bean
-	static AdminController heraldAdminController(Broker broker) {
-		return new AdminController(broker, version(), Clock.systemUTC());
+	static Throughput heraldThroughput(Broker broker, ScheduledExecutorService heraldTimer) {
+		Throughput throughput = new Throughput(broker.stats()::messagesPublished, broker.stats()::messagesDelivered,
+				System::nanoTime);
+		throughput.sample();
+		heraldTimer.scheduleAtFixedRate(throughput::sample, 1, 1, TimeUnit.SECONDS);
+		return throughput;
+	}
+
+	@Bean
+	static AdminController heraldAdminController(Broker broker, Throughput heraldThroughput) {
+		return new AdminController(broker, version(), Clock.systemUTC(), heraldThroughput);
 	}
 
 	@Bean

@@ -21,6 +21,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -56,6 +57,7 @@ class AdminApiIT {
 			assertThat(overview.get("sessions").asInt()).isGreaterThanOrEqualTo(2);
 			assertThat(overview.get("messagesPublished").asLong()).isGreaterThanOrEqualTo(1);
 			assertThat(overview.get("messagesDelivered").asLong()).isGreaterThanOrEqualTo(1);
+			assertThat(overview.get("rates").get("publishedPerSecondOverAMinute").isNumber()).isTrue();
 			assertThat(overview.get("topicSubscriptions").asInt()).isGreaterThanOrEqualTo(1);
 			assertThat(overview.get("nodeId").asString()).isNotBlank();
 			assertThat(overview.get("memory").get("maxBytes").asLong()).isPositive();
@@ -104,6 +106,23 @@ class AdminApiIT {
 				.build(), HttpResponse.BodyHandlers.ofString());
 			assertThat(forged.statusCode()).isEqualTo(403);
 			assertThat(get("127.0.0.1", "/api/v1/admin/sessions/" + id).statusCode()).as("still open").isEqualTo(200);
+		}
+	}
+
+	@Test
+	void ratesFollowTheTraffic() throws Exception {
+		String topic = "/topic/" + HeraldServer.unique("rates");
+		try (StompConnection subscriber = Transport.TCP.connect(server);
+				StompConnection publisher = Transport.TCP.connect(server)) {
+			subscriber.subscribe(topic, "s");
+			await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+				for (int i = 0; i < 50; i++) {
+					publisher.publish(topic, "tick " + i);
+				}
+				JsonNode rates = json(get("127.0.0.1", "/api/v1/admin/overview")).get("rates");
+				assertThat(rates.get("publishedPerSecondOverAMinute").asDouble()).isPositive();
+				assertThat(rates.get("deliveredPerSecondOverAMinute").asDouble()).isPositive();
+			});
 		}
 	}
 
