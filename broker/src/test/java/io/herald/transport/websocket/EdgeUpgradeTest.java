@@ -1,6 +1,5 @@
 package io.herald.transport.websocket;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -106,15 +105,7 @@ class EdgeUpgradeTest {
 			socket.setSoTimeout(5_000);
 			socket.getOutputStream().write(text.getBytes(StandardCharsets.ISO_8859_1));
 			InputStream in = socket.getInputStream();
-			ByteArrayOutputStream head = new ByteArrayOutputStream();
-			while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
-				int b = in.read();
-				if (b < 0) {
-					break;
-				}
-				head.write(b);
-			}
-			String answer = head.toString(StandardCharsets.ISO_8859_1);
+			String answer = ServletRelayTest.readHead(in);
 			if (!answer.startsWith("HTTP/1.1 101")) {
 				answer += new String(in.readAllBytes(), StandardCharsets.UTF_8);
 			}

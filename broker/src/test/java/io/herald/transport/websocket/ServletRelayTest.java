@@ -230,7 +230,11 @@ class ServletRelayTest {
 		socket.getOutputStream().flush();
 	}
 
-	private static String readHead(InputStream in) throws IOException {
+	/**
+	 * An HTTP head, up to and with its blank line; what there is if the stream ends
+	 * first.
+	 */
+	static String readHead(InputStream in) throws IOException {
 		ByteArrayOutputStream head = new ByteArrayOutputStream();
 		while (!head.toString(StandardCharsets.ISO_8859_1).endsWith("\r\n\r\n")) {
 			int b = in.read();
