@@ -171,13 +171,8 @@ final class Scenarios {
 			latency(row, half.latency());
 			row.put("latency_rate_delivered_per_sec", round(half.deliveredPerSec()));
 			row.put("latency_rates_fixed", this.fanoutLatencyRates != null);
-			Histogram low = quarter.latency();
-			if (low != null && low.getTotalCount() > 0) {
-				row.put("quarter_p50_ms", low.getValueAtPercentile(50) / 1000.0);
-				row.put("quarter_p99_ms", low.getValueAtPercentile(99) / 1000.0);
-				row.put("quarter_p999_ms", low.getValueAtPercentile(99.9) / 1000.0);
-				row.put("quarter_rate_delivered_per_sec", round(quarter.deliveredPerSec()));
-			}
+			latency(row, "quarter_", quarter.latency());
+			row.put("quarter_rate_delivered_per_sec", round(quarter.deliveredPerSec()));
 			row.put("subscribers", this.scale.fanoutSubscribers());
 			finish(load, row, max.cpu());
 			return row;
@@ -427,6 +422,15 @@ final class Scenarios {
 
 	private void finish(Load load, Map<String, Object> row, Cpu.Usage cpu) throws Exception {
 		Load.Verdict v = load.verdict();
+		verdict(row, v, cpu);
+		row.put("clean", v.lost() == 0 && v.duplicated() == 0 && v.reordered() == 0 && v.foreign() == 0);
+	}
+
+	/**
+	 * What every scenario reports of its run: loss, duplicates and order, what was sent
+	 * and delivered, connection failures, and how busy the cores were.
+	 */
+	static void verdict(Map<String, Object> row, Load.Verdict v, Cpu.Usage cpu) {
 		row.put("lost", v.lost());
 		row.put("duplicated", v.duplicated());
 		row.put("reordered", v.reordered());
@@ -444,24 +448,30 @@ final class Scenarios {
 		if (!v.errors().isEmpty()) {
 			row.put("errors", v.errors());
 		}
-		row.put("clean", v.lost() == 0 && v.duplicated() == 0 && v.reordered() == 0 && v.foreign() == 0);
 	}
 
 	private static void latency(Map<String, Object> row, Histogram h) {
+		latency(row, "", h);
+	}
+
+	/**
+	 * p50, p99 and p99.9 in milliseconds and the sample count, keys named with a prefix.
+	 */
+	static void latency(Map<String, Object> row, String prefix, Histogram h) {
 		if (h == null || h.getTotalCount() == 0) {
 			return;
 		}
-		row.put("p50_ms", h.getValueAtPercentile(50) / 1000.0);
-		row.put("p99_ms", h.getValueAtPercentile(99) / 1000.0);
-		row.put("p999_ms", h.getValueAtPercentile(99.9) / 1000.0);
-		row.put("latency_samples", h.getTotalCount());
+		row.put(prefix + "p50_ms", h.getValueAtPercentile(50) / 1000.0);
+		row.put(prefix + "p99_ms", h.getValueAtPercentile(99) / 1000.0);
+		row.put(prefix + "p999_ms", h.getValueAtPercentile(99.9) / 1000.0);
+		row.put(prefix + "latency_samples", h.getTotalCount());
 	}
 
 	private static long round(double v) {
 		return Math.round(v);
 	}
 
-	private static Double share(double value) {
+	static Double share(double value) {
 		return (value < 0) ? null : Math.round(value * 100) / 100.0;
 	}
 

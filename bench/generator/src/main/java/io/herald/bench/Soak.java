@@ -181,11 +181,7 @@ final class Soak {
 			load.stopPublishing();
 			double seconds = (stop.nanos() - start.nanos()) / 1e9;
 			row.put("delivered_per_sec", Math.round((stop.delivered() - start.delivered()) / seconds));
-			if (latency.getTotalCount() > 0) {
-				row.put("p50_ms", latency.getValueAtPercentile(50) / 1000.0);
-				row.put("p99_ms", latency.getValueAtPercentile(99) / 1000.0);
-				row.put("p999_ms", latency.getValueAtPercentile(99.9) / 1000.0);
-			}
+			Scenarios.latency(row, "", latency);
 			row.put("minutes", Math.round(p.durationMillis() / 600.0) / 100.0);
 			row.put("samples", samples);
 			Load.Verdict v = load.verdict();
@@ -315,33 +311,13 @@ final class Soak {
 
 	private static void finish(Map<String, Object> row, Load.Verdict v, Cpu.Usage cpu, Map<String, Object> queues,
 			boolean slowDropped) {
-		row.put("lost", v.lost());
-		row.put("duplicated", v.duplicated());
-		row.put("reordered", v.reordered());
-		row.put("generator_cpu", share(cpu.process()));
-		row.put("generator_core_busy", share(cpu.generatorCore()));
-		row.put("broker_core_busy", share(cpu.brokerCore()));
-		row.put("generator_bound", cpu.generatorBound());
-		row.put("sent", v.sent());
-		row.put("delivered", v.delivered());
+		Scenarios.verdict(row, v, cpu);
 		row.putAll(queues);
 		row.put("slow_consumer_dropped", slowDropped);
-		row.put("failed_connections", v.failed());
-		row.put("dropped_connections", v.dropped());
-		if (v.foreign() > 0) {
-			row.put("foreign_messages", v.foreign());
-		}
-		if (!v.errors().isEmpty()) {
-			row.put("errors", v.errors());
-		}
 		boolean queuesClean = queues.isEmpty() || (Long.valueOf(0).equals(queues.get("queue_lost"))
 				&& Long.valueOf(0).equals(queues.get("queue_unflagged_duplicates")));
 		row.put("clean", v.lost() == 0 && v.duplicated() == 0 && v.reordered() == 0 && v.foreign() == 0 && queuesClean
 				&& v.dropped() == 0);
-	}
-
-	private static Double share(double value) {
-		return (value < 0) ? null : Math.round(value * 100) / 100.0;
 	}
 
 }
