@@ -137,8 +137,7 @@ public class AdminController {
 			throw badRequest("only queues can be purged: DELETE /api/v1/admin/destinations/queue/NAME/messages");
 		}
 		String queue = name.substring(QUEUE_PREFIX.length());
-		boolean exists = this.broker.destinations().stream().anyMatch((destination) -> destination.name().equals(name));
-		if (!exists) {
+		if (!this.broker.router().hasQueue(queue)) {
 			throw notFound("no queue '" + name + "'");
 		}
 		return Map.of("destination", name, "purged", this.broker.purge(queue));

@@ -28,6 +28,9 @@ public final class Message {
 
 	private final boolean binary;
 
+	/** {@link #footprint()}, once asked for; 0 before (it is never 0 after). */
+	private volatile long footprint;
+
 	private final AtomicReferenceArray<Object> encodings = new AtomicReferenceArray<>(8);
 
 	public Message(String destination, Headers headers, byte[] body, String messageId, boolean binary) {
@@ -78,9 +81,14 @@ public final class Message {
 	 * once it has been delivered is not counted.
 	 */
 	public long footprint() {
-		long bytes = OVERHEAD + this.body.length + this.destination.length() + this.messageId.length();
-		for (int i = 0; i < this.headers.size(); i++) {
-			bytes += HEADER_OVERHEAD + this.headers.name(i).length() + this.headers.value(i).length();
+		long bytes = this.footprint;
+		if (bytes == 0) {
+			// racing threads compute the same value: the race is benign
+			bytes = OVERHEAD + this.body.length + this.destination.length() + this.messageId.length();
+			for (int i = 0; i < this.headers.size(); i++) {
+				bytes += HEADER_OVERHEAD + this.headers.name(i).length() + this.headers.value(i).length();
+			}
+			this.footprint = bytes;
 		}
 		return bytes;
 	}

@@ -248,10 +248,6 @@ final class QueueDestination {
 		return this.buffer.size();
 	}
 
-	synchronized long bufferedBytes() {
-		return this.bufferedBytes;
-	}
-
 	synchronized int consumerCount() {
 		return this.consumers.size();
 	}

@@ -210,6 +210,11 @@ final class Queues implements DestinationType {
 		return this.queues.size();
 	}
 
+	/** Whether a queue of that name exists. */
+	boolean exists(String name) {
+		return this.queues.containsKey(name);
+	}
+
 	/** Messages waiting in all queues together. */
 	long buffered() {
 		long buffered = 0;

@@ -177,6 +177,11 @@ public final class Router {
 		return this.queues.count();
 	}
 
+	/** Whether the named queue (the name after {@code /queue/}) exists. */
+	public boolean hasQueue(String queueName) {
+		return this.queues.exists(queueName);
+	}
+
 	/** Messages waiting in all queues together. */
 	public long bufferedMessageCount() {
 		return this.queues.buffered();

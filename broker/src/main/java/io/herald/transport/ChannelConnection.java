@@ -34,7 +34,12 @@ public abstract class ChannelConnection extends ChannelInboundHandlerAdapter imp
 
 	protected ChannelConnection(Channel channel) {
 		this.channel = channel;
-		this.remoteAddress = (channel.remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null)
+		this.remoteAddress = clientAddress(channel);
+	}
+
+	/** A channel's peer as an IP address (no port), for logs and per-address limits. */
+	public static String clientAddress(Channel channel) {
+		return (channel.remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null)
 				? inet.getAddress().getHostAddress() : String.valueOf(channel.remoteAddress());
 	}
 

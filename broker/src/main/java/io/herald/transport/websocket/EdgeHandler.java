@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.herald.security.TokenHandshakeInterceptor;
 import io.herald.session.Broker;
+import io.herald.transport.ChannelConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
@@ -156,7 +157,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 				});
 			}
 		}
-		else if (!(msg instanceof HttpRequest)) {
+		else {
 			ReferenceCountUtil.release(msg);
 		}
 	}
@@ -197,7 +198,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 		for (String claimed : SPOOFABLE) {
 			request.headers().remove(claimed);
 		}
-		request.headers().set("X-Forwarded-For", address(ctx));
+		request.headers().set("X-Forwarded-For", ChannelConnection.clientAddress(ctx.channel()));
 		request.headers().set("X-Forwarded-Proto", this.settings.ssl() != null ? "https" : "http");
 		request.headers()
 			.set("X-Forwarded-Port", Integer.toString(((InetSocketAddress) ctx.channel().localAddress()).getPort()));
@@ -237,7 +238,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		String token = TokenHandshakeInterceptor.accessToken(uri(request));
-		if (!this.settings.tokens().accepts(token, address(ctx))) {
+		if (!this.settings.tokens().accepts(token, ChannelConnection.clientAddress(ctx.channel()))) {
 			refuse(ctx, HttpResponseStatus.UNAUTHORIZED, "invalid access_token");
 			return;
 		}
@@ -251,7 +252,7 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 		if (!request.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)
 				|| !request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)) {
 			refuse(ctx, HttpResponseStatus.BAD_REQUEST,
-					"a WebSocket handshake needs Sec-WebSocket-Key and " + "Connection: Upgrade");
+					"a WebSocket handshake needs Sec-WebSocket-Key and Connection: Upgrade");
 			return;
 		}
 		FullHttpRequest full = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
@@ -317,11 +318,6 @@ final class EdgeHandler extends ChannelInboundHandlerAdapter {
 		ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
 		// nothing more is read from a refused connection
 		ctx.channel().config().setAutoRead(false);
-	}
-
-	private static String address(ChannelHandlerContext ctx) {
-		return (ctx.channel().remoteAddress() instanceof InetSocketAddress inet && inet.getAddress() != null)
-				? inet.getAddress().getHostAddress() : String.valueOf(ctx.channel().remoteAddress());
 	}
 
 	private void cancelTimeout() {

@@ -96,18 +96,17 @@ final class WebSocketChannelConnection extends ChannelConnection {
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
 		try {
+			if (msg instanceof WebSocketFrame frame) {
+				this.codecBudget.decoded(frame.content().readableBytes());
+			}
 			if (msg instanceof TextWebSocketFrame || msg instanceof BinaryWebSocketFrame
 					|| msg instanceof ContinuationWebSocketFrame) {
 				ByteBuf content = ((WebSocketFrame) msg).content();
-				this.codecBudget.decoded(content.readableBytes());
 				if (content.isReadable()) {
 					session().onBytes(content.nioBuffer());
 				}
 			}
-			else if (msg instanceof WebSocketFrame control) {
-				this.codecBudget.decoded(control.content().readableBytes());
-			}
-			if (msg instanceof PingWebSocketFrame ping) {
+			else if (msg instanceof PingWebSocketFrame ping) {
 				// a client that pings without reading gets no pongs piling up
 				if (!this.closing.get() && ctx.channel().isWritable()) {
 					ctx.writeAndFlush(new PongWebSocketFrame(ping.content().retain()));
