@@ -6,16 +6,30 @@ import java.lang.management.MemoryUsage;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import io.herald.protocol.Command;
 
 import io.herald.routing.DestinationInfo;
 import io.herald.session.Broker;
 import io.herald.session.BrokerStats;
 import io.herald.session.BrokerTotals;
+import io.herald.session.ClosedSession;
 import io.herald.session.CloseReason;
+import io.herald.session.RecentCloses;
 import io.herald.session.SessionInfo;
+import io.herald.session.SessionTraffic;
+import io.herald.session.SubscriptionInfo;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -40,6 +54,8 @@ public class AdminController {
 
 	private static final String QUEUE_PREFIX = "/queue/";
 
+	private static final long SNAPSHOT_TIMEOUT_MILLIS = 2_000;
+
 	private final Broker broker;
 
 	private final String version;
@@ -48,41 +64,117 @@ public class AdminController {
 
 	private final Throughput throughput;
 
-	public AdminController(Broker broker, String version, Clock clock, Throughput throughput) {
+	private final DestinationRates destinationRates;
+
+	private final Supplier<List<Integer>> eventLoopBacklog;
+
+	/**
+	 * @param throughput the node second by second
+	 * @param destinationRates each destination's rates
+	 * @param eventLoopBacklog tasks waiting in each I/O event loop now
+	 */
+	public AdminController(Broker broker, String version, Clock clock, Throughput throughput,
+			DestinationRates destinationRates, Supplier<List<Integer>> eventLoopBacklog) {
 		this.broker = broker;
 		this.version = version;
 		this.clock = clock;
 		this.throughput = throughput;
+		this.destinationRates = destinationRates;
+		this.eventLoopBacklog = eventLoopBacklog;
 	}
 
 	/**
-	 * Open sessions, filtered by user, address (prefix) and transport, sorted by
-	 * {@code openedAt} (default), {@code user}, {@code subscriptions} or
-	 * {@code outboundBytes}.
+	 * Open sessions, filtered by user, address (prefix), transport and a search text
+	 * ({@code q}, part of the id, user or address), sorted by {@code openedAt} (default),
+	 * {@code user}, {@code subscriptions}, {@code outboundBytes}, {@code bytesIn},
+	 * {@code bytesOut} or {@code lastReceivedAt}.
 	 */
 	@GetMapping("/sessions")
 	public AdminPage<SessionInfo> sessions(@RequestParam(required = false) String user,
 			@RequestParam(required = false) String address, @RequestParam(required = false) String transport,
-			@RequestParam(defaultValue = "openedAt") String sort, @RequestParam(defaultValue = "asc") String order,
-			@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
+			@RequestParam(required = false) String q, @RequestParam(defaultValue = "openedAt") String sort,
+			@RequestParam(defaultValue = "asc") String order, @RequestParam(defaultValue = "0") int page,
+			@RequestParam(defaultValue = "50") int size) {
 		Comparator<SessionInfo> comparator = switch (sort) {
 			case "openedAt" -> Comparator.comparing(SessionInfo::openedAt);
 			case "user" -> Comparator.comparing(SessionInfo::user, Comparator.nullsFirst(Comparator.naturalOrder()));
 			case "subscriptions" -> Comparator.comparingInt(SessionInfo::subscriptions);
 			case "outboundBytes" -> Comparator.comparingLong(SessionInfo::outboundBytes);
-			default ->
-				throw badRequest("sort must be openedAt, user, subscriptions or outboundBytes, was '" + sort + "'");
+			case "bytesIn" -> Comparator.comparingLong((SessionInfo session) -> session.traffic().bytesIn());
+			case "bytesOut" -> Comparator.comparingLong((SessionInfo session) -> session.traffic().bytesOut());
+			case "lastReceivedAt" -> Comparator.comparing(SessionInfo::lastReceivedAt);
+			default -> throw badRequest("sort must be openedAt, user, subscriptions, outboundBytes, bytesIn, "
+					+ "bytesOut or lastReceivedAt, was '" + sort + "'");
 		};
+		String search = (q != null) ? q.toLowerCase(Locale.ROOT) : null;
 		return AdminPage.of(this.broker.sessions(),
 				(session) -> (user == null || user.equals(session.user()))
 						&& (address == null || String.valueOf(session.remoteAddress()).startsWith(address))
-						&& (transport == null || transport.equals(session.transport())),
+						&& (transport == null || transport.equals(session.transport()))
+						&& (search == null || contains(session.id(), search) || contains(session.user(), search)
+								|| contains(session.remoteAddress(), search)),
 				ordered(comparator.thenComparing(SessionInfo::id), order), page, size);
 	}
 
+	private static boolean contains(String field, String search) {
+		return field != null && field.toLowerCase(Locale.ROOT).contains(search);
+	}
+
+	/** One open session with its subscriptions. */
 	@GetMapping("/sessions/{id}")
-	public SessionInfo session(@PathVariable String id) {
-		return this.broker.session(id).orElseThrow(() -> notFound("no open session '" + id + "'"));
+	public SessionDetail session(@PathVariable String id) {
+		SessionInfo session = this.broker.session(id).orElseThrow(() -> notFound("no open session '" + id + "'"));
+		List<SubscriptionInfo> subscriptions;
+		try {
+			subscriptions = this.broker.subscriptions(id)
+				.orElseThrow(() -> notFound("no open session '" + id + "'"))
+				.get(SNAPSHOT_TIMEOUT_MILLIS, TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE,
+					"session '" + id + "' did not list its subscriptions within " + SNAPSHOT_TIMEOUT_MILLIS + " ms");
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ResponseStatusException(HttpStatus.SERVICE_UNAVAILABLE, "interrupted");
+		}
+		catch (ExecutionException ex) {
+			throw new IllegalStateException(ex.getCause());
+		}
+		return new SessionDetail(session, subscriptions);
+	}
+
+	/**
+	 * The last sessions that ended, newest first, optionally of one reason (its tag, such
+	 * as {@code slow-consumer}).
+	 */
+	@GetMapping("/closes")
+	public List<ClosedSession> closes(@RequestParam(required = false) String reason,
+			@RequestParam(defaultValue = "50") int limit) {
+		RecentCloses recent = this.broker.stats().recentCloses();
+		if (limit < 1 || limit > recent.capacity()) {
+			throw badRequest("limit must be between 1 and " + recent.capacity() + ", was " + limit);
+		}
+		if (reason != null && Arrays.stream(CloseReason.values()).noneMatch((known) -> known.tag().equals(reason))) {
+			throw badRequest("reason must be a close reason's tag, such as slow-consumer or admin-disconnect, was '"
+					+ reason + "'");
+		}
+		return recent.newest(recent.capacity())
+			.stream()
+			.filter((closed) -> reason == null || reason.equals(closed.reason()))
+			.limit(limit)
+			.toList();
+	}
+
+	/**
+	 * The node second by second over the last five minutes, oldest first: sessions,
+	 * messages and bytes per second, delivery latency percentiles, slow consumers. With
+	 * {@code since} (an instant, as the seconds' {@code at}), only the seconds after it.
+	 */
+	@GetMapping("/history")
+	public List<Throughput.Second> history(@RequestParam(required = false) Instant since) {
+		List<Throughput.Second> history = this.throughput.history();
+		return (since == null) ? history : history.stream().filter((second) -> second.at().isAfter(since)).toList();
 	}
 
 	/**
@@ -100,32 +192,46 @@ public class AdminController {
 
 	/**
 	 * Destinations in use, filtered by name prefix, sorted by {@code name} (default),
-	 * {@code subscribers}, {@code depth} or {@code published}.
+	 * {@code subscribers}, {@code depth}, {@code published}, {@code delivered},
+	 * {@code publishedPerSecond} or {@code deliveredPerSecond}.
 	 */
 	@GetMapping("/destinations")
-	public AdminPage<DestinationInfo> destinations(@RequestParam(required = false) String prefix,
+	public AdminPage<DestinationStats> destinations(@RequestParam(required = false) String prefix,
 			@RequestParam(defaultValue = "name") String sort, @RequestParam(defaultValue = "asc") String order,
 			@RequestParam(defaultValue = "0") int page, @RequestParam(defaultValue = "50") int size) {
-		Comparator<DestinationInfo> comparator = switch (sort) {
-			case "name" -> Comparator.comparing(DestinationInfo::name);
-			case "subscribers" -> Comparator.comparingInt(DestinationInfo::subscribers);
-			case "depth" -> Comparator.comparingInt(DestinationInfo::depth);
-			case "published" -> Comparator.comparingLong(DestinationInfo::published);
-			default -> throw badRequest("sort must be name, subscribers, depth or published, was '" + sort + "'");
+		Comparator<DestinationStats> comparator = switch (sort) {
+			case "name" -> Comparator.comparing(DestinationStats::name);
+			case "subscribers" -> Comparator.comparingInt(DestinationStats::subscribers);
+			case "depth" -> Comparator.comparingInt(DestinationStats::depth);
+			case "published" -> Comparator.comparingLong(DestinationStats::published);
+			case "delivered" -> Comparator.comparingLong(DestinationStats::delivered);
+			case "publishedPerSecond" -> Comparator.comparingDouble(DestinationStats::publishedPerSecond);
+			case "deliveredPerSecond" -> Comparator.comparingDouble(DestinationStats::deliveredPerSecond);
+			default -> throw badRequest("sort must be name, subscribers, depth, published, delivered, "
+					+ "publishedPerSecond or deliveredPerSecond, was '" + sort + "'");
 		};
-		return AdminPage.of(this.broker.destinations(),
-				(destination) -> prefix == null || destination.name().startsWith(prefix),
-				ordered(comparator.thenComparing(DestinationInfo::name), order), page, size);
+		List<DestinationStats> all = this.broker.destinations()
+			.stream()
+			.filter((destination) -> prefix == null || destination.name().startsWith(prefix))
+			.map(this::withRates)
+			.toList();
+		return AdminPage.of(all, (destination) -> true,
+				ordered(comparator.thenComparing(DestinationStats::name), order), page, size);
+	}
+
+	private DestinationStats withRates(DestinationInfo info) {
+		return DestinationStats.of(info, this.destinationRates.of(info.name()));
 	}
 
 	/** One destination by the name a client writes, such as {@code /queue/orders}. */
 	@GetMapping("/destinations/**")
-	public DestinationInfo destination(HttpServletRequest request) {
+	public DestinationStats destination(HttpServletRequest request) {
 		String name = destinationName(request, "");
 		return this.broker.destinations()
 			.stream()
 			.filter((destination) -> destination.name().equals(name))
 			.findFirst()
+			.map(this::withRates)
 			.orElseThrow(() -> notFound("no destination '" + name + "'"));
 	}
 
@@ -176,10 +282,14 @@ public class AdminController {
 	public Overview overview() {
 		BrokerTotals totals = this.broker.totals();
 		BrokerStats stats = this.broker.stats();
-		Map<String, Long> connections = new TreeMap<>();
-		for (SessionInfo session : this.broker.sessions()) {
-			connections.merge(session.transport(), 1L, Long::sum);
+		Map<String, Long> connections = new TreeMap<>(this.broker.sessionsByTransport());
+		Map<String, Long> framesIn = new TreeMap<>();
+		for (Command command : Command.values()) {
+			if (command.isClientCommand()) {
+				framesIn.put(command.name(), stats.framesIn(command));
+			}
 		}
+		SessionTraffic traffic = this.broker.traffic();
 		Map<String, Long> closed = new TreeMap<>();
 		for (CloseReason reason : CloseReason.values()) {
 			closed.put(reason.tag(), stats.closed(reason));
@@ -196,8 +306,8 @@ public class AdminController {
 				totals.sessions(), totals.connectionsOpened(), stats.connectionsRefused(), totals.topicSubscriptions(),
 				this.broker.destinations().size(), totals.queues(), totals.bufferedMessages(),
 				this.broker.router().queuedBytes(), totals.messagesPublished(), stats.messagesDelivered(),
-				this.throughput.rates(), totals.outboundBytes(), stats.slowConsumers(), closed,
-				stats.authenticationFailures(),
+				this.throughput.rates(), traffic, framesIn, totals.outboundBytes(), this.eventLoopBacklog.get(),
+				stats.slowConsumers(), closed, stats.authenticationFailures(),
 				new Overview.Memory(this.broker.memory().usedBytes(), this.broker.memory().maxBytes(),
 						this.broker.memory().isAlarmed()),
 				new Overview.Jvm(heap.getUsed(), heap.getMax(), gcCount, gcMillis));

@@ -1,8 +1,12 @@
 package io.herald.admin;
 
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import io.herald.protocol.Command;
@@ -12,7 +16,8 @@ import io.herald.session.CloseReason;
 
 /**
  * Binds the broker's counters to Micrometer. Meters read the counters when scraped, so
- * the hot path pays nothing for them.
+ * the hot path pays nothing for them; the delivery-latency timer takes the sampled
+ * deliveries only (one in {@code 16} per session).
  */
 public final class BrokerMetrics implements MeterBinder {
 
@@ -79,6 +84,29 @@ public final class BrokerMetrics implements MeterBinder {
 		FunctionCounter.builder("herald.connections.refused", stats, BrokerStats::connectionsRefused)
 			.description("connections refused by a connection limit")
 			.register(registry);
+		FunctionCounter.builder("herald.frames.out", this.broker, (b) -> b.traffic().framesOut())
+			.description("frames handed to clients' sockets, heart-beats included")
+			.register(registry);
+		FunctionCounter.builder("herald.bytes.in", this.broker, (b) -> b.traffic().bytesIn())
+			.description("bytes received from clients")
+			.baseUnit("bytes")
+			.register(registry);
+		FunctionCounter.builder("herald.bytes.out", this.broker, (b) -> b.traffic().bytesOut())
+			.description("bytes handed to clients' sockets")
+			.baseUnit("bytes")
+			.register(registry);
+		Gauge.builder("herald.outbound.bytes", this.broker, (b) -> b.totals().outboundBytes())
+			.description("bytes queued for clients and not yet written: the writers' backlog")
+			.baseUnit("bytes")
+			.register(registry);
+		Timer latency = Timer.builder("herald.delivery.latency")
+			.description("from a message's acceptance for routing to its MESSAGE frame being handed to the socket, "
+					+ "sampled: one delivery in 16 per session")
+			.publishPercentileHistogram()
+			.minimumExpectedValue(Duration.ofMillis(1))
+			.maximumExpectedValue(Duration.ofSeconds(10))
+			.register(registry);
+		stats.observeDeliveryLatency((nanos) -> latency.record(nanos, TimeUnit.NANOSECONDS));
 	}
 
 }

@@ -1,7 +1,10 @@
 package io.herald.admin;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+
+import io.herald.session.SessionTraffic;
 
 /**
  * {@code GET /api/v1/admin/overview}: the node at one glance.
@@ -22,8 +25,12 @@ import java.util.Map;
  * @param queuedBytes bytes queues hold, waiting or awaiting an ACK
  * @param messagesPublished messages accepted for routing since start
  * @param messagesDelivered MESSAGE frames handed to subscribers since start
- * @param rates messages in and out per second, over the last second and minute
- * @param outboundBytes bytes queued for clients, not yet written
+ * @param rates messages and bytes in and out per second, over the last second (and
+ * messages over the last minute), and the last second's delivery latency
+ * @param traffic frames and bytes in and out since start, over every session
+ * @param framesIn frames received since start, by client command
+ * @param outboundBytes bytes queued for clients, not yet written (the writers' backlog)
+ * @param eventLoopBacklog tasks waiting in each I/O event loop now
  * @param slowConsumers sessions ended as slow consumers
  * @param sessionsClosed sessions ended since start, by reason
  * @param authenticationFailures refused logins
@@ -33,7 +40,8 @@ import java.util.Map;
 public record Overview(String version, String nodeId, Instant startedAt, long uptimeSeconds,
 		Map<String, Long> connections, int sessions, long connectionsOpened, long connectionsRefused,
 		int topicSubscriptions, int destinations, int queues, long queuedMessages, long queuedBytes,
-		long messagesPublished, long messagesDelivered, Throughput.Rates rates, long outboundBytes, long slowConsumers,
+		long messagesPublished, long messagesDelivered, Throughput.Rates rates, SessionTraffic traffic,
+		Map<String, Long> framesIn, long outboundBytes, List<Integer> eventLoopBacklog, long slowConsumers,
 		Map<String, Long> sessionsClosed, long authenticationFailures, Memory memory, Jvm jvm) {
 
 	/**

@@ -73,7 +73,7 @@ public record Destination(Kind kind, String name, String user) {
 	 * The destination as a client writes it: {@code /topic/NAME}, {@code /queue/NAME},
 	 * {@code /user/USER/queue/NAME} (or {@code /user/queue/NAME} without a user).
 	 */
-	String clientName() {
+	public String clientName() {
 		return switch (this.kind) {
 			case TOPIC -> DestinationName.TOPIC_PREFIX + this.name;
 			case QUEUE -> QUEUE_PREFIX + this.name;

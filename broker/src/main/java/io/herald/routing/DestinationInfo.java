@@ -11,9 +11,14 @@ package io.herald.routing;
  * each subscriber once; for a queue, its consumers; for a user queue, the user's
  * subscribed sessions
  * @param depth messages waiting in a queue; 0 for the other kinds, which buffer nothing
+ * @param unacked queue messages handed to consumers that await their ACK; 0 for the other
+ * kinds
  * @param published messages routed to it since the router holds it: a topic from its
  * first publish or exact subscription, a queue from its first use, a user queue while it
  * has sessions
+ * @param delivered deliveries made from it over the same time: each subscriber reached
+ * counts once per message
  */
-public record DestinationInfo(String name, Destination.Kind kind, int subscribers, int depth, long published) {
+public record DestinationInfo(String name, Destination.Kind kind, int subscribers, int depth, int unacked,
+		long published, long delivered) {
 }

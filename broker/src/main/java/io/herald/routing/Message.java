@@ -28,6 +28,9 @@ public final class Message {
 
 	private final boolean binary;
 
+	/** When the message was made, that is accepted for routing. */
+	private final long publishedNanos = System.nanoTime();
+
 	/** {@link #footprint()}, once asked for; 0 before (it is never 0 after). */
 	private volatile long footprint;
 
@@ -56,6 +59,14 @@ public final class Message {
 
 	public String messageId() {
 		return this.messageId;
+	}
+
+	/**
+	 * When the message was accepted for routing, as {@link System#nanoTime()}: where the
+	 * delivery latency starts.
+	 */
+	public long publishedNanos() {
+		return this.publishedNanos;
 	}
 
 	/** Whether the body is not UTF-8 text and must travel in binary transport frames. */

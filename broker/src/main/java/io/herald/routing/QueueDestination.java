@@ -63,6 +63,12 @@ final class QueueDestination {
 
 	private long accepted;
 
+	/** Messages handed to consumers. */
+	private long delivered;
+
+	/** Of those, handed to consumers that acknowledge and not settled yet. */
+	private int unacked;
+
 	/** Bytes waiting in the buffer. */
 	private long bufferedBytes;
 
@@ -162,6 +168,8 @@ final class QueueDestination {
 	 * @return {@code false} if the queue is retired and took nothing
 	 */
 	synchronized boolean requeue(List<Message> messages) {
+		// handed back by a consumer: no longer awaiting its ACK
+		this.unacked = Math.max(0, this.unacked - messages.size());
 		if (this.retired) {
 			return false;
 		}
@@ -222,6 +230,9 @@ final class QueueDestination {
 			bytes += message.footprint();
 		}
 		this.memory.release(bytes);
+		synchronized (this) {
+			this.unacked = Math.max(0, this.unacked - messages.size());
+		}
 	}
 
 	/**
@@ -267,7 +278,7 @@ final class QueueDestination {
 	/** A snapshot for operators, its figures taken together. */
 	synchronized DestinationInfo describe() {
 		return new DestinationInfo(Destination.QUEUE_PREFIX + this.name, Destination.Kind.QUEUE, this.consumers.size(),
-				this.buffer.size(), this.accepted);
+				this.buffer.size(), this.unacked, this.accepted, this.delivered);
 	}
 
 	private void dispatch() {
@@ -285,7 +296,12 @@ final class QueueDestination {
 				removeConsumer(consumer);
 			}
 			else if (!consumer.settlesByAck()) {
+				this.delivered++;
 				this.memory.release(head.footprint);
+			}
+			else {
+				this.delivered++;
+				this.unacked++;
 			}
 		}
 	}

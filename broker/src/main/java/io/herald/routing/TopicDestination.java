@@ -32,6 +32,8 @@ final class TopicDestination {
 
 	private final LongAdder published = new LongAdder();
 
+	private final LongAdder delivered = new LongAdder();
+
 	private volatile Subscriber[] subscribers;
 
 	/**
@@ -71,7 +73,9 @@ final class TopicDestination {
 	/** Hands the message to every matching subscriber; the publishing thread's work. */
 	PublishResult publish(Message message) {
 		this.published.increment();
-		return PublishResult.fanOut(this.subscribers, message);
+		PublishResult result = PublishResult.fanOut(this.subscribers, message);
+		this.delivered.add(result.receivers());
+		return result;
 	}
 
 	Subscriber[] subscribers() {
@@ -84,6 +88,10 @@ final class TopicDestination {
 
 	long published() {
 		return this.published.sum();
+	}
+
+	long delivered() {
+		return this.delivered.sum();
 	}
 
 	void touch() {

@@ -47,7 +47,7 @@ final class Topics implements DestinationType {
 	public void describe(List<DestinationInfo> into) {
 		for (TopicDestination topic : this.tree.destinations()) {
 			into.add(new DestinationInfo(DestinationName.TOPIC_PREFIX + topic.name(), Destination.Kind.TOPIC,
-					topic.subscriberCount(), 0, topic.published()));
+					topic.subscriberCount(), 0, 0, topic.published(), topic.delivered()));
 		}
 	}
 

@@ -73,7 +73,7 @@ final class UserQueues implements DestinationType {
 	public void describe(List<DestinationInfo> into) {
 		for (UserQueue queue : this.queues.values()) {
 			into.add(new DestinationInfo(queue.interest.clientName(), Destination.Kind.USER, queue.sessions.length, 0,
-					queue.published.sum()));
+					0, queue.published.sum(), queue.delivered.sum()));
 		}
 	}
 
@@ -91,6 +91,8 @@ final class UserQueues implements DestinationType {
 
 		private final LongAdder published = new LongAdder();
 
+		private final LongAdder delivered = new LongAdder();
+
 		private volatile Subscriber[] sessions = Subscribers.NONE;
 
 		UserQueue(Destination interest) {
@@ -99,7 +101,9 @@ final class UserQueues implements DestinationType {
 
 		PublishResult publish(Message message) {
 			this.published.increment();
-			return PublishResult.fanOut(this.sessions, message);
+			PublishResult result = PublishResult.fanOut(this.sessions, message);
+			this.delivered.add(result.receivers());
+			return result;
 		}
 
 		void add(Subscriber session) {

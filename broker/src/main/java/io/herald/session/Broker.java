@@ -4,8 +4,11 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicLong;
@@ -197,10 +200,46 @@ public final class Broker {
 		return all;
 	}
 
+	/**
+	 * Open sessions by transport kind ({@code websocket}, {@code sockjs}, {@code tcp}).
+	 */
+	public Map<String, Long> sessionsByTransport() {
+		Map<String, Long> byTransport = new HashMap<>();
+		for (Session session : this.sessions.all()) {
+			byTransport.merge(session.transportKind(), 1L, Long::sum);
+		}
+		return byTransport;
+	}
+
 	/** A snapshot of one session, if it is open. */
 	public Optional<SessionInfo> session(String sessionId) {
 		Session session = this.sessions.find(sessionId);
 		return (session != null) ? Optional.of(session.info()) : Optional.empty();
+	}
+
+	/**
+	 * The subscriptions of an open session, as its owner snapshots them (the session
+	 * answers between two of its frames); empty if there is no such session.
+	 */
+	public Optional<CompletableFuture<List<SubscriptionInfo>>> subscriptions(String sessionId) {
+		Session session = this.sessions.find(sessionId);
+		return (session != null) ? Optional.of(session.subscriptionInfos()) : Optional.empty();
+	}
+
+	/** What every session moved since start: the open ones and those gone. */
+	public SessionTraffic traffic() {
+		SessionTraffic released = this.stats.releasedTraffic();
+		long framesIn = released.framesIn();
+		long bytesIn = released.bytesIn();
+		long framesOut = released.framesOut();
+		long bytesOut = released.bytesOut();
+		for (Session session : this.sessions.all()) {
+			framesIn += session.framesIn();
+			bytesIn += session.bytesIn();
+			framesOut += session.outbound().framesOut();
+			bytesOut += session.outbound().bytesOut();
+		}
+		return new SessionTraffic(framesIn, bytesIn, framesOut, bytesOut);
 	}
 
 	/**

@@ -2,10 +2,14 @@ package io.herald.session;
 
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 import io.herald.protocol.Command;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * Broker-wide counters, cheap enough for the hot path (striped adders). Read by the admin
@@ -25,6 +29,28 @@ public final class BrokerStats {
 
 	private final LongSupplier published;
 
+	/** Traffic of sessions already released; the open ones count their own. */
+	private final LongAdder releasedFramesIn = new LongAdder();
+
+	private final LongAdder releasedBytesIn = new LongAdder();
+
+	private final LongAdder releasedFramesOut = new LongAdder();
+
+	private final LongAdder releasedBytesOut = new LongAdder();
+
+	/**
+	 * Sampled delivery latencies, in nanoseconds, up to a minute (longer ones count as
+	 * one).
+	 */
+	private final Recorder deliveryLatency = new Recorder(MAX_LATENCY_NANOS, 2);
+
+	private volatile LongConsumer latencyObserver = (nanos) -> {
+	};
+
+	private static final long MAX_LATENCY_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+	private final RecentCloses recentCloses = new RecentCloses(200);
+
 	BrokerStats(LongSupplier published) {
 		this.published = published;
 		for (CloseReason reason : CloseReason.values()) {
@@ -41,6 +67,50 @@ public final class BrokerStats {
 
 	void deliveredOne() {
 		this.delivered.increment();
+	}
+
+	/** A sampled delivery: from acceptance for routing to the socket write. */
+	void deliveryLatency(long nanos) {
+		long bounded = Math.max(0, Math.min(nanos, MAX_LATENCY_NANOS));
+		this.deliveryLatency.recordValue(bounded);
+		this.latencyObserver.accept(bounded);
+	}
+
+	/**
+	 * Also hands every sampled delivery latency (nanoseconds) to the observer, such as a
+	 * metrics timer. One observer; a later call replaces it.
+	 */
+	public void observeDeliveryLatency(LongConsumer observer) {
+		this.latencyObserver = observer;
+	}
+
+	/**
+	 * The delivery latencies (nanoseconds) sampled since the previous call: for one
+	 * periodic reader, such as the admin side's sampler. One delivery in
+	 * {@value Outbound#LATENCY_SAMPLE_EVERY} per session is sampled, from acceptance for
+	 * routing to being handed to the socket.
+	 */
+	public Histogram takeDeliveryLatencies() {
+		return this.deliveryLatency.getIntervalHistogram();
+	}
+
+	/** The last sessions that ended, with their reasons. */
+	public RecentCloses recentCloses() {
+		return this.recentCloses;
+	}
+
+	/** Counts what a session moved, once it is released. */
+	void released(SessionTraffic traffic) {
+		this.releasedFramesIn.add(traffic.framesIn());
+		this.releasedBytesIn.add(traffic.bytesIn());
+		this.releasedFramesOut.add(traffic.framesOut());
+		this.releasedBytesOut.add(traffic.bytesOut());
+	}
+
+	/** What sessions that are gone moved, in total. */
+	SessionTraffic releasedTraffic() {
+		return new SessionTraffic(this.releasedFramesIn.sum(), this.releasedBytesIn.sum(), this.releasedFramesOut.sum(),
+				this.releasedBytesOut.sum());
 	}
 
 	/** Frames clients sent with this command since start. */

@@ -7,8 +7,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One session's heart-beating (STOMP 1.2, "Heart-beating") once agreed: when it last read
  * and wrote, whether the peer is dead, whether a beat is due. The read and write times
- * are stamped from any thread (transport, publishers); the intervals are set and read by
- * the session's owner only.
+ * are stamped from any thread (transport, publishers); the intervals are set by the
+ * session's owner, once, and {@link #agreed()} shows them to any thread.
  */
 final class HeartBeat {
 
@@ -21,6 +21,9 @@ final class HeartBeat {
 	private long expectEveryMillis;
 
 	private ScheduledFuture<?> ticks;
+
+	/** {@code SEND,EXPECT} once agreed, for operators. */
+	private volatile String agreed = "0,0";
 
 	HeartBeat(long nowNanos) {
 		this.lastReadNanos = nowNanos;
@@ -40,6 +43,14 @@ final class HeartBeat {
 	}
 
 	/**
+	 * The agreed intervals in milliseconds as CONNECTED states them: the broker's
+	 * sending, then what it expects; {@code 0,0} before CONNECT or when off.
+	 */
+	String agreed() {
+		return this.agreed;
+	}
+
+	/**
 	 * Agrees on both directions and, when either is on, runs the tick periodically.
 	 * @param tick checks {@link #deadPeer} and {@link #beatDue}; must hand over to the
 	 * session's owner
@@ -47,6 +58,7 @@ final class HeartBeat {
 	void start(long sendEveryMillis, long expectEveryMillis, ScheduledExecutorService timer, Runnable tick) {
 		this.sendEveryMillis = sendEveryMillis;
 		this.expectEveryMillis = expectEveryMillis;
+		this.agreed = sendEveryMillis + "," + expectEveryMillis;
 		long period = HeartBeats.checkPeriod(sendEveryMillis, expectEveryMillis);
 		if (period > 0) {
 			this.ticks = timer.scheduleAtFixedRate(tick, period, period, TimeUnit.MILLISECONDS);

@@ -36,7 +36,8 @@ final class MessageFrames {
 		if (ack == null && !redelivered && messageId.equals(message.messageId())) {
 			// auto mode: everything after the subscription is the same for every
 			// subscriber, so a delivery allocates no bytes at all
-			return new OutboundFrame(subscriptionHead, identifiedTail(message, version), message.isBinary());
+			return new OutboundFrame(subscriptionHead, identifiedTail(message, version), message.isBinary(),
+					message.publishedNanos());
 		}
 		ByteArrayOutputStream head = new ByteArrayOutputStream(subscriptionHead.length + 64);
 		head.writeBytes(subscriptionHead);
@@ -47,7 +48,8 @@ final class MessageFrames {
 		if (redelivered) {
 			FrameEncoder.writeHeader(head, "redelivered", "true", false, version);
 		}
-		return new OutboundFrame(head.toByteArray(), tail(message, version), message.isBinary());
+		return new OutboundFrame(head.toByteArray(), tail(message, version), message.isBinary(),
+				message.publishedNanos());
 	}
 
 	/**

@@ -1,10 +1,14 @@
 package io.herald.session;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 import io.herald.memory.MemoryBudget;
 
@@ -35,10 +39,34 @@ import io.herald.memory.MemoryBudget;
  * queues resume. A backlog therefore waits in its queue instead of overflowing the buffer
  * of the consumer that subscribes to it (which would drop that consumer as slow, and in
  * the auto ack mode lose what it had been handed).
+ *
+ * <p>
+ * What the transport takes is counted (frames and bytes out, read by operators'
+ * snapshots) and one MESSAGE in {@value #LATENCY_SAMPLE_EVERY} has its delivery latency
+ * measured, from acceptance for routing to being handed to the socket: the clock is read
+ * for the sampled frames only.
  */
 public final class Outbound {
 
+	/** One taken MESSAGE in this many has its latency measured (a power of two). */
+	static final int LATENCY_SAMPLE_EVERY = 16;
+
 	private static final long SEALED = 1L << 62;
+
+	private static final VarHandle FRAMES_OUT;
+
+	private static final VarHandle BYTES_OUT;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			FRAMES_OUT = lookup.findVarHandle(Outbound.class, "framesOut", long.class);
+			BYTES_OUT = lookup.findVarHandle(Outbound.class, "bytesOut", long.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	private final Queue<OutboundFrame> frames = new ConcurrentLinkedQueue<>();
 
@@ -58,6 +86,20 @@ public final class Outbound {
 	private volatile Runnable onRoomForQueues = () -> {
 	};
 
+	private final LongSupplier nanoClock;
+
+	private final LongConsumer latency;
+
+	// ---- written by the transport's polling thread only, read anywhere (opaque) ----
+
+	@SuppressWarnings("unused") // through FRAMES_OUT
+	private long framesOut;
+
+	@SuppressWarnings("unused") // through BYTES_OUT
+	private long bytesOut;
+
+	private int messagesTaken;
+
 	/**
 	 * Sealed and the last frame handed out (or there was none): nothing more to write.
 	 */
@@ -71,9 +113,20 @@ public final class Outbound {
 	 * @param memory the node-wide budget the queued bytes count against
 	 */
 	Outbound(long maxBytes, MemoryBudget memory) {
+		this(maxBytes, memory, System::nanoTime, (nanos) -> {
+		});
+	}
+
+	/**
+	 * @param nanoClock the clock latencies are measured with, {@link System#nanoTime()}'s
+	 * @param latency takes each sampled delivery latency in nanoseconds
+	 */
+	Outbound(long maxBytes, MemoryBudget memory, LongSupplier nanoClock, LongConsumer latency) {
 		this.maxBytes = maxBytes;
 		this.queueDispatchBytes = maxBytes / 2;
 		this.memory = memory;
+		this.nanoClock = nanoClock;
+		this.latency = latency;
 	}
 
 	/**
@@ -176,6 +229,7 @@ public final class Outbound {
 					&& this.waitingForRoom.compareAndSet(true, false)) {
 				this.onRoomForQueues.run();
 			}
+			taken(frame);
 			return frame;
 		}
 		if (isSealed()) {
@@ -186,9 +240,35 @@ public final class Outbound {
 			}
 			OutboundFrame lastFrame = this.last.getAndSet(null);
 			this.finished = true;
+			if (lastFrame != null) {
+				taken(lastFrame);
+			}
 			return lastFrame;
 		}
 		return null;
+	}
+
+	private void taken(OutboundFrame frame) {
+		FRAMES_OUT.setOpaque(this, (long) FRAMES_OUT.getOpaque(this) + 1);
+		BYTES_OUT.setOpaque(this, (long) BYTES_OUT.getOpaque(this) + frame.length());
+		if (frame.publishedNanos() != 0 && (this.messagesTaken++ & (LATENCY_SAMPLE_EVERY - 1)) == 0) {
+			this.latency.accept(this.nanoClock.getAsLong() - frame.publishedNanos());
+		}
+	}
+
+	/** Frames the transport has taken to write. */
+	public long framesOut() {
+		return (long) FRAMES_OUT.getOpaque(this);
+	}
+
+	/** Bytes of the frames the transport has taken to write. */
+	public long bytesOut() {
+		return (long) BYTES_OUT.getOpaque(this);
+	}
+
+	/** The byte bound of the buffer ({@code herald.limits.outbound-buffer-size}). */
+	public long maxBytes() {
+		return this.maxBytes;
 	}
 
 	/** Whether the transport has nothing to write now. */

@@ -8,10 +8,18 @@ package io.herald.session;
  * @param head bytes that differ per receiver, not to be modified
  * @param tail bytes shared between receivers, not to be modified
  * @param binary whether the frame must travel in a binary WebSocket message
+ * @param publishedNanos for a MESSAGE, when its message was accepted for routing
+ * ({@link System#nanoTime()}), from which the delivery latency is measured; 0 for other
+ * frames
  */
-public record OutboundFrame(byte[] head, byte[] tail, boolean binary) {
+public record OutboundFrame(byte[] head, byte[] tail, boolean binary, long publishedNanos) {
 
 	static final byte[] EMPTY = new byte[0];
+
+	/** A frame that is not a delivery. */
+	OutboundFrame(byte[] head, byte[] tail, boolean binary) {
+		this(head, tail, binary, 0);
+	}
 
 	/** Frame size in bytes. */
 	public int length() {

@@ -2,6 +2,8 @@ package io.herald.session;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -75,13 +77,20 @@ public final class Session {
 
 	private ScheduledFuture<?> timer;
 
+	/** Bytes read; written by the transport's reading thread (one at a time). */
+	private volatile long bytesIn;
+
+	/** Frames decoded; written by the owner. */
+	private volatile long framesIn;
+
 	Session(SessionServices services, String id, TransportConnection transport) {
 		this.services = services;
 		this.id = id;
 		this.transport = transport;
 		this.openedAt = services.wallClock().instant();
 		SessionSettings settings = services.settings();
-		this.outbound = new Outbound(settings.outboundBufferBytes(), services.memory());
+		this.outbound = new Outbound(settings.outboundBufferBytes(), services.memory(), services.nanoClock(),
+				services.stats()::deliveryLatency);
 		this.mailbox = new Mailbox(services.commands());
 		long now = services.nanoClock().getAsLong();
 		this.heartBeat = new HeartBeat(now);
@@ -115,6 +124,10 @@ public final class Session {
 		return this.identity;
 	}
 
+	String transportKind() {
+		return this.transport.kind();
+	}
+
 	String remoteAddress() {
 		return this.transport.remoteAddress();
 	}
@@ -138,9 +151,38 @@ public final class Session {
 
 	/** A snapshot for operators; any thread. */
 	public SessionInfo info() {
+		long queued = this.outbound.queuedBytes();
+		long silentNanos = Math.max(0, nanoTime() - this.heartBeat.lastReadNanos());
 		return new SessionInfo(this.id, user(), remoteAddress(), this.transport.kind(),
 				(this.phase == Phase.AWAITING_CONNECT) ? null : this.version.text(), this.openedAt,
-				this.subscriptions.count(), this.outbound.queuedBytes(), this.closeReason.get());
+				this.subscriptions.count(), traffic(), queued,
+				Math.min(1.0, (double) queued / Math.max(1, this.outbound.maxBytes())),
+				this.services.wallClock().instant().minusNanos(silentNanos), this.heartBeat.agreed(),
+				this.closeReason.get());
+	}
+
+	/** Frames and bytes in and out so far; any thread. */
+	SessionTraffic traffic() {
+		return new SessionTraffic(this.framesIn, this.bytesIn, this.outbound.framesOut(), this.outbound.bytesOut());
+	}
+
+	long framesIn() {
+		return this.framesIn;
+	}
+
+	long bytesIn() {
+		return this.bytesIn;
+	}
+
+	/**
+	 * The session's subscriptions, snapshotted by the session's owner (the registry is
+	 * its own); empty once the session is released.
+	 */
+	CompletableFuture<List<SubscriptionInfo>> subscriptionInfos() {
+		CompletableFuture<List<SubscriptionInfo>> snapshot = new CompletableFuture<>();
+		this.mailbox
+			.post(() -> snapshot.complete(this.subscriptions.all().stream().map(SessionSubscription::info).toList()));
+		return snapshot;
 	}
 
 	// ---- input ----
@@ -148,6 +190,7 @@ public final class Session {
 	/** Feeds bytes read from the connection. Called by one transport thread at a time. */
 	public void onBytes(ByteBuffer bytes) {
 		this.heartBeat.read(nanoTime());
+		this.bytesIn += bytes.remaining();
 		if (isOpen()) {
 			this.mailbox.runBytes(bytes, this::decode);
 		}
@@ -190,6 +233,7 @@ public final class Session {
 		}
 		String receipt = frame.header("receipt");
 		this.services.stats().frameIn(frame.command());
+		this.framesIn++;
 		try {
 			this.inbound.countFrame(this.heartBeat.lastReadNanos());
 			if (this.phase == Phase.AWAITING_CONNECT) {
@@ -366,6 +410,10 @@ public final class Session {
 			return false;
 		}
 		this.services.stats().countClose(reason);
+		this.services.stats()
+			.recentCloses()
+			.add(new ClosedSession(this.services.wallClock().instant(), this.id, user(), remoteAddress(),
+					this.transport.kind(), reason.tag(), message));
 		this.services.abuse().closed(reason, remoteAddress(), this.id, message);
 		if (LOGGER.isLoggable(System.Logger.Level.DEBUG)) {
 			LOGGER.log(System.Logger.Level.DEBUG,
@@ -405,6 +453,7 @@ public final class Session {
 		this.transactions.abortAll();
 		this.inbound.releasePartialFrame();
 		this.services.registry().remove(this);
+		this.services.stats().released(traffic());
 	}
 
 	private long nanoTime() {

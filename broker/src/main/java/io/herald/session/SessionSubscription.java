@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.herald.routing.Destination;
@@ -90,6 +91,12 @@ final class SessionSubscription implements QueueConsumer {
 
 	Destination destination() {
 		return this.destination;
+	}
+
+	/** A snapshot for operators. */
+	synchronized SubscriptionInfo info() {
+		return new SubscriptionInfo(this.id, this.destination.clientName(),
+				this.ackMode.name().toLowerCase(Locale.ROOT).replace('_', '-'), this.unacked.size());
 	}
 
 	void attach(Route route) {

@@ -3,6 +3,7 @@ package io.herald.spring;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -16,6 +17,7 @@ import javax.net.ssl.SSLException;
 import io.herald.admin.AdminController;
 import io.herald.admin.BrokerMetrics;
 import io.herald.admin.MemoryAlarmHealthIndicator;
+import io.herald.admin.DestinationRates;
 import io.herald.admin.Throughput;
 import io.herald.memory.MemoryBudget;
 import io.herald.protocol.FrameLimits;
@@ -27,6 +29,8 @@ import io.herald.security.DestinationPolicy;
 import io.herald.security.TokenHandshakeInterceptor;
 import io.herald.session.AbuseLimits;
 import io.herald.session.Broker;
+import io.herald.session.BrokerStats;
+import io.herald.session.SessionTraffic;
 import io.herald.session.SessionSettings;
 import io.herald.transport.tcp.StompTcpServer;
 import io.herald.transport.sockjs.StompSockJsHandler;
@@ -43,6 +47,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.SingleThreadEventExecutor;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundle;
@@ -53,6 +59,8 @@ import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.web.servlet.config.annotation.ViewControllerRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
@@ -134,19 +142,59 @@ class HeraldConfiguration implements WebSocketConfigurer {
 		return new BrokerMetrics(broker);
 	}
 
-	/** Messages per second in and out, sampled once a second on the broker's timer. */
+	/**
+	 * The node second by second, and each destination's rates, sampled once a second on
+	 * the broker's timer.
+	 */
 	@Bean
-	static Throughput heraldThroughput(Broker broker, ScheduledExecutorService heraldTimer) {
-		Throughput throughput = new Throughput(broker.stats()::messagesPublished, broker.stats()::messagesDelivered,
-				System::nanoTime);
-		throughput.sample();
-		heraldTimer.scheduleAtFixedRate(throughput::sample, 1, 1, TimeUnit.SECONDS);
+	static Throughput heraldThroughput(Broker broker, DestinationRates heraldDestinationRates,
+			ScheduledExecutorService heraldTimer) {
+		BrokerStats stats = broker.stats();
+		Throughput throughput = new Throughput(() -> {
+			SessionTraffic traffic = broker.traffic();
+			return new Throughput.Totals(stats.messagesPublished(), stats.messagesDelivered(), traffic.bytesIn(),
+					traffic.bytesOut(), broker.sessionCount(), stats.slowConsumers(), stats.takeDeliveryLatencies());
+		}, System::nanoTime, Clock.systemUTC());
+		Runnable sample = () -> {
+			throughput.sample();
+			heraldDestinationRates.sample(broker.destinations(), System.nanoTime());
+		};
+		sample.run();
+		heraldTimer.scheduleAtFixedRate(sample, 1, 1, TimeUnit.SECONDS);
 		return throughput;
 	}
 
 	@Bean
-	static AdminController heraldAdminController(Broker broker, Throughput heraldThroughput) {
-		return new AdminController(broker, version(), Clock.systemUTC(), heraldThroughput);
+	static DestinationRates heraldDestinationRates() {
+		return new DestinationRates();
+	}
+
+	@Bean
+	static AdminController heraldAdminController(Broker broker, Throughput heraldThroughput,
+			DestinationRates heraldDestinationRates, EventLoopGroup heraldEventLoops) {
+		return new AdminController(broker, version(), Clock.systemUTC(), heraldThroughput, heraldDestinationRates,
+				() -> eventLoopBacklog(heraldEventLoops));
+	}
+
+	/** Tasks waiting in each event loop of the group. */
+	private static List<Integer> eventLoopBacklog(EventLoopGroup loops) {
+		List<Integer> backlog = new ArrayList<>();
+		for (EventExecutor loop : loops) {
+			backlog.add((loop instanceof SingleThreadEventExecutor executor) ? executor.pendingTasks() : 0);
+		}
+		return backlog;
+	}
+
+	/** The dashboard at {@code /admin}: its page is a static resource of the jar. */
+	@Bean
+	static WebMvcConfigurer heraldDashboardRoutes() {
+		return new WebMvcConfigurer() {
+			@Override
+			public void addViewControllers(ViewControllerRegistry registry) {
+				registry.addRedirectViewController("/admin", "/admin/");
+				registry.addViewController("/admin/").setViewName("forward:/admin/index.html");
+			}
+		};
 	}
 
 	@Bean

@@ -86,8 +86,9 @@ final class HeraldLifecycle implements SmartLifecycle {
 				"HTTP on " + address + ":" + this.edge.port() + (this.edge.isSecure() ? " (TLS)" : "")
 						+ ": STOMP over WebSocket on " + websocket + (sockJs.isEmpty() ? "" : ", SockJS on " + sockJs)
 						+ ", actuator on /actuator, admin API on /api/v1/admin (relayed to the servlet container on "
-						+ "127.0.0.1:" + servlet + "); admin overview: http://localhost:" + this.edge.port()
-						+ "/api/v1/admin/overview");
+						+ "127.0.0.1:" + servlet + ")");
+		LOGGER.log(System.Logger.Level.INFO, "Dashboard: " + (this.edge.isSecure() ? "https" : "http") + "://localhost:"
+				+ this.edge.port() + "/admin/");
 		this.running = true;
 	}
 

@@ -25,11 +25,12 @@ class RouterOperationsTest {
 		publish("/topic/prices.MSFT");
 		publish("/user/alice/queue/inbox");
 		publish("/queue/jobs");
-		assertThat(this.router.destinations()).containsExactly(new DestinationInfo("/queue/jobs", Kind.QUEUE, 0, 1, 1),
-				new DestinationInfo("/queue/orders", Kind.QUEUE, 1, 0, 0),
-				new DestinationInfo("/topic/prices.AAPL", Kind.TOPIC, 2, 0, 2),
-				new DestinationInfo("/topic/prices.MSFT", Kind.TOPIC, 1, 0, 1),
-				new DestinationInfo("/user/alice/queue/inbox", Kind.USER, 2, 0, 1));
+		assertThat(this.router.destinations()).containsExactly(
+				new DestinationInfo("/queue/jobs", Kind.QUEUE, 0, 1, 0, 1, 0),
+				new DestinationInfo("/queue/orders", Kind.QUEUE, 1, 0, 0, 0, 0),
+				new DestinationInfo("/topic/prices.AAPL", Kind.TOPIC, 2, 0, 0, 2, 4),
+				new DestinationInfo("/topic/prices.MSFT", Kind.TOPIC, 1, 0, 0, 1, 1),
+				new DestinationInfo("/user/alice/queue/inbox", Kind.USER, 2, 0, 0, 1, 2));
 	}
 
 	@Test

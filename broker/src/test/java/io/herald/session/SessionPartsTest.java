@@ -1,10 +1,14 @@
 package io.herald.session;
 
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
+import io.herald.memory.MemoryBudget;
 import io.herald.protocol.Command;
 import io.herald.protocol.Frame;
 import io.herald.protocol.FrameLimits;
@@ -179,6 +183,34 @@ class SessionPartsTest {
 			.withMessage("heartBeatSendMillis must not be negative, was -1");
 		assertThatIllegalArgumentException().isThrownBy(() -> new SessionSettings(null, 1, 1, 0, 0, 1, 1, 1, 1, "x"))
 			.withMessageContaining("frameLimits");
+	}
+
+	@Test
+	void outboundCountsWhatTheTransportTakesAndSamplesOneDeliveryLatencyInSixteen() {
+		List<Long> latencies = new ArrayList<>();
+		AtomicLong now = new AtomicLong(1_000_000);
+		Outbound outbound = new Outbound(10_000, MemoryBudget.UNBOUNDED, now::get, latencies::add);
+		assertThat(outbound.offer(frame(7))).isTrue();
+		for (int i = 0; i < 2 * Outbound.LATENCY_SAMPLE_EVERY; i++) {
+			assertThat(outbound.offer(new OutboundFrame(OutboundFrame.EMPTY, new byte[10], false, 1_000 + i))).isTrue();
+		}
+		while (outbound.poll() != null) {
+			now.addAndGet(1);
+		}
+		assertThat(outbound.framesOut()).isEqualTo(1 + 2 * Outbound.LATENCY_SAMPLE_EVERY);
+		assertThat(outbound.bytesOut()).isEqualTo(7 + 20L * Outbound.LATENCY_SAMPLE_EVERY);
+		// the first MESSAGE and the seventeenth, taken at 1,000,001 and 1,000,017
+		assertThat(latencies).containsExactly(1_000_001L - 1_000, 1_000_017L - 1_016);
+	}
+
+	@Test
+	void recentClosesKeepTheNewestFirstInAFixedRing() {
+		RecentCloses closes = new RecentCloses(3);
+		for (int i = 1; i <= 5; i++) {
+			closes.add(new ClosedSession(Instant.EPOCH, "s" + i, null, "127.0.0.1", "tcp", "transport-closed", null));
+		}
+		assertThat(closes.newest(10)).extracting(ClosedSession::id).containsExactly("s5", "s4", "s3");
+		assertThat(closes.newest(2)).extracting(ClosedSession::id).containsExactly("s5", "s4");
 	}
 
 	private static OutboundFrame frame(int length) {

@@ -62,12 +62,19 @@ class AdminApiIT {
 			assertThat(overview.get("nodeId").asString()).isNotBlank();
 			assertThat(overview.get("memory").get("maxBytes").asLong()).isPositive();
 			assertThat(overview.get("sessionsClosed").has("slow-consumer")).isTrue();
+			assertThat(overview.get("traffic").get("bytesIn").asLong()).isPositive();
+			assertThat(overview.get("traffic").get("bytesOut").asLong()).isPositive();
+			assertThat(overview.get("framesIn").get("SEND").asLong()).isGreaterThanOrEqualTo(1);
+			assertThat(overview.get("eventLoopBacklog").isArray()).isTrue();
+			assertThat(overview.get("eventLoopBacklog")).isNotEmpty();
 		}
 		HttpResponse<String> prometheus = get("127.0.0.1", "/actuator/prometheus");
 		assertThat(prometheus.statusCode()).as("actuator too").isEqualTo(200);
 		assertThat(prometheus.body()).contains("herald_frames_in_total{command=\"SEND\"")
 			.contains("herald_messages_delivered_total")
-			.contains("herald_queues_memory_bytes");
+			.contains("herald_queues_memory_bytes")
+			.contains("herald_bytes_out_bytes_total")
+			.contains("herald_delivery_latency_seconds_bucket");
 	}
 
 	@Test
@@ -82,9 +89,22 @@ class AdminApiIT {
 			JsonNode firstPage = json(get("127.0.0.1", "/api/v1/admin/sessions?size=1"));
 			assertThat(firstPage.get("items")).hasSize(1);
 			assertThat(firstPage.get("total").asLong()).isGreaterThanOrEqualTo(2);
-			JsonNode one = json(get("127.0.0.1", "/api/v1/admin/sessions/" + id));
+			tcp.subscribe("/queue/" + HeraldServer.unique("detail"), "jobs", "ack", "client-individual");
+			JsonNode detail = json(get("127.0.0.1", "/api/v1/admin/sessions/" + id));
+			JsonNode one = detail.get("session");
 			assertThat(one.get("remoteAddress").asString()).isEqualTo("127.0.0.1");
 			assertThat(one.get("version").asString()).isEqualTo("1.2");
+			assertThat(one.get("traffic").get("framesIn").asLong()).as("CONNECT and SUBSCRIBE").isEqualTo(2);
+			assertThat(one.get("traffic").get("bytesOut").asLong()).as("CONNECTED and RECEIPT").isPositive();
+			assertThat(one.get("outboundFill").asDouble()).isBetween(0.0, 1.0);
+			assertThat(one.get("lastReceivedAt").asString()).isNotBlank();
+			assertThat(one.get("heartBeat").asString()).matches("\\d+,\\d+");
+			assertThat(detail.get("subscriptions")).hasSize(1);
+			assertThat(detail.get("subscriptions").get(0).get("id").asString()).isEqualTo("jobs");
+			assertThat(detail.get("subscriptions").get(0).get("ack").asString()).isEqualTo("client-individual");
+			assertThat(detail.get("subscriptions").get(0).get("destination").asString()).startsWith("/queue/detail");
+			JsonNode searched = json(get("127.0.0.1", "/api/v1/admin/sessions?q=" + id.substring(id.length() - 6)));
+			assertThat(searched.get("items")).extracting((session) -> session.get("id").asString()).contains(id);
 
 			assertThat(send("DELETE", "/api/v1/admin/sessions/" + id + "?reason=maintenance").statusCode())
 				.isEqualTo(204);
@@ -93,6 +113,10 @@ class AdminApiIT {
 			assertThat(gone.statusCode()).isEqualTo(404);
 			assertThat(json(gone).get("detail").asString()).isEqualTo("no open session '" + id + "'");
 			assertThat(web.isClosed()).as("only the chosen session ended").isFalse();
+			JsonNode closes = json(get("127.0.0.1", "/api/v1/admin/closes?reason=admin-disconnect"));
+			assertThat(closes).isNotEmpty();
+			assertThat(closes.get(0).get("id").asString()).isEqualTo(id);
+			assertThat(closes.get(0).get("message").asString()).isEqualTo("disconnected by an operator: maintenance");
 		}
 	}
 
@@ -122,7 +146,19 @@ class AdminApiIT {
 				JsonNode rates = json(get("127.0.0.1", "/api/v1/admin/overview")).get("rates");
 				assertThat(rates.get("publishedPerSecondOverAMinute").asDouble()).isPositive();
 				assertThat(rates.get("deliveredPerSecondOverAMinute").asDouble()).isPositive();
+				JsonNode destination = json(get("127.0.0.1", "/api/v1/admin/destinations" + topic));
+				assertThat(destination.get("publishedPerSecond").asDouble()).isPositive();
+				assertThat(destination.get("deliveredPerSecond").asDouble()).isPositive();
+				JsonNode history = json(get("127.0.0.1", "/api/v1/admin/history"));
+				JsonNode latest = history.get(history.size() - 1);
+				assertThat(latest.get("deliveredPerSecond").asDouble()).isPositive();
+				assertThat(latest.get("latencyP99Millis").isNumber()).as("deliveries sampled").isTrue();
 			});
+			JsonNode all = json(get("127.0.0.1", "/api/v1/admin/history"));
+			String since = all.get(all.size() - 2).get("at").asString();
+			JsonNode newer = json(get("127.0.0.1", "/api/v1/admin/history?since=" + since));
+			assertThat(newer).as("only the seconds after %s", since).isNotEmpty();
+			newer.forEach((second) -> assertThat(second.get("at").asString()).isGreaterThan(since));
 		}
 	}
 
@@ -133,7 +169,8 @@ class AdminApiIT {
 		JsonNode description = json(response);
 		assertThat(description.get("openapi").asString()).startsWith("3.");
 		assertThat(description.get("paths").propertyNames()).contains("/api/v1/admin/overview",
-				"/api/v1/admin/sessions", "/api/v1/admin/sessions/{id}", "/api/v1/admin/destinations");
+				"/api/v1/admin/sessions", "/api/v1/admin/sessions/{id}", "/api/v1/admin/destinations",
+				"/api/v1/admin/closes", "/api/v1/admin/history");
 	}
 
 	@Test
@@ -144,8 +181,12 @@ class AdminApiIT {
 		assertThat(json(size).get("detail").asString()).isEqualTo("size must be between 1 and 500, was 0");
 		HttpResponse<String> sort = get("127.0.0.1", "/api/v1/admin/destinations?sort=rate");
 		assertThat(sort.statusCode()).isEqualTo(400);
-		assertThat(json(sort).get("detail").asString())
-			.startsWith("sort must be name, subscribers, depth or published");
+		assertThat(json(sort).get("detail").asString()).startsWith("sort must be name, subscribers, depth, published");
+		HttpResponse<String> limit = get("127.0.0.1", "/api/v1/admin/closes?limit=0");
+		assertThat(limit.statusCode()).isEqualTo(400);
+		assertThat(json(limit).get("detail").asString()).isEqualTo("limit must be between 1 and 200, was 0");
+		assertThat(json(get("127.0.0.1", "/api/v1/admin/closes?reason=bored")).get("detail").asString())
+			.contains("close reason");
 		assertThat(get("127.0.0.1", "/api/v1/admin/sessions?page=-1").statusCode()).isEqualTo(400);
 	}
 
