@@ -149,11 +149,13 @@ async function refreshDestinations() {
   }));
 }
 
-const sessionsView = { q: '', page: 0, total: 0 };
+const sessionsView = { q: '', page: 0, total: 0, asked: 0 };
 
 async function refreshSessions() {
   const q = sessionsView.q ? `&q=${encodeURIComponent(sessionsView.q)}` : '';
+  const asked = ++sessionsView.asked;
   const page = await get(`/sessions?sort=openedAt&order=desc&size=${PAGE_SIZE}&page=${sessionsView.page}${q}`);
+  if (asked !== sessionsView.asked) return; // a newer search or page was asked for meanwhile
   sessionsView.total = page.total;
   const pages = Math.max(1, Math.ceil(page.total / PAGE_SIZE));
   $('sessions-count').textContent = `${number.format(page.total)} ${sessionsView.q ? 'matching' : 'open'}`;

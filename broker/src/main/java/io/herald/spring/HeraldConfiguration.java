@@ -56,6 +56,7 @@ import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.ssl.SslOptions;
 import org.springframework.boot.web.server.ConfigurableWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -229,8 +230,8 @@ class HeraldConfiguration implements WebSocketConfigurer {
 
 	@Bean
 	static HeraldLifecycle heraldLifecycle(Broker broker, HeraldProperties properties, Authenticator authenticator,
-			EventLoopGroup heraldEventLoops, ConfigurableEnvironment environment, SslBundles sslBundles)
-			throws SSLException {
+			EventLoopGroup heraldEventLoops, ConfigurableEnvironment environment, SslBundles sslBundles,
+			ApplicationEventPublisher events) throws SSLException {
 		HeraldProperties.Tcp tcp = properties.tcp();
 		StompTcpServer server = null;
 		if (tcp.port() >= 0) {
@@ -261,7 +262,8 @@ class HeraldConfiguration implements WebSocketConfigurer {
 				websocket.allowedOrigins(), (int) properties.limits().maxFrameSize().toBytes(),
 				properties.limits().connectTimeout().toMillis(), heraldEventLoops, types,
 				() -> new InetSocketAddress(InetAddress.getLoopbackAddress(), servletPort.get()));
-		return new HeraldLifecycle(broker, server, edge, servletPort, environment);
+		return new HeraldLifecycle(broker, server, edge, servletPort, environment, events,
+				properties.shutdown().drainPeriod());
 	}
 
 	/** The bundle's key material and options, for the Netty TLS handler of STOMP/TCP. */

@@ -1,9 +1,13 @@
 package io.herald.spring;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
@@ -13,9 +17,12 @@ import io.herald.transport.tcp.StompTcpServer;
 import io.herald.transport.websocket.WebSocketEdge;
 
 /**
- * Starts the STOMP/TCP listener and, on shutdown (SIGTERM included), tells every client
- * "server shutting down" before the web server stops: this lifecycle has the highest
- * phase, so it stops first. Publishes the bound TCP port as
+ * Starts the STOMP/TCP listener and the public HTTP port and, on shutdown (SIGTERM
+ * included), takes the node out of service in order: readiness reports DOWN
+ * ({@code /actuator/health/readiness} answers 503) while everything is still served for
+ * {@code herald.shutdown.drain-period}, then every client is told "server shutting down",
+ * then the ports close. This lifecycle has the highest phase, so it stops before the
+ * servlet container that answers the health checks. Publishes the bound TCP port as
  * {@code local.herald.tcp.port}, as Boot does with {@code local.server.port}.
  */
 final class HeraldLifecycle implements SmartLifecycle {
@@ -34,6 +41,10 @@ final class HeraldLifecycle implements SmartLifecycle {
 
 	private final ConfigurableEnvironment environment;
 
+	private final ApplicationEventPublisher events;
+
+	private final Duration drainPeriod;
+
 	private volatile boolean running;
 
 	/**
@@ -41,7 +52,9 @@ final class HeraldLifecycle implements SmartLifecycle {
 	 * to relay to
 	 */
 	HeraldLifecycle(Broker broker, StompTcpServer tcpServer, WebSocketEdge edge, AtomicInteger servletPort,
-			ConfigurableEnvironment environment) {
+			ConfigurableEnvironment environment, ApplicationEventPublisher events, Duration drainPeriod) {
+		this.events = events;
+		this.drainPeriod = drainPeriod;
 		this.broker = broker;
 		this.tcpServer = tcpServer;
 		this.edge = edge;
@@ -95,8 +108,20 @@ final class HeraldLifecycle implements SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
-		this.edge.stop();
+		AvailabilityChangeEvent.publish(this.events, this, ReadinessState.REFUSING_TRAFFIC);
+		if (!this.drainPeriod.isZero()) {
+			LOGGER.log(System.Logger.Level.INFO, "Shutting down: readiness DOWN, serving " + this.broker.sessionCount()
+					+ " sessions for " + this.drainPeriod.toMillis() + " ms more (herald.shutdown.drain-period)");
+			try {
+				Thread.sleep(this.drainPeriod.toMillis());
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		// sessions get their ERROR while the ports are open, then the ports close
 		this.broker.shutdown(SHUTDOWN_WAIT_MILLIS);
+		this.edge.stop();
 		if (this.tcpServer != null) {
 			this.tcpServer.stop();
 		}

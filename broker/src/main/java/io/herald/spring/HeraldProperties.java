@@ -33,11 +33,12 @@ import org.springframework.util.unit.DataSize;
  * @param security who may connect, publish and subscribe
  * @param eventLoops Netty event loops serving the HTTP port and STOMP/TCP; 0 for one per
  * core
+ * @param shutdown how the node leaves
  */
 @ConfigurationProperties("herald")
 public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket websocket, @DefaultValue Limits limits,
 		@DefaultValue HeartBeat heartbeat, @DefaultValue Queues queues, @DefaultValue Routing routing,
-		@DefaultValue Security security, @DefaultValue("0") int eventLoops) {
+		@DefaultValue Security security, @DefaultValue("0") int eventLoops, @DefaultValue Shutdown shutdown) {
 
 	public HeraldProperties {
 		check(eventLoops >= 0 && eventLoops <= 1024, "herald.event-loops", "must be between 0 (one per core) and 1024",
@@ -298,6 +299,20 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 		private static void checkSize(DataSize size, String key, long minBytes) {
 			check(size != null && size.toBytes() >= minBytes && size.toBytes() <= MAX_BYTES, key,
 					"must be between " + minBytes + " bytes and 2GB", size);
+		}
+
+	}
+
+	/**
+	 * @param drainPeriod on shutdown, how long readiness reports DOWN while everything is
+	 * still served, so that a load balancer stops sending new clients before the open
+	 * sessions are told "server shutting down"; 0 tells them at once
+	 */
+	public record Shutdown(@DefaultValue("0s") Duration drainPeriod) {
+
+		public Shutdown {
+			check(drainPeriod != null && !drainPeriod.isNegative() && drainPeriod.toMinutes() <= 10,
+					"herald.shutdown.drain-period", "must be between 0 and 10 minutes", drainPeriod);
 		}
 
 	}

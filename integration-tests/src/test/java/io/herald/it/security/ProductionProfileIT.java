@@ -1,13 +1,21 @@
 package io.herald.it.security;
 
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
 
 import javax.net.ssl.SSLSocket;
 
+import io.herald.it.DashboardIT;
 import io.herald.it.support.HeraldExtension;
+import io.herald.it.support.NodeSuite;
 import io.herald.testclient.StompFrame;
 import io.herald.testclient.TcpStompConnection;
 import io.herald.testclient.WebSocketStompConnection;
@@ -92,6 +100,37 @@ class ProductionProfileIT {
 			assertThat(denied.command()).isEqualTo("ERROR");
 			assertThat(denied.header("message")).contains("/topic/prices.ACME");
 		}
+	}
+
+	@Test
+	void theDashboardNeedsTheOpsLoginAndWorksWithIt() throws Exception {
+		HttpClient https = HttpClient.newBuilder().sslContext(certificate.clientTls()).build();
+		URI dashboard = URI.create("https://127.0.0.1:" + broker.httpPort() + "/admin/");
+		HttpResponse<String> anonymous = https.send(HttpRequest.newBuilder(dashboard).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(anonymous.statusCode()).as("even from loopback").isEqualTo(401);
+		String ops = Base64.getEncoder().encodeToString("ops:ops-password".getBytes(StandardCharsets.UTF_8));
+		HttpResponse<String> loggedIn = https.send(
+				HttpRequest.newBuilder(dashboard).header("Authorization", "Basic " + ops).build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(loggedIn.statusCode()).isEqualTo(200);
+		assertThat(loggedIn.body()).contains("<title>Herald · admin</title>");
+
+		String token = Tokens.sign(Tokens.claims("alice", Instant.now().plusSeconds(600))
+			.issuer("https://id.example.com")
+			.audience("herald")
+			.build(), JWT_SECRET);
+		String wss = "wss://127.0.0.1:" + broker.httpPort() + "/ws";
+		NodeSuite.named("browser")
+			.requires("playwright-core")
+			.passes(Map.ofEntries(Map.entry("HERALD_HTTP_URL", "https://127.0.0.1:" + broker.httpPort()),
+					Map.entry("HERALD_WS_URL", wss + "?access_token=" + token),
+					Map.entry("HERALD_ORIGIN", "https://app.example.com"), Map.entry("HERALD_TOPIC", "/topic/prices"),
+					Map.entry("HERALD_FEED_WS_URL", wss), Map.entry("HERALD_FEED_LOGIN", "price-feed"),
+					Map.entry("HERALD_FEED_PASSCODE", FEED_PASSWORD), Map.entry("HERALD_ADMIN_USER", "ops"),
+					Map.entry("HERALD_ADMIN_PASSWORD", "ops-password"),
+					Map.entry("SCREENSHOT_DIR", DashboardIT.screenshots().toString()),
+					Map.entry("SCREENSHOT_NAME", "dashboard-production")), DashboardIT.BROWSER_TIMEOUT);
 	}
 
 	private static Path projectFile(String relative) {
