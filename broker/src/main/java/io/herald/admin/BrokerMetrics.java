@@ -1,6 +1,7 @@
 package io.herald.admin;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.micrometer.core.instrument.FunctionCounter;
@@ -21,6 +22,8 @@ import io.herald.session.CloseReason;
  */
 public final class BrokerMetrics implements MeterBinder {
 
+	private static final List<String> TRANSPORTS = List.of("websocket", "sockjs", "tcp");
+
 	private final Broker broker;
 
 	public BrokerMetrics(Broker broker) {
@@ -33,6 +36,12 @@ public final class BrokerMetrics implements MeterBinder {
 		Gauge.builder("herald.sessions", this.broker, Broker::sessionCount)
 			.description("open STOMP sessions")
 			.register(registry);
+		for (String transport : TRANSPORTS) {
+			Gauge.builder("herald.connections", this.broker, (b) -> b.sessionsByTransport().getOrDefault(transport, 0L))
+				.tag("transport", transport)
+				.description("open connections, by transport")
+				.register(registry);
+		}
 		Gauge.builder("herald.subscriptions.topic", this.broker, (b) -> b.router().topicSubscriptionCount())
 			.description("topic subscriptions")
 			.register(registry);

@@ -8,11 +8,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import io.herald.it.support.HeraldExtension;
 import io.herald.it.support.HeraldServer;
+import io.herald.it.support.ProjectFiles;
 import io.herald.testclient.StompConnection;
 import io.herald.testclient.Transport;
 import org.junit.jupiter.api.Test;
@@ -160,6 +168,40 @@ class AdminApiIT {
 			assertThat(newer).as("only the seconds after %s", since).isNotEmpty();
 			newer.forEach((second) -> assertThat(second.get("at").asString()).isGreaterThan(since));
 		}
+	}
+
+	@Test
+	void theGrafanaDashboardQueriesOnlyMetricsTheNodeExports() throws Exception {
+		// a topic delivery and a close, so that every meter has samples
+		String topic = "/topic/" + HeraldServer.unique("grafana");
+		try (StompConnection subscriber = Transport.TCP.connect(server);
+				StompConnection publisher = Transport.TCP.connect(server)) {
+			subscriber.subscribe(topic, "s");
+			publisher.publish(topic, "sampled");
+			subscriber.receiveMessages(1, StompConnection.WAIT);
+		}
+		JsonNode dashboard = JSON.readTree(Files.readString(ProjectFiles.path("config/grafana/herald.json")));
+		assertThat(dashboard.get("panels")).isNotEmpty();
+		List<String> titles = new ArrayList<>();
+		Set<String> metrics = new TreeSet<>();
+		for (JsonNode panel : dashboard.get("panels")) {
+			titles.add(panel.get("title").asString());
+			assertThat(panel.get("gridPos").get("w").asInt()).isPositive();
+			assertThat(panel.get("targets")).as(panel.get("title").asString()).isNotEmpty();
+			for (JsonNode target : panel.get("targets")) {
+				Matcher names = Pattern.compile("herald_[a-z_]+").matcher(target.get("expr").asString());
+				while (names.find()) {
+					metrics.add(names.group());
+				}
+			}
+		}
+		assertThat(titles).as("the charts of /admin")
+			.contains("Connections", "Messages per second", "Delivery latency, publish to socket write",
+					"Slow-consumer disconnects per second");
+		String scrape = get("127.0.0.1", "/actuator/prometheus").body();
+		assertThat(metrics).hasSizeGreaterThan(10)
+			.allSatisfy((metric) -> assertThat(scrape).as("exported: %s", metric)
+				.containsPattern("(?m)^" + metric + "[{ ]"));
 	}
 
 	@Test

@@ -5,7 +5,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Base64;
@@ -16,6 +15,7 @@ import javax.net.ssl.SSLSocket;
 import io.herald.it.DashboardIT;
 import io.herald.it.support.HeraldExtension;
 import io.herald.it.support.NodeSuite;
+import io.herald.it.support.ProjectFiles;
 import io.herald.testclient.StompFrame;
 import io.herald.testclient.TcpStompConnection;
 import io.herald.testclient.WebSocketStompConnection;
@@ -50,7 +50,7 @@ class ProductionProfileIT {
 	@BeforeAll
 	static void startBroker() throws Exception {
 		certificate = TestCertificate.generate(directory);
-		Path profile = projectFile("config/production.yml");
+		Path profile = ProjectFiles.path("config/production.yml");
 		BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(4);
 		broker.start("--spring.config.additional-location=file:" + profile,
 				"--HERALD_KEYSTORE=" + certificate.keystore(), "--HERALD_KEYSTORE_PASSWORD=" + TestCertificate.PASSWORD,
@@ -131,16 +131,6 @@ class ProductionProfileIT {
 					Map.entry("HERALD_ADMIN_PASSWORD", "ops-password"),
 					Map.entry("SCREENSHOT_DIR", DashboardIT.screenshots().toString()),
 					Map.entry("SCREENSHOT_NAME", "dashboard-production")), DashboardIT.BROWSER_TIMEOUT);
-	}
-
-	private static Path projectFile(String relative) {
-		Path module = Path.of(System.getProperty("basedir", ".")).toAbsolutePath();
-		Path file = module.resolve("..").resolve(relative).normalize();
-		if (!Files.exists(file)) {
-			file = module.resolve(relative).normalize();
-		}
-		assertThat(file).exists();
-		return file;
 	}
 
 }
