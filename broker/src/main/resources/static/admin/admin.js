@@ -9,6 +9,7 @@ const PAGE_SIZE = 20;
 const $ = (id) => document.getElementById(id);
 const number = new Intl.NumberFormat('en', { maximumFractionDigits: 0 });
 const decimal = new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 
 function bytes(n) {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -50,7 +51,7 @@ function chart(target, series, { bars = false } = {}) {
       paths: bars ? uPlot.paths.bars({ size: [0.8, 8] }) : undefined,
       value: (u, v) => (v == null ? '–' : decimal.format(v)),
     }))],
-    axes: [{}, { size: 60, values: (u, ticks) => ticks.map((t) => decimal.format(t)) }],
+    axes: [{}, { size: 56, values: (u, ticks) => ticks.map((t) => compact.format(t)) }],
     scales: { x: { time: true }, y: { range: (u, min, max) => [0, Math.max(1, max * 1.1)] } },
     legend: { live: true },
   }, [[], ...series.map(() => [])], element);
