@@ -186,14 +186,19 @@ class HeraldConfiguration implements WebSocketConfigurer {
 		return backlog;
 	}
 
-	/** The dashboard at {@code /admin}: its page is a static resource of the jar. */
+	/**
+	 * The dashboard at {@code /admin/} and the demo at {@code /demo/}: their pages are
+	 * static resources of the jar.
+	 */
 	@Bean
-	static WebMvcConfigurer heraldDashboardRoutes() {
+	static WebMvcConfigurer heraldPageRoutes() {
 		return new WebMvcConfigurer() {
 			@Override
 			public void addViewControllers(ViewControllerRegistry registry) {
-				registry.addRedirectViewController("/admin", "/admin/");
-				registry.addViewController("/admin/").setViewName("forward:/admin/index.html");
+				for (String pages : List.of("/admin", "/demo")) {
+					registry.addRedirectViewController(pages, pages + "/");
+					registry.addViewController(pages + "/").setViewName("forward:" + pages + "/index.html");
+				}
 			}
 		};
 	}

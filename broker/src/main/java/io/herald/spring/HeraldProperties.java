@@ -34,11 +34,13 @@ import org.springframework.util.unit.DataSize;
  * @param eventLoops Netty event loops serving the HTTP port and STOMP/TCP; 0 for one per
  * core
  * @param shutdown how the node leaves
+ * @param demo the demo pages at {@code /demo/}
  */
 @ConfigurationProperties("herald")
 public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket websocket, @DefaultValue Limits limits,
 		@DefaultValue HeartBeat heartbeat, @DefaultValue Queues queues, @DefaultValue Routing routing,
-		@DefaultValue Security security, @DefaultValue("0") int eventLoops, @DefaultValue Shutdown shutdown) {
+		@DefaultValue Security security, @DefaultValue("0") int eventLoops, @DefaultValue Shutdown shutdown,
+		@DefaultValue Demo demo) {
 
 	public HeraldProperties {
 		check(eventLoops >= 0 && eventLoops <= 1024, "herald.event-loops", "must be between 0 (one per core) and 1024",
@@ -301,6 +303,14 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 					"must be between " + minBytes + " bytes and 2GB", size);
 		}
 
+	}
+
+	/**
+	 * @param enabled serve the demo (chat and ticker pages, {@code client-js-demo/}) at
+	 * {@code /demo/} to everyone; off, the pages need the admin role like every other
+	 * path
+	 */
+	public record Demo(@DefaultValue("true") boolean enabled) {
 	}
 
 	/**

@@ -171,6 +171,10 @@ class HeraldSecurityConfiguration {
 		HeraldProperties.Security security = properties.security();
 		List<String> open = new ArrayList<>(
 				List.of(websocket.path(), "/actuator/health", "/actuator/health/**", "/error"));
+		if (properties.demo().enabled()) {
+			// the demo pages and the public libraries they load (stompjs, uPlot)
+			open.addAll(List.of("/demo", "/demo/**", "/webjars/**"));
+		}
 		String sockjs = websocket.sockjsPath();
 		if (StringUtils.hasText(sockjs)) {
 			open.add(sockjs);

@@ -30,7 +30,7 @@ public class DashboardIT {
 			.requires("playwright-core")
 			.passes(Map.of("HERALD_HTTP_URL", "http://127.0.0.1:" + broker.httpPort(), "HERALD_WS_URL",
 					broker.webSocketUri().toString(), "SCREENSHOT_DIR", screenshots().toString(), "SCREENSHOT_NAME",
-					"dashboard"), BROWSER_TIMEOUT);
+					"dashboard"), BROWSER_TIMEOUT, "dashboard.test.js");
 	}
 
 	/** Where the browser suites put their screenshots: the module's build directory. */

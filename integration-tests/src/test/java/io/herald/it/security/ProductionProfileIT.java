@@ -130,7 +130,8 @@ class ProductionProfileIT {
 					Map.entry("HERALD_FEED_PASSCODE", FEED_PASSWORD), Map.entry("HERALD_ADMIN_USER", "ops"),
 					Map.entry("HERALD_ADMIN_PASSWORD", "ops-password"),
 					Map.entry("SCREENSHOT_DIR", DashboardIT.screenshots().toString()),
-					Map.entry("SCREENSHOT_NAME", "dashboard-production")), DashboardIT.BROWSER_TIMEOUT);
+					Map.entry("SCREENSHOT_NAME", "dashboard-production")), DashboardIT.BROWSER_TIMEOUT,
+					"dashboard.test.js");
 	}
 
 }

@@ -60,12 +60,19 @@ public final class NodeSuite {
 	}
 
 	/**
-	 * Runs {@code node --test} in the suite with the environment added, and asserts that
-	 * it finished in time with every test passing.
+	 * Runs {@code node --test} on the whole suite with the environment added, and asserts
+	 * that it finished in time with every test passing.
 	 */
 	public void passes(Map<String, String> environment, Duration timeout) throws IOException, InterruptedException {
-		ProcessBuilder builder = new ProcessBuilder("node", "--test", "--test-reporter=tap", this.directory.toString())
-			.directory(this.directory.toFile())
+		passes(environment, timeout, this.directory.toString());
+	}
+
+	/** As {@link #passes(Map, Duration)}, for some files of the suite only. */
+	public void passes(Map<String, String> environment, Duration timeout, String... files)
+			throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of("node", "--test", "--test-reporter=tap"));
+		command.addAll(List.of(files));
+		ProcessBuilder builder = new ProcessBuilder(command).directory(this.directory.toFile())
 			.redirectErrorStream(true);
 		builder.environment().putAll(environment);
 		builder.environment().put("NO_COLOR", "1");

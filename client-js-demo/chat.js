@@ -1,0 +1,118 @@
+// A chat room on /topic/chat.ROOM with private messages through /user/USER/queue/private.
+import { connect, showState } from './stomp-connection.js';
+
+const $ = (id) => document.getElementById(id);
+const members = new Map(); // broker user name -> nickname
+let client;
+let me; // the broker's name for this session's user (CONNECTED user-name)
+let room;
+let nickname;
+
+$('nickname').value = sessionStorage.getItem('nickname') ?? '';
+$('join').addEventListener('submit', (event) => {
+  event.preventDefault();
+  nickname = $('nickname').value.trim();
+  room = $('room').value.trim();
+  sessionStorage.setItem('nickname', nickname);
+  $('join').hidden = true;
+  $('chat').hidden = false;
+  $('room-title').textContent = `Room ${room}`;
+  client = connect({ onConnect: joined, onState: showState($('status')),
+    onRefusal: (message) => { $('alert').textContent = `The broker refused: ${message}`; } });
+});
+
+function joined(connection, frame) {
+  me = frame.headers['user-name'];
+  $('me').textContent = me;
+  $('me-address').textContent = me;
+  members.clear();
+  // Every (re)connect subscribes again: a new connection starts with no subscriptions.
+  connection.subscribe(`/topic/chat.${room}`, (message) => {
+    // x-herald-user is stamped by the broker: the sender cannot forge it.
+    const sender = message.headers['x-herald-user'];
+    const event = JSON.parse(message.body);
+    if (event.type === 'join' || event.type === 'here') {
+      const known = members.has(sender);
+      members.set(sender, event.nickname);
+      showMembers();
+      if (event.type === 'join' && sender !== me) {
+        // tell the newcomer who is here; 'here' is not shown as a message
+        say({ type: 'here', nickname });
+      }
+      if (event.type === 'join' && !known) addLine('system', `${event.nickname} joined`);
+    } else if (event.type === 'leave') {
+      members.delete(sender);
+      showMembers();
+      addLine('system', `${event.nickname} left`);
+    } else {
+      addLine('public', event.text, event.nickname, sender, event.at);
+    }
+  });
+  connection.subscribe('/user/queue/private', (message) => {
+    const event = JSON.parse(message.body);
+    addLine('private', event.text, `${event.nickname} (privately)`, message.headers['x-herald-user'], event.at);
+  });
+  say({ type: 'join', nickname });
+}
+
+function say(event) {
+  client.publish({ destination: `/topic/chat.${room}`, body: JSON.stringify({ ...event, at: Date.now() }),
+    headers: { 'content-type': 'application/json' } });
+}
+
+$('say').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = $('text').value.trim();
+  if (!text || !client?.connected) return;
+  $('alert').textContent = '';
+  const to = $('to').value;
+  if (to) {
+    const body = JSON.stringify({ nickname, text, at: Date.now() });
+    client.publish({ destination: `/user/${to}/queue/private`, body, headers: { 'content-type': 'application/json' } });
+    addLine('private', text, `you to ${members.get(to) ?? to}`, me, Date.now());
+  } else {
+    say({ type: 'text', nickname, text });
+  }
+  $('text').value = '';
+  $('text').focus();
+});
+
+window.addEventListener('pagehide', () => {
+  if (client?.connected) say({ type: 'leave', nickname });
+});
+
+function showMembers() {
+  const list = $('members');
+  list.replaceChildren(...[...members].map(([user, name]) => {
+    const item = document.createElement('li');
+    item.textContent = user === me ? `${name} (you)` : name;
+    item.title = user;
+    return item;
+  }));
+  const to = $('to');
+  const chosen = to.value;
+  to.replaceChildren(new Option('everyone in the room', ''),
+    ...[...members].filter(([user]) => user !== me).map(([user, name]) => new Option(name, user)));
+  to.value = [...to.options].some((option) => option.value === chosen) ? chosen : '';
+}
+
+function addLine(kind, text, who, user, at) {
+  const item = document.createElement('li');
+  item.className = kind;
+  if (who) {
+    const name = document.createElement('span');
+    name.className = 'who';
+    name.textContent = who;
+    name.title = user ?? '';
+    item.append(name, ': ');
+  }
+  item.append(text);
+  if (at) {
+    const time = document.createElement('time');
+    time.dateTime = new Date(Number(at)).toISOString();
+    time.textContent = new Date(Number(at)).toLocaleTimeString();
+    item.append(time);
+  }
+  $('messages').append(item);
+  item.scrollIntoView({ block: 'end' });
+}
