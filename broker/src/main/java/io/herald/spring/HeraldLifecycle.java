@@ -100,8 +100,11 @@ final class HeraldLifecycle implements SmartLifecycle {
 						+ ": STOMP over WebSocket on " + websocket + (sockJs.isEmpty() ? "" : ", SockJS on " + sockJs)
 						+ ", actuator on /actuator, admin API on /api/v1/admin (relayed to the servlet container on "
 						+ "127.0.0.1:" + servlet + ")");
-		LOGGER.log(System.Logger.Level.INFO, "Dashboard: " + (this.edge.isSecure() ? "https" : "http") + "://localhost:"
-				+ this.edge.port() + "/admin/");
+		String base = (this.edge.isSecure() ? "https" : "http") + "://localhost:" + this.edge.port();
+		LOGGER.log(System.Logger.Level.INFO,
+				"Dashboard: " + base + "/admin/"
+						+ (this.environment.getProperty("herald.demo.enabled", Boolean.class, true)
+								? ", demo: " + base + "/demo/" : ""));
 		this.running = true;
 	}
 
