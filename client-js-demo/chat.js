@@ -31,15 +31,16 @@ function joined(connection, frame) {
     // x-herald-user is stamped by the broker: the sender cannot forge it.
     const sender = message.headers['x-herald-user'];
     const event = JSON.parse(message.body);
-    if (event.type === 'join' || event.type === 'here') {
+    if (event.type === 'join') {
       const known = members.has(sender);
       members.set(sender, event.nickname);
       showMembers();
-      if (event.type === 'join' && sender !== me) {
-        // tell the newcomer who is here; 'here' is not shown as a message
-        say({ type: 'here', nickname });
+      if (sender !== me) {
+        // tell the newcomer, and only them, that we are here
+        client.publish({ destination: `/user/${sender}/queue/private`,
+          body: JSON.stringify({ type: 'here', nickname, room }), headers: { 'content-type': 'application/json' } });
       }
-      if (event.type === 'join' && !known) addLine('system', `${event.nickname} joined`);
+      if (!known) addLine('system', `${event.nickname} joined`);
     } else if (event.type === 'leave') {
       members.delete(sender);
       showMembers();
@@ -48,8 +49,13 @@ function joined(connection, frame) {
       addLine('public', event.text, event.nickname, sender, event.at);
     }
   });
+  // what other users send to /user/ME/queue/private arrives here
   connection.subscribe('/user/queue/private', (message) => {
     const event = JSON.parse(message.body);
+    if (event.type === 'here') {
+      if (event.room === room) { members.set(message.headers['x-herald-user'], event.nickname); showMembers(); }
+      return;
+    }
     addLine('private', event.text, `${event.nickname} (privately)`, message.headers['x-herald-user'], event.at);
   });
   say({ type: 'join', nickname });
