@@ -14,7 +14,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from '@stomp/stompjs';
 import WebSocket from 'ws';
-import { chromium } from 'playwright-core';
+import { launch, until } from './chromium.js';
 
 const HTTP = process.env.HERALD_HTTP_URL;
 const WS = process.env.HERALD_WS_URL;
@@ -48,21 +48,6 @@ function connect(url = WS, connectHeaders = {}) {
   });
 }
 
-async function until(what, check, millis = 10_000) {
-  const deadline = Date.now() + millis;
-  let last;
-  while (Date.now() < deadline) {
-    try {
-      last = await check();
-      if (last) return last;
-    } catch (error) {
-      last = error;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what} (last: ${last})`);
-}
-
 before(async () => {
   // a price feed of 5 symbols at ~250 messages/s, fanned out to 3 watchers
   const publisher = process.env.HERALD_FEED_LOGIN
@@ -80,11 +65,7 @@ before(async () => {
     }
     tick++;
   }, 20);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launch();
 });
 
 after(async () => {

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch, until } from './chromium.js';
 
 const URL = process.env.DEMO_URL;
 const SHOTS = process.env.SCREENSHOT_DIR ?? 'target/screenshots';
@@ -16,11 +16,7 @@ mkdirSync(SHOTS, { recursive: true });
 let browser;
 
 before(async () => {
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run'],
-  });
+  browser = await launch();
 });
 after(() => browser?.close());
 
@@ -135,12 +131,3 @@ test('ticker: where only the feed may publish prices, the page shows the broker\
   await ticker.screenshot({ path: join(SHOTS, 'demo-ticker-refused.png') });
   await context.close();
 });
-
-async function until(what, check, millis = 10_000) {
-  const deadline = Date.now() + millis;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
