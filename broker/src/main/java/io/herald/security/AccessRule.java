@@ -1,5 +1,6 @@
 package io.herald.security;
 
+import io.herald.routing.DestinationPattern;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -29,7 +30,8 @@ public record AccessRule(Who who, Set<Action> actions, List<DestinationPattern> 
 	 * a denied {@code /topic/secret.#}.
 	 */
 	public boolean appliesTo(Identity identity, Action action, String destination) {
-		return (destination != null) && appliesTo(identity, action, DestinationPattern.segments(destination, action));
+		return (destination != null)
+				&& appliesTo(identity, action, DestinationPattern.segments(destination, action == Action.SEND));
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package io.herald.security;
 
+import io.herald.routing.DestinationPattern;
+
 /**
  * Permission to act on destinations matching a pattern, carried by the credentials
  * themselves (e.g. a JWT claim).

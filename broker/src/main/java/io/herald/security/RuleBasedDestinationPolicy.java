@@ -1,5 +1,6 @@
 package io.herald.security;
 
+import io.herald.routing.DestinationPattern;
 import java.util.List;
 
 /**
@@ -23,7 +24,7 @@ public final class RuleBasedDestinationPolicy implements DestinationPolicy {
 		}
 		// read once, the way routing will read it for this action, then asked of every
 		// rule
-		String[] segments = DestinationPattern.segments(destination, action);
+		String[] segments = DestinationPattern.segments(destination, action == Action.SEND);
 		for (AccessRule rule : this.rules) {
 			if (rule.appliesTo(identity, action, segments)) {
 				return rule.allow();

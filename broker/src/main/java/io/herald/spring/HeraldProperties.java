@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 import io.herald.routing.QueueLimits;
 import io.herald.security.AccessRule;
 import io.herald.security.Action;
-import io.herald.security.DestinationPattern;
+import io.herald.routing.DestinationPattern;
 import io.herald.security.Identity;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;

@@ -1,5 +1,6 @@
 package io.herald.security;
 
+import io.herald.routing.DestinationPattern;
 import java.util.List;
 import java.util.Set;
 

@@ -1,13 +1,11 @@
-package io.herald.security;
+package io.herald.routing;
 
 import java.util.Arrays;
 
-import io.herald.routing.DestinationName;
-
 /**
- * A destination pattern of an access rule or grant, read with routing's own grammar
- * ({@link DestinationName}), so a rule sees a destination as routing will route it: a
- * kind prefix ({@code /topic/}, {@code /queue/}, {@code /user/queue/},
+ * A destination pattern of an access rule, a grant or a topic rule, read with routing's
+ * own grammar ({@link DestinationName}), so a rule sees a destination as routing will
+ * route it: a kind prefix ({@code /topic/}, {@code /queue/}, {@code /user/queue/},
  * {@code /user/NAME/queue/}) and a name whose segments are separated by {@code .}, where
  * {@code *} matches exactly one segment and {@code #} zero or more. {@code {user}} stands
  * for the session's own user name, in the user slot of {@code /user/{user}/queue/…} or
@@ -64,17 +62,17 @@ public final class DestinationPattern {
 	 * kind (and user) first, then the name split at dots. A destination routing does not
 	 * serve is one literal segment, which only {@code /#} matches.
 	 */
-	static String[] segments(String destination) {
+	public static String[] segments(String destination) {
 		return segments(destination, DestinationName.read(destination));
 	}
 
 	/**
-	 * The segments of a destination as the action reads it: a SEND reads the addressed
-	 * user form first, as {@link io.herald.routing.Destination#forSend} does.
+	 * The segments of a destination as a SEND ({@code sent}) or a SUBSCRIBE reads it: a
+	 * SEND reads the addressed user form first, as {@link Destination#forSend} does. Read
+	 * once, then matched against many patterns with {@link #covers(String[], String)}.
 	 */
-	static String[] segments(String destination, Action action) {
-		return segments(destination,
-				(action == Action.SEND) ? DestinationName.readSent(destination) : DestinationName.read(destination));
+	public static String[] segments(String destination, boolean sent) {
+		return segments(destination, sent ? DestinationName.readSent(destination) : DestinationName.read(destination));
 	}
 
 	private static String[] segments(String destination, DestinationName read) {
@@ -111,7 +109,7 @@ public final class DestinationPattern {
 	/**
 	 * {@link #covers(String, String)} of a destination read once with {@link #segments}.
 	 */
-	boolean covers(String[] destination, String user) {
+	public boolean covers(String[] destination, String user) {
 		return walk(this.segments, 0, destination, 0, user, false, new byte[this.segments.length + 1][]);
 	}
 
@@ -119,7 +117,7 @@ public final class DestinationPattern {
 	 * {@link #overlaps(String, String)} of a destination read once with
 	 * {@link #segments}.
 	 */
-	boolean overlaps(String[] destination, String user) {
+	public boolean overlaps(String[] destination, String user) {
 		return walk(this.segments, 0, destination, 0, user, true, new byte[this.segments.length + 1][]);
 	}
 

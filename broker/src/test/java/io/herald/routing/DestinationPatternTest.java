@@ -1,4 +1,4 @@
-package io.herald.security;
+package io.herald.routing;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
