@@ -87,6 +87,16 @@ public final class BrokerMetrics implements MeterBinder {
 			.description("bytes all queues hold, waiting or awaiting an ACK; bounded by herald.queues.max-memory")
 			.baseUnit("bytes")
 			.register(registry);
+		Gauge.builder("herald.topics.retained", this.broker, (b) -> b.router().retainedCount())
+			.description("topics holding a retained value (herald.topics.rules)")
+			.register(registry);
+		Gauge.builder("herald.topics.retained.memory", this.broker, (b) -> b.router().retainedBytes())
+			.description("bytes retained values hold; bounded by herald.topics.max-memory")
+			.baseUnit("bytes")
+			.register(registry);
+		FunctionCounter.builder("herald.topics.retained.evictions", this.broker, (b) -> b.router().retainedEvictions())
+			.description("retained values evicted by herald.topics.max-retained or herald.topics.max-memory")
+			.register(registry);
 		FunctionCounter.builder("herald.authentication.failures", stats, BrokerStats::authenticationFailures)
 			.description("refused logins (bad or missing credentials, invalid tokens)")
 			.register(registry);

@@ -24,6 +24,15 @@ public final class Ingress {
 	public static final String SENDER_HEADER = "x-herald-user";
 
 	/**
+	 * A SEND header, {@code true} or {@code false}: keep this message as the topic's
+	 * retained value, where a {@code herald.topics.rules} entry lets the SEND choose.
+	 */
+	public static final String RETAIN_HEADER = "x-herald-retain";
+
+	/** The MESSAGE header marking a delivery of a retained value, not a live one. */
+	public static final String RETAINED_HEADER = "x-herald-retained";
+
+	/**
 	 * Headers that steer a frame, or that only the broker may set, not passed on as sent.
 	 */
 	private static final List<String> CONTROL_HEADERS = List.of("destination", "receipt", "transaction",
@@ -101,19 +110,31 @@ public final class Ingress {
 		return result;
 	}
 
-	/** The message a SEND makes: frame-control headers dropped, the sender stamped. */
+	/**
+	 * The message a SEND makes: frame-control headers dropped (and
+	 * {@value #RETAIN_HEADER} read), the sender stamped.
+	 * @throws IllegalArgumentException for a {@value #RETAIN_HEADER} other than
+	 * {@code true} or {@code false}
+	 */
 	public Message message(Destination destination, String requestedName, Headers headers, byte[] body, String sender) {
 		String shownName = (destination.kind() == Destination.Kind.USER) ? "/user" + destination.name() : requestedName;
 		Headers.Builder forwarded = Headers.builder();
+		boolean[] retain = { false };
 		headers.forEach((name, value) -> {
-			if (!CONTROL_HEADERS.contains(name)) {
+			if (RETAIN_HEADER.equals(name)) {
+				if (!"true".equals(value) && !"false".equals(value)) {
+					throw new IllegalArgumentException(RETAIN_HEADER + " must be true or false, was '" + value + "'");
+				}
+				retain[0] = "true".equals(value);
+			}
+			else if (!CONTROL_HEADERS.contains(name)) {
 				forwarded.add(name, value);
 			}
 		});
 		if (sender != null) {
 			forwarded.add(SENDER_HEADER, sender);
 		}
-		return new Message(shownName, forwarded.build(), body, this.ids.next(), !Utf8.isValid(body));
+		return new Message(shownName, forwarded.build(), body, this.ids.next(), !Utf8.isValid(body), retain[0]);
 	}
 
 	/** The refusal while the memory alarm is engaged, naming the limit. */

@@ -28,6 +28,15 @@ public final class Message {
 
 	private final boolean binary;
 
+	/**
+	 * For a message of a retaining topic, its place in the retained values' order (only
+	 * grows); 0 for others. Set before the fan-out, on the publishing thread.
+	 */
+	private volatile long retainSequence;
+
+	/** Whether the SEND asked {@code x-herald-retain:true}. */
+	private final boolean retainRequested;
+
 	/** When the message was made, that is accepted for routing. */
 	private final long publishedNanos = System.nanoTime();
 
@@ -37,6 +46,15 @@ public final class Message {
 	private final AtomicReferenceArray<Object> encodings = new AtomicReferenceArray<>(8);
 
 	public Message(String destination, Headers headers, byte[] body, String messageId, boolean binary) {
+		this(destination, headers, body, messageId, binary, false);
+	}
+
+	/**
+	 * @param retainRequested whether the SEND asked {@code x-herald-retain:true}
+	 */
+	public Message(String destination, Headers headers, byte[] body, String messageId, boolean binary,
+			boolean retainRequested) {
+		this.retainRequested = retainRequested;
 		this.destination = destination;
 		this.headers = headers;
 		this.body = body;
@@ -67,6 +85,23 @@ public final class Message {
 	 */
 	public long publishedNanos() {
 		return this.publishedNanos;
+	}
+
+	/** Whether the SEND asked {@code x-herald-retain:true}. */
+	public boolean isRetainRequested() {
+		return this.retainRequested;
+	}
+
+	/**
+	 * The message's place among retained values (only grows), or 0 when it is not of a
+	 * retaining topic: a subscription compares it with the retained value it was shown.
+	 */
+	public long retainSequence() {
+		return this.retainSequence;
+	}
+
+	void setRetainSequence(long sequence) {
+		this.retainSequence = sequence;
 	}
 
 	/** Whether the body is not UTF-8 text and must travel in binary transport frames. */

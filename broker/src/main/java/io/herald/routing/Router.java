@@ -3,6 +3,7 @@ package io.herald.routing;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.Consumer;
 
 import io.herald.memory.MemoryBudget;
 
@@ -83,6 +84,22 @@ public final class Router {
 	 */
 	public Router(QueueLimits queueLimits, int matchCacheSize, int maxDestinationSegments, InterestListener interest,
 			MemoryBudget memory) {
+		this(queueLimits, TopicSettings.NONE, matchCacheSize, maxDestinationSegments, interest, memory);
+	}
+
+	/**
+	 * @param queueLimits the bounds of queues ({@code herald.queues.*})
+	 * @param topicSettings what topics remember ({@code herald.topics.*})
+	 * @param matchCacheSize most topic names whose subscriber sets stay cached, besides
+	 * topics subscribed by exact name ({@code herald.routing.match-cache-size})
+	 * @param maxDestinationSegments most {@code .}-separated segments in a destination
+	 * name or pattern ({@code herald.limits.max-destination-segments})
+	 * @param interest told when a topic pattern, queue or user queue gains its first
+	 * local subscriber and loses its last
+	 * @param memory the node's budget, charged with what queues and retained values hold
+	 */
+	public Router(QueueLimits queueLimits, TopicSettings topicSettings, int matchCacheSize, int maxDestinationSegments,
+			InterestListener interest, MemoryBudget memory) {
 		if (maxDestinationSegments <= 0) {
 			throw new IllegalArgumentException(
 					"maxDestinationSegments must be positive, was " + maxDestinationSegments);
@@ -92,7 +109,7 @@ public final class Router {
 			throw new IllegalArgumentException("interest must not be null; InterestListener.NONE listens to nothing");
 		}
 		this.queues = new Queues(queueLimits, memory, interest);
-		this.topics = new Topics(matchCacheSize, interest);
+		this.topics = new Topics(matchCacheSize, interest, topicSettings, memory);
 		for (DestinationType type : List.of(this.topics, this.queues, new UserQueues(interest))) {
 			this.types[type.kind().ordinal()] = type;
 		}
@@ -145,6 +162,32 @@ public final class Router {
 	 */
 	public Route subscribe(Destination destination, String user, Subscriber subscriber) {
 		return this.types[destination.kind().ordinal()].subscribe(destination, user, subscriber);
+	}
+
+	/**
+	 * Hands the retained value of every topic a new subscription matches to it, in name
+	 * order, before its live messages of those topics (see {@link RetainedValues}); for
+	 * other kinds of destination, nothing.
+	 */
+	public void forEachRetained(Destination destination, Consumer<Message> consumer) {
+		if (destination.kind() == Destination.Kind.TOPIC) {
+			this.topics.forEachRetained(destination, consumer);
+		}
+	}
+
+	/** Topics holding a retained value. */
+	public int retainedCount() {
+		return this.topics.retainedCount();
+	}
+
+	/** Bytes retained values hold, against {@code herald.topics.max-memory}. */
+	public long retainedBytes() {
+		return this.topics.retainedBytes();
+	}
+
+	/** Retained values evicted by {@code herald.topics.max-retained} or max-memory. */
+	public long retainedEvictions() {
+		return this.topics.retainedEvictions();
 	}
 
 	/** Number of topic subscriptions, for statistics. */

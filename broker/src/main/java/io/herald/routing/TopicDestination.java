@@ -54,6 +54,9 @@ final class TopicDestination {
 	 */
 	private volatile boolean referenced;
 
+	/** What the topic retains, resolved from the rules at its first publish. */
+	private volatile TopicRules.Retain retain;
+
 	TopicDestination(String name, String[] segments, Subscriber[] subscribers, Map<Subscriber, Integer> repeats) {
 		this.name = name;
 		this.segments = segments;
@@ -76,6 +79,16 @@ final class TopicDestination {
 		PublishResult result = PublishResult.fanOut(this.subscribers, message);
 		this.delivered.add(result.receivers());
 		return result;
+	}
+
+	/** What the topic retains under the rules, resolved once. */
+	TopicRules.Retain retain(TopicRules rules) {
+		TopicRules.Retain resolved = this.retain;
+		if (resolved == null) {
+			resolved = rules.retainOf(this.name);
+			this.retain = resolved;
+		}
+		return resolved;
 	}
 
 	Subscriber[] subscribers() {

@@ -10,6 +10,7 @@ import io.herald.protocol.Frame;
 import io.herald.protocol.StompVersion;
 import io.herald.routing.Destination;
 import io.herald.routing.DestinationException;
+import io.herald.routing.Ingress;
 import io.herald.routing.Publication;
 import io.herald.routing.PublishResult;
 import io.herald.security.Action;
@@ -69,6 +70,10 @@ final class ClientFrames {
 		}
 		Destination destination = parse(destinationName, true);
 		authorize(Action.SEND, destinationName);
+		String retain = frame.header(Ingress.RETAIN_HEADER);
+		if (retain != null && !retain.equals("true") && !retain.equals("false")) {
+			throw new StompViolation(Ingress.RETAIN_HEADER + " must be true or false, was '" + retain + "'");
+		}
 		String transaction = frame.header("transaction");
 		if (transaction != null) {
 			if (this.services.ingress().isRefusing()) {
@@ -105,6 +110,9 @@ final class ClientFrames {
 				this.services.settings().maxUnackedPerSubscription());
 		this.subscriptions.add(subscription);
 		subscription.attach(this.services.router().subscribe(destination, this.session.user(), subscription));
+		if (destination.kind() == Destination.Kind.TOPIC) {
+			subscription.showRetained(this.services.router());
+		}
 		// queue messages flow only after the RECEIPT of the SUBSCRIBE
 		this.subscriptions.startAfterReceipt(subscription);
 	}

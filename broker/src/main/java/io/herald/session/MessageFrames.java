@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import io.herald.protocol.FrameEncoder;
 import io.herald.protocol.Headers;
 import io.herald.protocol.StompVersion;
+import io.herald.routing.Ingress;
 import io.herald.routing.Message;
 
 /**
@@ -30,10 +31,12 @@ final class MessageFrames {
 	 * @param subscriptionLine the subscriber's {@code subscription:ID\n} line, escaped
 	 * @param messageId the message id to show, per delivery when acks are tracked
 	 * @param ack the {@code ack} header value, or {@code null} in auto mode
+	 * @param retained whether this delivery is of the topic's retained value, shown with
+	 * {@code x-herald-retained:true}
 	 */
 	static OutboundFrame encode(Message message, StompVersion version, byte[] subscriptionHead, String messageId,
-			String ack, boolean redelivered) {
-		if (ack == null && !redelivered && messageId.equals(message.messageId())) {
+			String ack, boolean redelivered, boolean retained) {
+		if (ack == null && !redelivered && !retained && messageId.equals(message.messageId())) {
 			// auto mode: everything after the subscription is the same for every
 			// subscriber, so a delivery allocates no bytes at all
 			return new OutboundFrame(subscriptionHead, identifiedTail(message, version), message.isBinary(),
@@ -47,6 +50,9 @@ final class MessageFrames {
 		}
 		if (redelivered) {
 			FrameEncoder.writeHeader(head, "redelivered", "true", false, version);
+		}
+		if (retained) {
+			FrameEncoder.writeHeader(head, Ingress.RETAINED_HEADER, "true", false, version);
 		}
 		return new OutboundFrame(head.toByteArray(), tail(message, version), message.isBinary(),
 				message.publishedNanos());

@@ -1,6 +1,7 @@
 package io.herald.session;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,7 @@ import io.herald.routing.Destination;
 import io.herald.routing.Message;
 import io.herald.routing.QueueConsumer;
 import io.herald.routing.Route;
+import io.herald.routing.Router;
 
 /**
  * One SUBSCRIBE of one session: receives routed messages, encodes them into the session's
@@ -70,6 +72,15 @@ final class SessionSubscription implements QueueConsumer {
 
 	private volatile Route route;
 
+	/**
+	 * While {@link #showRetained} runs: live messages of retaining topics, held back.
+	 * Guarded by this.
+	 */
+	private List<Message> heldBack;
+
+	/** While {@link #showRetained} runs: the sequence of each retained value shown. */
+	private Map<String, Long> shownRetained;
+
 	SessionSubscription(Session session, String id, int index, AckMode ackMode, Destination destination,
 			int maxUnacked) {
 		this.session = session;
@@ -121,6 +132,47 @@ final class SessionSubscription implements QueueConsumer {
 	 */
 	@Override
 	public synchronized boolean deliver(Message message, boolean redelivered) {
+		if (this.heldBack != null && message.retainSequence() != 0) {
+			// a live message of a retaining topic while the retained values are shown
+			this.heldBack.add(message);
+			return true;
+		}
+		return deliverNow(message, redelivered, false);
+	}
+
+	/**
+	 * Shows a new topic subscription the retained value of every topic it matches, before
+	 * any live message of those topics: live messages of retaining topics that arrive
+	 * meanwhile are held back, then delivered unless the retained value shown was that
+	 * message or a later one (sequences only grow). Called once, by the session's owner,
+	 * after the subscription is in the router.
+	 */
+	void showRetained(Router router) {
+		synchronized (this) {
+			this.heldBack = new ArrayList<>();
+			this.shownRetained = new HashMap<>();
+		}
+		router.forEachRetained(this.destination, this::deliverRetained);
+		synchronized (this) {
+			List<Message> held = this.heldBack;
+			Map<String, Long> shown = this.shownRetained;
+			this.heldBack = null;
+			this.shownRetained = null;
+			for (Message message : held) {
+				Long retained = shown.get(message.destination());
+				if (retained == null || message.retainSequence() > retained) {
+					deliverNow(message, false, false);
+				}
+			}
+		}
+	}
+
+	private synchronized void deliverRetained(Message message) {
+		this.shownRetained.put(message.destination(), message.retainSequence());
+		deliverNow(message, false, true);
+	}
+
+	private boolean deliverNow(Message message, boolean redelivered, boolean retained) {
 		if (this.closed) {
 			return false;
 		}
@@ -136,7 +188,7 @@ final class SessionSubscription implements QueueConsumer {
 		}
 		String messageId = (tag != null) ? tag : message.messageId();
 		OutboundFrame frame = MessageFrames.encode(message, this.session.version(), this.subscriptionHead, messageId,
-				tag, redelivered);
+				tag, redelivered, retained);
 		if (!this.session.enqueue(frame)) {
 			return false;
 		}

@@ -122,8 +122,8 @@ class HeraldConfiguration implements WebSocketConfigurer {
 				"Herald/" + version());
 		MemoryBudget memory = new MemoryBudget(limits.maxMemoryBytes());
 		QueueLimits queueLimits = properties.queues().limits(memory.maxBytes());
-		Router router = new Router(queueLimits, properties.routing().matchCacheSize(), limits.maxDestinationSegments(),
-				InterestListener.NONE, memory);
+		Router router = new Router(queueLimits, properties.topics().settings(memory.maxBytes()),
+				properties.routing().matchCacheSize(), limits.maxDestinationSegments(), InterestListener.NONE, memory);
 		AbuseLimits abuseLimits = new AbuseLimits(limits.maxConnections(), limits.maxConnectionsPerAddress(),
 				limits.inboundFramesPerSecond(), limits.inboundBytesPerSecond().toBytes(),
 				limits.maxLoginDelay().toMillis());

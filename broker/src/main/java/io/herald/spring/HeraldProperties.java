@@ -8,10 +8,12 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.herald.routing.DestinationPattern;
 import io.herald.routing.QueueLimits;
+import io.herald.routing.TopicRules;
+import io.herald.routing.TopicSettings;
 import io.herald.security.AccessRule;
 import io.herald.security.Action;
-import io.herald.routing.DestinationPattern;
 import io.herald.security.Identity;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -35,12 +37,13 @@ import org.springframework.util.unit.DataSize;
  * core
  * @param shutdown how the node leaves
  * @param demo the demo pages at {@code /demo/}
+ * @param topics what topics remember
  */
 @ConfigurationProperties("herald")
 public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket websocket, @DefaultValue Limits limits,
 		@DefaultValue HeartBeat heartbeat, @DefaultValue Queues queues, @DefaultValue Routing routing,
 		@DefaultValue Security security, @DefaultValue("0") int eventLoops, @DefaultValue Shutdown shutdown,
-		@DefaultValue Demo demo) {
+		@DefaultValue Demo demo, @DefaultValue Topics topics) {
 
 	public HeraldProperties {
 		check(eventLoops >= 0 && eventLoops <= 1024, "herald.event-loops", "must be between 0 (one per core) and 1024",
@@ -383,6 +386,86 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 			long memory = (this.maxMemory != null) ? this.maxMemory.toBytes()
 					: (long) (nodeMemory * DEFAULT_MEMORY_SHARE);
 			return new QueueLimits(this.maxLength, this.maxBytes.toBytes(), this.maxQueues, memory, this.idleTimeout);
+		}
+
+	}
+
+	/**
+	 * @param rules per-destination settings, the first whose {@code destinations} match a
+	 * topic winning
+	 * @param maxRetained most topics holding a retained value on the node; beyond it the
+	 * least recently updated value is evicted
+	 * @param maxMemory most bytes retained values hold together (evicting the same way);
+	 * empty for a quarter of {@code herald.limits.max-memory}
+	 */
+	public record Topics(@DefaultValue List<TopicRule> rules, @DefaultValue("100000") int maxRetained,
+			DataSize maxMemory) {
+
+		/**
+		 * The share of the node's memory budget retained values take when none is set.
+		 */
+		static final double DEFAULT_MEMORY_SHARE = 0.25;
+
+		public Topics {
+			check(maxRetained > 0, "herald.topics.max-retained", "must be positive", maxRetained);
+			check(maxMemory == null || maxMemory.toBytes() >= 1024, "herald.topics.max-memory", "must be at least 1KB",
+					maxMemory);
+			for (int i = 0; i < rules.size(); i++) {
+				rules.get(i).check("herald.topics.rules[" + i + "]");
+			}
+		}
+
+		/**
+		 * The router's topic settings, their memory a share of the node's budget unless
+		 * set.
+		 */
+		public TopicSettings settings(long nodeMemory) {
+			long memory = (this.maxMemory != null) ? this.maxMemory.toBytes()
+					: (long) (nodeMemory * DEFAULT_MEMORY_SHARE);
+			return new TopicSettings(new TopicRules(this.rules.stream().map(TopicRule::toRule).toList()),
+					this.maxRetained, memory);
+		}
+
+		/**
+		 * @param destinations topic patterns, in the grammar of routing and of
+		 * {@code herald.security.rules}, such as {@code /topic/prices.#}
+		 * @param retain {@code none} (default), {@code last} (every message becomes the
+		 * topic's retained value) or {@code on-request} (those sent with
+		 * {@code x-herald-retain:true})
+		 */
+		public record TopicRule(@DefaultValue List<String> destinations, @DefaultValue("none") String retain) {
+
+			void check(String key) {
+				try {
+					toRule();
+				}
+				catch (IllegalArgumentException ex) {
+					throw new IllegalArgumentException(key + " " + ex.getMessage(), ex);
+				}
+			}
+
+			TopicRules.Rule toRule() {
+				if (this.destinations.isEmpty()) {
+					throw new IllegalArgumentException("destinations: name at least one, such as /topic/prices.#");
+				}
+				List<DestinationPattern> patterns = new ArrayList<>();
+				for (String destination : this.destinations) {
+					if (destination == null || !destination.startsWith("/topic/")) {
+						throw new IllegalArgumentException(
+								"destinations: topic rules are about /topic/ destinations, was '" + destination + "'");
+					}
+					patterns.add(DestinationPattern.compile(destination));
+				}
+				TopicRules.Retain mode = switch (this.retain) {
+					case "none" -> TopicRules.Retain.NONE;
+					case "last" -> TopicRules.Retain.LAST;
+					case "on-request" -> TopicRules.Retain.ON_REQUEST;
+					default -> throw new IllegalArgumentException(
+							"retain: must be none, last or on-request, was '" + this.retain + "'");
+				};
+				return new TopicRules.Rule(patterns, mode);
+			}
+
 		}
 
 	}
