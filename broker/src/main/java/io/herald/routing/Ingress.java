@@ -32,6 +32,24 @@ public final class Ingress {
 	/** The MESSAGE header marking a delivery of a retained value, not a live one. */
 	public static final String RETAINED_HEADER = "x-herald-retained";
 
+	/** The MESSAGE header with the message's offset in its topic's history. */
+	public static final String OFFSET_HEADER = "x-herald-offset";
+
+	/** The MESSAGE header with the epoch the offset counts in. */
+	public static final String EPOCH_HEADER = "x-herald-epoch";
+
+	/** The SUBSCRIBE header {@code EPOCH:OFFSET}: replay what followed that offset. */
+	public static final String SINCE_HEADER = "x-herald-since";
+
+	/** The SUBSCRIBE header {@code N}: replay the last N messages. */
+	public static final String REWIND_HEADER = "x-herald-rewind";
+
+	/**
+	 * The RECEIPT and first MESSAGE header of a resuming SUBSCRIBE: whether nothing was
+	 * missed.
+	 */
+	public static final String RECOVERED_HEADER = "x-herald-recovered";
+
 	/**
 	 * Headers that steer a frame, or that only the broker may set, not passed on as sent.
 	 */

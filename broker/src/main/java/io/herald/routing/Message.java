@@ -37,6 +37,14 @@ public final class Message {
 	/** Whether the SEND asked {@code x-herald-retain:true}. */
 	private final boolean retainRequested;
 
+	/**
+	 * For a message of a topic with history: its offset there and the history's epoch; 0
+	 * and {@code null} for others. Set before the fan-out, on the publishing thread.
+	 */
+	private volatile long offset;
+
+	private volatile String epoch;
+
 	/** When the message was made, that is accepted for routing. */
 	private final long publishedNanos = System.nanoTime();
 
@@ -102,6 +110,24 @@ public final class Message {
 
 	void setRetainSequence(long sequence) {
 		this.retainSequence = sequence;
+	}
+
+	/**
+	 * The message's offset in its topic's history (one more than the message before), or
+	 * 0 when the topic keeps no history.
+	 */
+	public long offset() {
+		return this.offset;
+	}
+
+	/** The epoch of the history the {@link #offset()} counts in, or {@code null}. */
+	public String epoch() {
+		return this.epoch;
+	}
+
+	void setOffset(String epoch, long offset) {
+		this.epoch = epoch;
+		this.offset = offset;
 	}
 
 	/** Whether the body is not UTF-8 text and must travel in binary transport frames. */

@@ -166,13 +166,28 @@ public final class Router {
 
 	/**
 	 * Hands the retained value of every topic a new subscription matches to it, in name
-	 * order, before its live messages of those topics (see {@link RetainedValues}); for
+	 * order, before its live messages of those topics (see {@link TopicMemory}); for
 	 * other kinds of destination, nothing.
 	 */
 	public void forEachRetained(Destination destination, Consumer<Message> consumer) {
 		if (destination.kind() == Destination.Kind.TOPIC) {
 			this.topics.forEachRetained(destination, consumer);
 		}
+	}
+
+	/**
+	 * Replays a topic's history to a resuming subscription: what followed {@code since},
+	 * or the last {@code rewind} messages, under the topic's slot, so that the hand-over
+	 * to live messages has no gap and no repeat (see {@link TopicMemory}).
+	 */
+	public Replay replay(Destination topic, Position since, int rewind, Consumer<Boolean> answer,
+			Consumer<Message> consumer) {
+		return this.topics.replay(topic, since, rewind, answer, consumer);
+	}
+
+	/** How many messages the topic's history keeps; 0 when it keeps none. */
+	public int historySize(Destination topic) {
+		return (topic.kind() == Destination.Kind.TOPIC) ? this.topics.ruleOf(topic.name()).historySize() : 0;
 	}
 
 	/** Topics holding a retained value. */

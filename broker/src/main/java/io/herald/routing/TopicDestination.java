@@ -54,8 +54,8 @@ final class TopicDestination {
 	 */
 	private volatile boolean referenced;
 
-	/** What the topic retains, resolved from the rules at its first publish. */
-	private volatile TopicRules.Retain retain;
+	/** What the topic remembers, resolved from the rules at its first use. */
+	private volatile TopicRules.Rule rule;
 
 	TopicDestination(String name, String[] segments, Subscriber[] subscribers, Map<Subscriber, Integer> repeats) {
 		this.name = name;
@@ -81,12 +81,12 @@ final class TopicDestination {
 		return result;
 	}
 
-	/** What the topic retains under the rules, resolved once. */
-	TopicRules.Retain retain(TopicRules rules) {
-		TopicRules.Retain resolved = this.retain;
+	/** What the topic remembers under the rules, resolved once. */
+	TopicRules.Rule rule(TopicRules rules) {
+		TopicRules.Rule resolved = this.rule;
 		if (resolved == null) {
-			resolved = rules.retainOf(this.name);
-			this.retain = resolved;
+			resolved = rules.ruleOf(this.name);
+			this.rule = resolved;
 		}
 		return resolved;
 	}

@@ -18,15 +18,18 @@ public record TopicRules(List<Rule> rules) {
 		rules = List.copyOf(rules);
 	}
 
-	/** The rule for a topic name (without {@code /topic/}), or the default of none. */
-	Retain retainOf(String topicName) {
+	/** A topic no rule matches: it remembers nothing. */
+	static final Rule NOTHING = new Rule(List.of(DestinationPattern.compile("/#")), Retain.NONE, 0, 0);
+
+	/** The rule for a topic name (without {@code /topic/}), or {@link #NOTHING}. */
+	Rule ruleOf(String topicName) {
 		String[] segments = DestinationPattern.segments(DestinationName.TOPIC_PREFIX + topicName);
 		for (Rule rule : this.rules) {
 			if (rule.destinations().stream().anyMatch((pattern) -> pattern.covers(segments, null))) {
-				return rule.retain();
+				return rule;
 			}
 		}
-		return Retain.NONE;
+		return NOTHING;
 	}
 
 	/**
@@ -35,14 +38,35 @@ public record TopicRules(List<Rule> rules) {
 	 * @param destinations the topics it is about, in the grammar of routing and of
 	 * {@code herald.security.rules} ({@code /topic/prices.#})
 	 * @param retain what its topics keep of their last message
+	 * @param historySize how many of its last messages each of its topics keeps for
+	 * resuming subscribers ({@code x-herald-since}, {@code x-herald-rewind}); 0 for none
+	 * @param historyTtlNanos how long a message stays in the history; 0 for as long as
+	 * the size allows
 	 */
-	public record Rule(List<DestinationPattern> destinations, Retain retain) {
+	public record Rule(List<DestinationPattern> destinations, Retain retain, int historySize, long historyTtlNanos) {
 
 		public Rule {
 			destinations = List.copyOf(destinations);
 			if (destinations.isEmpty()) {
 				throw new IllegalArgumentException("a topic rule needs at least one destination pattern");
 			}
+			if (historySize < 0 || historyTtlNanos < 0) {
+				throw new IllegalArgumentException("historySize and historyTtlNanos must not be negative");
+			}
+		}
+
+		/** A rule that only retains. */
+		public Rule(List<DestinationPattern> destinations, Retain retain) {
+			this(destinations, retain, 0, 0);
+		}
+
+		/** Whether the message becomes its topic's retained value. */
+		boolean retains(Message message) {
+			return this.retain == Retain.LAST || (this.retain == Retain.ON_REQUEST && message.isRetainRequested());
+		}
+
+		boolean keepsHistory() {
+			return this.historySize > 0;
 		}
 
 	}

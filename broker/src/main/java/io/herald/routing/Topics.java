@@ -17,7 +17,7 @@ final class Topics implements DestinationType {
 
 	private final TopicRules rules;
 
-	private final RetainedValues retained;
+	private final TopicMemory retained;
 
 	Topics(int matchCacheSize, InterestListener listener) {
 		this(matchCacheSize, listener, TopicSettings.NONE, MemoryBudget.UNBOUNDED);
@@ -26,7 +26,7 @@ final class Topics implements DestinationType {
 	Topics(int matchCacheSize, InterestListener listener, TopicSettings settings, MemoryBudget memory) {
 		this.tree = new TopicTree(matchCacheSize, listener);
 		this.rules = settings.rules();
-		this.retained = new RetainedValues(settings.maxRetained(), settings.maxMemory(), memory);
+		this.retained = new TopicMemory(settings.maxRetained(), settings.maxMemory(), memory);
 	}
 
 	@Override
@@ -37,25 +37,40 @@ final class Topics implements DestinationType {
 	@Override
 	public PublishResult publish(Destination destination, Message message) {
 		TopicDestination topic = this.tree.destination(destination.name());
-		TopicRules.Retain retain = topic.retain(this.rules);
-		if (retain == TopicRules.Retain.LAST
-				|| (retain == TopicRules.Retain.ON_REQUEST && message.isRetainRequested())) {
-			return this.retained.publish(topic.name(), message, topic::publish);
-		}
-		if (message.isRetainRequested() && retain == TopicRules.Retain.NONE) {
+		TopicRules.Rule rule = topic.rule(this.rules);
+		if (message.isRetainRequested() && rule.retain() == TopicRules.Retain.NONE) {
 			return PublishResult.refused("x-herald-retain is not allowed on " + DestinationName.TOPIC_PREFIX
 					+ topic.name() + ": no herald.topics.rules entry retains it");
+		}
+		if (rule.retains(message) || rule.keepsHistory()) {
+			return this.retained.publish(topic.name(), message, rule, topic::publish);
 		}
 		return topic.publish(message);
 	}
 
 	/**
 	 * Hands the retained value of every topic the subscription's pattern matches to the
-	 * consumer, in name order; see {@link RetainedValues} for the ordering with live
+	 * consumer, in name order; see {@link TopicMemory} for the ordering with live
 	 * messages.
 	 */
 	void forEachRetained(Destination pattern, Consumer<Message> consumer) {
 		this.retained.forEachMatching(pattern.name(), consumer);
+	}
+
+	/**
+	 * Replays a topic's history to a resuming subscription, under the topic's slot (see
+	 * {@link TopicMemory}).
+	 * @param since where the subscriber left off, or {@code null}
+	 * @param rewind how many of the last messages to replay when {@code since} is
+	 * {@code null}
+	 */
+	Replay replay(Destination topic, Position since, int rewind, Consumer<Boolean> answer, Consumer<Message> consumer) {
+		return this.retained.replay(topic.name(), this.rules.ruleOf(topic.name()), since, rewind, answer, consumer);
+	}
+
+	/** The rule of a topic: what it remembers. */
+	TopicRules.Rule ruleOf(String topicName) {
+		return this.rules.ruleOf(topicName);
 	}
 
 	/** Topics holding a retained value. */

@@ -10,7 +10,9 @@ import io.herald.protocol.Frame;
 import io.herald.protocol.StompVersion;
 import io.herald.routing.Destination;
 import io.herald.routing.DestinationException;
+import io.herald.routing.DestinationName;
 import io.herald.routing.Ingress;
+import io.herald.routing.Position;
 import io.herald.routing.Publication;
 import io.herald.routing.PublishResult;
 import io.herald.security.Action;
@@ -106,15 +108,71 @@ final class ClientFrames {
 		}
 		Destination destination = parse(destinationName, false);
 		authorize(Action.SUBSCRIBE, destinationName);
+		Position since = since(frame, destination);
+		int rewind = rewind(frame, destination, since);
 		SessionSubscription subscription = new SessionSubscription(this.session, id, index, ackMode, destination,
 				this.services.settings().maxUnackedPerSubscription());
 		this.subscriptions.add(subscription);
 		subscription.attach(this.services.router().subscribe(destination, this.session.user(), subscription));
-		if (destination.kind() == Destination.Kind.TOPIC) {
+		if (since != null || rewind > 0) {
+			boolean recovered = subscription.resume(this.services.router(), since, rewind);
+			this.session.receiptHeader(Ingress.RECOVERED_HEADER, Boolean.toString(recovered));
+		}
+		else if (destination.kind() == Destination.Kind.TOPIC) {
 			subscription.showRetained(this.services.router());
 		}
 		// queue messages flow only after the RECEIPT of the SUBSCRIBE
 		this.subscriptions.startAfterReceipt(subscription);
+	}
+
+	/** {@code x-herald-since}, checked: one topic, {@code EPOCH:OFFSET}. */
+	private static Position since(Frame frame, Destination destination) throws StompViolation {
+		String value = frame.header(Ingress.SINCE_HEADER);
+		if (value == null) {
+			return null;
+		}
+		resumable(Ingress.SINCE_HEADER, destination);
+		if (frame.header(Ingress.REWIND_HEADER) != null) {
+			throw new StompViolation(Ingress.SINCE_HEADER + " and " + Ingress.REWIND_HEADER + " exclude each other");
+		}
+		try {
+			return Position.parse(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new StompViolation(ex.getMessage());
+		}
+	}
+
+	/** {@code x-herald-rewind}, checked: one topic, 1 to its history size. */
+	private int rewind(Frame frame, Destination destination, Position since) throws StompViolation {
+		String value = frame.header(Ingress.REWIND_HEADER);
+		if (value == null || since != null) {
+			return 0;
+		}
+		resumable(Ingress.REWIND_HEADER, destination);
+		int size = this.services.router().historySize(destination);
+		int rewind;
+		try {
+			rewind = Integer.parseInt(value);
+		}
+		catch (NumberFormatException ex) {
+			rewind = -1;
+		}
+		if (size == 0) {
+			throw new StompViolation(Ingress.REWIND_HEADER + ": /topic/" + destination.name()
+					+ " keeps no history (herald.topics.rules[N].history-size)");
+		}
+		if (rewind < 1 || rewind > size) {
+			throw new StompViolation(Ingress.REWIND_HEADER + " must be a whole number from 1 to " + size
+					+ " (the history-size of /topic/" + destination.name() + "), was '" + value + "'");
+		}
+		return rewind;
+	}
+
+	private static void resumable(String header, Destination destination) throws StompViolation {
+		if (destination.kind() != Destination.Kind.TOPIC || DestinationName.hasWildcard(destination.name())) {
+			throw new StompViolation(header + " needs one topic, /topic/NAME, not a pattern, queue or user queue");
+		}
 	}
 
 	private void unsubscribe(Frame frame) throws StompViolation {

@@ -19,7 +19,16 @@ final class ControlFrames {
 	}
 
 	static OutboundFrame receipt(String receiptId, StompVersion version) {
-		return encode(Frame.builder(Command.RECEIPT).header("receipt-id", receiptId).build(), version);
+		return receipt(receiptId, null, null, version);
+	}
+
+	/** A RECEIPT with one more header, when {@code name} is not {@code null}. */
+	static OutboundFrame receipt(String receiptId, String name, String value, StompVersion version) {
+		Frame.Builder receipt = Frame.builder(Command.RECEIPT).header("receipt-id", receiptId);
+		if (name != null) {
+			receipt.header(name, value);
+		}
+		return encode(receipt.build(), version);
 	}
 
 	/**

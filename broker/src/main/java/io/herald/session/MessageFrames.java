@@ -33,10 +33,12 @@ final class MessageFrames {
 	 * @param ack the {@code ack} header value, or {@code null} in auto mode
 	 * @param retained whether this delivery is of the topic's retained value, shown with
 	 * {@code x-herald-retained:true}
+	 * @param recovered the {@code x-herald-recovered} of a resumed subscription's first
+	 * delivery, or {@code null}
 	 */
 	static OutboundFrame encode(Message message, StompVersion version, byte[] subscriptionHead, String messageId,
-			String ack, boolean redelivered, boolean retained) {
-		if (ack == null && !redelivered && !retained && messageId.equals(message.messageId())) {
+			String ack, boolean redelivered, boolean retained, String recovered) {
+		if (ack == null && !redelivered && !retained && recovered == null && messageId.equals(message.messageId())) {
 			// auto mode: everything after the subscription is the same for every
 			// subscriber, so a delivery allocates no bytes at all
 			return new OutboundFrame(subscriptionHead, identifiedTail(message, version), message.isBinary(),
@@ -53,6 +55,9 @@ final class MessageFrames {
 		}
 		if (retained) {
 			FrameEncoder.writeHeader(head, Ingress.RETAINED_HEADER, "true", false, version);
+		}
+		if (recovered != null) {
+			FrameEncoder.writeHeader(head, Ingress.RECOVERED_HEADER, recovered, false, version);
 		}
 		return new OutboundFrame(head.toByteArray(), tail(message, version), message.isBinary(),
 				message.publishedNanos());
@@ -103,6 +108,10 @@ final class MessageFrames {
 		boolean escape = version.escapesHeaders();
 		byte[] body = message.body();
 		FrameEncoder.writeHeader(tail, "destination", message.destination(), escape, version);
+		if (message.offset() != 0) {
+			FrameEncoder.writeHeader(tail, Ingress.OFFSET_HEADER, Long.toString(message.offset()), false, version);
+			FrameEncoder.writeHeader(tail, Ingress.EPOCH_HEADER, message.epoch(), escape, version);
+		}
 		Headers headers = message.headers();
 		for (int i = 0; i < headers.size(); i++) {
 			FrameEncoder.writeHeader(tail, headers.name(i), headers.value(i), escape, version);

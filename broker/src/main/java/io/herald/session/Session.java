@@ -83,6 +83,11 @@ public final class Session {
 	/** Frames decoded; written by the owner. */
 	private volatile long framesIn;
 
+	/** A header the frame being handled adds to its RECEIPT; owned by the mailbox. */
+	private String receiptHeaderName;
+
+	private String receiptHeaderValue;
+
 	Session(SessionServices services, String id, TransportConnection transport) {
 		this.services = services;
 		this.id = id;
@@ -252,8 +257,9 @@ public final class Session {
 				this.clientFrames.handle(frame);
 			}
 			if (receipt != null && this.phase == Phase.CONNECTED) {
-				enqueue(ControlFrames.receipt(receipt, this.version));
+				enqueue(ControlFrames.receipt(receipt, this.receiptHeaderName, this.receiptHeaderValue, this.version));
 			}
+			this.receiptHeaderName = null;
 			this.subscriptions.startPending();
 		}
 		catch (StompViolation ex) {
@@ -321,6 +327,15 @@ public final class Session {
 	 */
 	void refreshToken(String token) throws StompViolation {
 		this.identity = this.expiry.refresh(this.identity, token);
+	}
+
+	/**
+	 * Adds a header to the RECEIPT of the frame being handled, if it asked for one. On
+	 * the owner's thread.
+	 */
+	void receiptHeader(String name, String value) {
+		this.receiptHeaderName = name;
+		this.receiptHeaderValue = value;
 	}
 
 	/** For tests, on the owner's thread. */

@@ -11,6 +11,8 @@ import java.util.Map;
 import io.herald.routing.Destination;
 import io.herald.routing.Message;
 import io.herald.routing.QueueConsumer;
+import io.herald.routing.Position;
+import io.herald.routing.Replay;
 import io.herald.routing.Route;
 import io.herald.routing.Router;
 
@@ -81,6 +83,12 @@ final class SessionSubscription implements QueueConsumer {
 	/** While {@link #showRetained} runs: the sequence of each retained value shown. */
 	private Map<String, Long> shownRetained;
 
+	/**
+	 * Of a resumed subscription, until its first delivery carries it: whether nothing was
+	 * missed; {@code null} otherwise.
+	 */
+	private Boolean recovered;
+
 	SessionSubscription(Session session, String id, int index, AckMode ackMode, Destination destination,
 			int maxUnacked) {
 		this.session = session;
@@ -132,7 +140,7 @@ final class SessionSubscription implements QueueConsumer {
 	 */
 	@Override
 	public synchronized boolean deliver(Message message, boolean redelivered) {
-		if (this.heldBack != null && message.retainSequence() != 0) {
+		if (this.heldBack != null && (message.retainSequence() != 0 || message.offset() != 0)) {
 			// a live message of a retaining topic while the retained values are shown
 			this.heldBack.add(message);
 			return true;
@@ -153,16 +161,52 @@ final class SessionSubscription implements QueueConsumer {
 			this.shownRetained = new HashMap<>();
 		}
 		router.forEachRetained(this.destination, this::deliverRetained);
+		releaseHeldBack(Long.MIN_VALUE);
+	}
+
+	/**
+	 * Replays the topic's history to a resuming subscription (what followed
+	 * {@code since}, or the last {@code rewind} messages), then lets live messages
+	 * through: those the history already held when it was read are not delivered again.
+	 * The first delivery carries {@code x-herald-recovered}. Called once, by the
+	 * session's owner, after the subscription is in the router.
+	 * @return whether nothing was missed
+	 */
+	boolean resume(Router router, Position since, int rewind) {
 		synchronized (this) {
-			List<Message> held = this.heldBack;
-			Map<String, Long> shown = this.shownRetained;
-			this.heldBack = null;
-			this.shownRetained = null;
-			for (Message message : held) {
-				Long retained = shown.get(message.destination());
-				if (retained == null || message.retainSequence() > retained) {
-					deliverNow(message, false, false);
-				}
+			this.heldBack = new ArrayList<>();
+			this.shownRetained = new HashMap<>();
+		}
+		Replay replay = router.replay(this.destination, since, rewind, this::answer, this::deliverReplayed);
+		releaseHeldBack(replay.lastOffset());
+		return replay.recovered();
+	}
+
+	/** The replay's answer, before its first message: the first delivery carries it. */
+	private synchronized void answer(boolean recoveredAll) {
+		this.recovered = recoveredAll;
+	}
+
+	private synchronized void deliverReplayed(Message message) {
+		deliverNow(message, false, false);
+	}
+
+	/**
+	 * Ends a catch-up: the live messages held back go out, but for those the catch-up
+	 * showed already (a retained value that recent or later, a history offset at or below
+	 * {@code replayedUpTo}).
+	 */
+	private synchronized void releaseHeldBack(long replayedUpTo) {
+		List<Message> held = this.heldBack;
+		Map<String, Long> shown = this.shownRetained;
+		this.heldBack = null;
+		this.shownRetained = null;
+		for (Message message : held) {
+			Long retained = shown.get(message.destination());
+			boolean shownAlready = (retained != null && message.retainSequence() <= retained)
+					|| (message.offset() != 0 && message.offset() <= replayedUpTo);
+			if (!shownAlready) {
+				deliverNow(message, false, false);
 			}
 		}
 	}
@@ -187,12 +231,14 @@ final class SessionSubscription implements QueueConsumer {
 			tag = this.index + "-" + (this.sequence + 1);
 		}
 		String messageId = (tag != null) ? tag : message.messageId();
+		String recoveredNow = (this.recovered != null) ? this.recovered.toString() : null;
 		OutboundFrame frame = MessageFrames.encode(message, this.session.version(), this.subscriptionHead, messageId,
-				tag, redelivered, retained);
+				tag, redelivered, retained, recoveredNow);
 		if (!this.session.enqueue(frame)) {
 			return false;
 		}
 		this.session.stats().deliveredOne();
+		this.recovered = null;
 		if (tag != null) {
 			this.sequence++;
 			this.unacked.put(tag, message);

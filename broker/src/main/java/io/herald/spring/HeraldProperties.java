@@ -432,8 +432,14 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 		 * @param retain {@code none} (default), {@code last} (every message becomes the
 		 * topic's retained value) or {@code on-request} (those sent with
 		 * {@code x-herald-retain:true})
+		 * @param historySize how many of its last messages each topic keeps, numbered,
+		 * for subscribers resuming with {@code x-herald-since} or
+		 * {@code x-herald-rewind}; 0 (default) for none
+		 * @param historyTtl how long a message stays in the history; 0 (default) for as
+		 * long as the size allows
 		 */
-		public record TopicRule(@DefaultValue List<String> destinations, @DefaultValue("none") String retain) {
+		public record TopicRule(@DefaultValue List<String> destinations, @DefaultValue("none") String retain,
+				@DefaultValue("0") int historySize, @DefaultValue("0s") Duration historyTtl) {
 
 			void check(String key) {
 				try {
@@ -463,7 +469,14 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 					default -> throw new IllegalArgumentException(
 							"retain: must be none, last or on-request, was '" + this.retain + "'");
 				};
-				return new TopicRules.Rule(patterns, mode);
+				if (this.historySize < 0 || this.historySize > 1_000_000) {
+					throw new IllegalArgumentException(
+							"history-size: must be between 0 and 1000000, was " + this.historySize);
+				}
+				if (this.historyTtl == null || this.historyTtl.isNegative()) {
+					throw new IllegalArgumentException("history-ttl: must not be negative, was " + this.historyTtl);
+				}
+				return new TopicRules.Rule(patterns, mode, this.historySize, this.historyTtl.toNanos());
 			}
 
 		}

@@ -10,7 +10,10 @@ import io.herald.protocol.Headers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-class RetainedValuesTest {
+class TopicMemoryTest {
+
+	private static final TopicRules.Rule RETAIN = new TopicRules.Rule(List.of(DestinationPattern.compile("/#")),
+			TopicRules.Retain.LAST);
 
 	private final MemoryBudget memory = new MemoryBudget(1 << 20);
 
@@ -18,11 +21,11 @@ class RetainedValuesTest {
 		return new Message("/topic/" + topic, Headers.builder().build(), body.getBytes(), topic + "-" + body, false);
 	}
 
-	private static PublishResult publish(RetainedValues values, String topic, String body) {
-		return values.publish(topic, message(topic, body), (m) -> PublishResult.delivered(0));
+	private static PublishResult publish(TopicMemory values, String topic, String body) {
+		return values.publish(topic, message(topic, body), RETAIN, (m) -> PublishResult.delivered(0));
 	}
 
-	private static List<String> matching(RetainedValues values, String pattern) {
+	private static List<String> matching(TopicMemory values, String pattern) {
 		List<String> bodies = new ArrayList<>();
 		values.forEachMatching(pattern, (m) -> bodies.add(new String(m.body())));
 		return bodies;
@@ -30,7 +33,7 @@ class RetainedValuesTest {
 
 	@Test
 	void theLastValueOfEachTopicIsKeptAndFoundByPatternInNameOrder() {
-		RetainedValues values = new RetainedValues(100, 1 << 20, this.memory);
+		TopicMemory values = new TopicMemory(100, 1 << 20, this.memory);
 		publish(values, "prices.MSFT", "1");
 		publish(values, "prices.AAPL", "1");
 		publish(values, "prices.AAPL", "2");
@@ -43,11 +46,11 @@ class RetainedValuesTest {
 
 	@Test
 	void sequencesOnlyGrowAndAnEmptyBodyClears() {
-		RetainedValues values = new RetainedValues(100, 1 << 20, this.memory);
+		TopicMemory values = new TopicMemory(100, 1 << 20, this.memory);
 		Message first = message("t", "a");
 		Message clear = message("t", "");
-		values.publish("t", first, (m) -> PublishResult.delivered(0));
-		values.publish("t", clear, (m) -> PublishResult.delivered(0));
+		values.publish("t", first, RETAIN, (m) -> PublishResult.delivered(0));
+		values.publish("t", clear, RETAIN, (m) -> PublishResult.delivered(0));
 		assertThat(clear.retainSequence()).isGreaterThan(first.retainSequence());
 		assertThat(matching(values, "t")).isEmpty();
 		assertThat(values.count()).isZero();
@@ -61,7 +64,7 @@ class RetainedValuesTest {
 	void boundsEvictTheLeastRecentlyUpdatedAndTheBudgetFollows() {
 		Message sample = message("x0", "v");
 		long each = sample.footprint();
-		RetainedValues values = new RetainedValues(100, each * 3 + each / 2, this.memory);
+		TopicMemory values = new TopicMemory(100, each * 3 + each / 2, this.memory);
 		for (int i = 0; i < 5; i++) {
 			publish(values, "x" + i, "v");
 		}
@@ -69,7 +72,7 @@ class RetainedValuesTest {
 		assertThat(values.evicted()).isEqualTo(2);
 		assertThat(matching(values, "*")).hasSize(3);
 		assertThat(this.memory.usedBytes()).isEqualTo(values.bytes());
-		RetainedValues counted = new RetainedValues(2, 1 << 20, this.memory);
+		TopicMemory counted = new TopicMemory(2, 1 << 20, this.memory);
 		publish(counted, "a", "1");
 		publish(counted, "b", "1");
 		publish(counted, "a", "2");

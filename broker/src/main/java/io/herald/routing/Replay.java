@@ -1,0 +1,12 @@
+package io.herald.routing;
+
+/**
+ * What a resuming subscription got from its topic's history.
+ *
+ * @param recovered whether it got everything since its position (or all of the rewind it
+ * asked for): nothing was missed
+ * @param lastOffset the history's last offset when it was read; live messages at or below
+ * it were replayed or came before the position, so they are not delivered again
+ */
+public record Replay(boolean recovered, long lastOffset) {
+}
