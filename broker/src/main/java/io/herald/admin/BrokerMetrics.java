@@ -94,6 +94,9 @@ public final class BrokerMetrics implements MeterBinder {
 			.description("bytes retained values hold; bounded by herald.topics.max-memory")
 			.baseUnit("bytes")
 			.register(registry);
+		FunctionCounter.builder("herald.messages.duplicates", this.broker, (b) -> b.router().duplicateSends())
+			.description("SENDs not routed again: their x-herald-idempotency-key was seen within the window")
+			.register(registry);
 		FunctionCounter.builder("herald.topics.retained.evictions", this.broker, (b) -> b.router().retainedEvictions())
 			.description("retained values evicted by herald.topics.max-retained or herald.topics.max-memory")
 			.register(registry);

@@ -32,6 +32,12 @@ public final class Ingress {
 	/** The MESSAGE header marking a delivery of a retained value, not a live one. */
 	public static final String RETAINED_HEADER = "x-herald-retained";
 
+	/**
+	 * The SEND header naming a message, so that a retried SEND within the destination's
+	 * idempotency window is not routed twice.
+	 */
+	public static final String IDEMPOTENCY_HEADER = "x-herald-idempotency-key";
+
 	/** The MESSAGE header with the message's offset in its topic's history. */
 	public static final String OFFSET_HEADER = "x-herald-offset";
 
@@ -106,7 +112,7 @@ public final class Ingress {
 		}
 		PublishResult result = this.router.publish(destination,
 				message(destination, requestedName, headers, body, sender));
-		if (result.accepted()) {
+		if (result.accepted() && result != PublishResult.DUPLICATE) {
 			this.published.increment();
 		}
 		return result;
@@ -138,8 +144,14 @@ public final class Ingress {
 		String shownName = (destination.kind() == Destination.Kind.USER) ? "/user" + destination.name() : requestedName;
 		Headers.Builder forwarded = Headers.builder();
 		boolean[] retain = { false };
+		String[] idempotency = { null };
 		headers.forEach((name, value) -> {
-			if (RETAIN_HEADER.equals(name)) {
+			if (IDEMPOTENCY_HEADER.equals(name)) {
+				// a key counts for its sender only: nobody can suppress another's
+				// messages
+				idempotency[0] = sender + '\u0000' + value;
+			}
+			else if (RETAIN_HEADER.equals(name)) {
 				if (!"true".equals(value) && !"false".equals(value)) {
 					throw new IllegalArgumentException(RETAIN_HEADER + " must be true or false, was '" + value + "'");
 				}
@@ -152,7 +164,10 @@ public final class Ingress {
 		if (sender != null) {
 			forwarded.add(SENDER_HEADER, sender);
 		}
-		return new Message(shownName, forwarded.build(), body, this.ids.next(), !Utf8.isValid(body), retain[0]);
+		Message message = new Message(shownName, forwarded.build(), body, this.ids.next(), !Utf8.isValid(body),
+				retain[0]);
+		message.setIdempotencyKey(idempotency[0]);
+		return message;
 	}
 
 	/** The refusal while the memory alarm is engaged, naming the limit. */

@@ -45,6 +45,9 @@ public final class Message {
 
 	private volatile String epoch;
 
+	/** The sender and the SEND's {@code x-herald-idempotency-key}, or {@code null}. */
+	private String idempotencyKey;
+
 	/** When the message was made, that is accepted for routing. */
 	private final long publishedNanos = System.nanoTime();
 
@@ -123,6 +126,15 @@ public final class Message {
 	/** The epoch of the history the {@link #offset()} counts in, or {@code null}. */
 	public String epoch() {
 		return this.epoch;
+	}
+
+	/** The sender-scoped idempotency key of the SEND, or {@code null}. */
+	String idempotencyKey() {
+		return this.idempotencyKey;
+	}
+
+	void setIdempotencyKey(String key) {
+		this.idempotencyKey = key;
 	}
 
 	void setOffset(String epoch, long offset) {

@@ -10,6 +10,12 @@ package io.herald.routing;
  */
 public record PublishResult(boolean accepted, int receivers, String refusal) {
 
+	/**
+	 * A SEND whose idempotency key was seen within the window: accepted (its RECEIPT is
+	 * sent) and not routed again.
+	 */
+	static final PublishResult DUPLICATE = new PublishResult(true, 0, null);
+
 	static PublishResult delivered(int receivers) {
 		return new PublishResult(true, receivers, null);
 	}

@@ -190,6 +190,11 @@ public final class Router {
 		return (topic.kind() == Destination.Kind.TOPIC) ? this.topics.ruleOf(topic.name()).historySize() : 0;
 	}
 
+	/** SENDs not routed again: their idempotency key was seen within the window. */
+	public long duplicateSends() {
+		return this.topics.duplicates();
+	}
+
 	/** Topics holding a retained value. */
 	public int retainedCount() {
 		return this.topics.retainedCount();

@@ -69,6 +69,8 @@ final class TopicMemory {
 
 	private long evicted;
 
+	private long duplicates;
+
 	/**
 	 * @param maxTopics most topics holding a retained value
 	 * @param maxBytes most bytes retained values and histories hold together
@@ -101,6 +103,12 @@ final class TopicMemory {
 				if (slot.removed) {
 					// emptied meanwhile and out of the map: take a new one
 					continue;
+				}
+				if (rule.idempotencyWindowNanos() > 0 && message.idempotencyKey() != null
+						&& slot.seen(message.idempotencyKey(), this.nanoClock.getAsLong(), rule, this)) {
+					countDuplicate();
+					retireIfEmpty(slot);
+					return PublishResult.DUPLICATE;
 				}
 				if (rule.retains(message)) {
 					message.setRetainSequence(this.sequence.incrementAndGet());
@@ -167,6 +175,18 @@ final class TopicMemory {
 		this.evicted++;
 	}
 
+	private synchronized void countDuplicate() {
+		this.duplicates++;
+	}
+
+	/**
+	 * Idempotency keys remembered, each a few dozen bytes, counted with the histories.
+	 */
+	private static final int KEY_OVERHEAD = 64;
+
+	/** Most idempotency keys one topic remembers, whatever its window. */
+	static final int MAX_KEYS_PER_TOPIC = 100_000;
+
 	/**
 	 * Counts a topic's new retained value (or its clearing) and takes out of the count
 	 * the least recently updated values beyond the bounds.
@@ -205,7 +225,7 @@ final class TopicMemory {
 	 * remembered cost nothing. Under the slot's monitor.
 	 */
 	private void retireIfEmpty(Slot slot) {
-		if (slot.value.get() == null && (slot.history == null || slot.history.entries.isEmpty())) {
+		if (slot.value.get() == null && (slot.history == null || slot.history.entries.isEmpty()) && !slot.hasKeys()) {
 			slot.removed = true;
 			this.slots.remove(slot.topic, slot);
 		}
@@ -293,6 +313,11 @@ final class TopicMemory {
 		return this.evicted;
 	}
 
+	/** SENDs not routed again because their idempotency key was seen in the window. */
+	synchronized long duplicates() {
+		return this.duplicates;
+	}
+
 	/** One topic's retained value and history, and the monitor that orders them. */
 	private static final class Slot {
 
@@ -309,6 +334,51 @@ final class TopicMemory {
 		 * Out of the map: a publish that finds it so takes a new slot. Guarded by this.
 		 */
 		boolean removed;
+
+		/** Idempotency keys seen, oldest first, with when. Guarded by this. */
+		LinkedHashMap<String, Long> keys;
+
+		/**
+		 * Whether the key was seen within the window; remembers it otherwise. Forgets
+		 * keys past the window first, and the oldest beyond
+		 * {@value TopicMemory#MAX_KEYS_PER_TOPIC}.
+		 */
+		boolean seen(String key, long now, TopicRules.Rule rule, TopicMemory store) {
+			if (this.keys == null) {
+				this.keys = new LinkedHashMap<>();
+			}
+			Iterator<Map.Entry<String, Long>> oldest = this.keys.entrySet().iterator();
+			long freed = 0;
+			while (oldest.hasNext()) {
+				Map.Entry<String, Long> entry = oldest.next();
+				if (now - entry.getValue() <= rule.idempotencyWindowNanos() && this.keys.size() < MAX_KEYS_PER_TOPIC) {
+					break;
+				}
+				oldest.remove();
+				freed += KEY_OVERHEAD + entry.getKey().length();
+			}
+			Long at = this.keys.get(key);
+			boolean seen = at != null && now - at <= rule.idempotencyWindowNanos();
+			if (!seen) {
+				this.keys.put(key, now);
+				freed -= KEY_OVERHEAD + key.length();
+			}
+			if (freed != 0 && store.accountHistory(-freed) > 0) {
+				// over the node's bound: this topic's oldest keys go first
+				Iterator<Map.Entry<String, Long>> old = this.keys.entrySet().iterator();
+				long over = 1;
+				while (over > 0 && this.keys.size() > 1 && old.hasNext()) {
+					Map.Entry<String, Long> entry = old.next();
+					old.remove();
+					over = store.accountHistory(-(KEY_OVERHEAD + entry.getKey().length()));
+				}
+			}
+			return seen;
+		}
+
+		boolean hasKeys() {
+			return this.keys != null && !this.keys.isEmpty();
+		}
 
 		Slot(String topic) {
 			this.topic = topic;

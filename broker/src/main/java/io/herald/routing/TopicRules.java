@@ -19,7 +19,7 @@ public record TopicRules(List<Rule> rules) {
 	}
 
 	/** A topic no rule matches: it remembers nothing. */
-	static final Rule NOTHING = new Rule(List.of(DestinationPattern.compile("/#")), Retain.NONE, 0, 0);
+	static final Rule NOTHING = new Rule(List.of(DestinationPattern.compile("/#")), Retain.NONE, 0, 0, 0);
 
 	/** The rule for a topic name (without {@code /topic/}), or {@link #NOTHING}. */
 	Rule ruleOf(String topicName) {
@@ -42,22 +42,34 @@ public record TopicRules(List<Rule> rules) {
 	 * resuming subscribers ({@code x-herald-since}, {@code x-herald-rewind}); 0 for none
 	 * @param historyTtlNanos how long a message stays in the history; 0 for as long as
 	 * the size allows
+	 * @param idempotencyWindowNanos how long a SEND's {@code x-herald-idempotency-key} is
+	 * remembered, so that a retry is not routed again; 0 for not at all
 	 */
-	public record Rule(List<DestinationPattern> destinations, Retain retain, int historySize, long historyTtlNanos) {
+	public record Rule(List<DestinationPattern> destinations, Retain retain, int historySize, long historyTtlNanos,
+			long idempotencyWindowNanos) {
 
 		public Rule {
 			destinations = List.copyOf(destinations);
 			if (destinations.isEmpty()) {
 				throw new IllegalArgumentException("a topic rule needs at least one destination pattern");
 			}
-			if (historySize < 0 || historyTtlNanos < 0) {
-				throw new IllegalArgumentException("historySize and historyTtlNanos must not be negative");
+			if (historySize < 0 || historyTtlNanos < 0 || idempotencyWindowNanos < 0) {
+				throw new IllegalArgumentException(
+						"historySize, historyTtlNanos and idempotencyWindowNanos must not be negative");
 			}
 		}
 
 		/** A rule that only retains. */
 		public Rule(List<DestinationPattern> destinations, Retain retain) {
-			this(destinations, retain, 0, 0);
+			this(destinations, retain, 0, 0, 0);
+		}
+
+		/**
+		 * Whether the topic remembers anything, so that publishing goes through its slot.
+		 */
+		boolean remembers(Message message) {
+			return retains(message) || keepsHistory()
+					|| (this.idempotencyWindowNanos > 0 && message.idempotencyKey() != null);
 		}
 
 		/** Whether the message becomes its topic's retained value. */

@@ -42,7 +42,7 @@ final class Topics implements DestinationType {
 			return PublishResult.refused("x-herald-retain is not allowed on " + DestinationName.TOPIC_PREFIX
 					+ topic.name() + ": no herald.topics.rules entry retains it");
 		}
-		if (rule.retains(message) || rule.keepsHistory()) {
+		if (rule.remembers(message)) {
 			return this.retained.publish(topic.name(), message, rule, topic::publish);
 		}
 		return topic.publish(message);
@@ -81,6 +81,11 @@ final class Topics implements DestinationType {
 	/** Bytes the retained values hold. */
 	long retainedBytes() {
 		return this.retained.bytes();
+	}
+
+	/** SENDs not routed again: their idempotency key was seen within the window. */
+	long duplicates() {
+		return this.retained.duplicates();
 	}
 
 	/** Retained values evicted by the bounds since start. */

@@ -437,9 +437,13 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 		 * {@code x-herald-rewind}; 0 (default) for none
 		 * @param historyTtl how long a message stays in the history; 0 (default) for as
 		 * long as the size allows
+		 * @param idempotencyWindow how long a SEND's {@code x-herald-idempotency-key} is
+		 * remembered per sender, so that a retried SEND is not routed again; 0 (default)
+		 * for not at all
 		 */
 		public record TopicRule(@DefaultValue List<String> destinations, @DefaultValue("none") String retain,
-				@DefaultValue("0") int historySize, @DefaultValue("0s") Duration historyTtl) {
+				@DefaultValue("0") int historySize, @DefaultValue("0s") Duration historyTtl,
+				@DefaultValue("0s") Duration idempotencyWindow) {
 
 			void check(String key) {
 				try {
@@ -476,7 +480,12 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 				if (this.historyTtl == null || this.historyTtl.isNegative()) {
 					throw new IllegalArgumentException("history-ttl: must not be negative, was " + this.historyTtl);
 				}
-				return new TopicRules.Rule(patterns, mode, this.historySize, this.historyTtl.toNanos());
+				if (this.idempotencyWindow == null || this.idempotencyWindow.isNegative()) {
+					throw new IllegalArgumentException(
+							"idempotency-window: must not be negative, was " + this.idempotencyWindow);
+				}
+				return new TopicRules.Rule(patterns, mode, this.historySize, this.historyTtl.toNanos(),
+						this.idempotencyWindow.toNanos());
 			}
 
 		}
