@@ -24,7 +24,9 @@ class StompJsIT {
 			// fast heart-beats so that the heart-beat scenario sees several of them
 			"--herald.heartbeat.send-interval=100ms", "--herald.heartbeat.receive-interval=100ms",
 			// proven users for the /user/ scenarios (an unchecked login names nobody)
-			"--herald.security.jwt.secret=" + Tokens.SECRET);
+			"--herald.security.jwt.secret=" + Tokens.SECRET,
+			// a history for the resume scenario (resume.test.js)
+			"--herald.topics.rules[0].destinations[0]=/topic/resume.#", "--herald.topics.rules[0].history-size=25000");
 
 	@Test
 	void stompJsSuitePassesAgainstHerald() throws Exception {
