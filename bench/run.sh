@@ -6,7 +6,8 @@
 #                [--soak-minutes N] [--fanout-latency-rates HALF,QUARTER]
 #
 # Scenarios: fanout, tickers, chat, slow-consumer, connections (the default), and soak (only when
-# named: mixed load for --soak-minutes, default 30)
+# named: mixed load for --soak-minutes, default 30) and resume (only when named, Herald only:
+# 1,000 subscribers of 100 topics with history dropped at once and resumed with x-herald-since)
 # Targets:   herald, rabbitmq, artemis, spring-simple, ceiling
 # The broker under test runs on CPU 0 and the generator on CPU 1 (taskset); JVM targets and
 # the generator get the same heap and GC (BENCH_HEAP, default -Xms1g -Xmx1g -XX:+UseG1GC: on one
@@ -137,7 +138,9 @@ start_target() {
 			port="$(free_port 18080)"
 			local jar
 			jar="$(ls broker/target/herald-broker-*-exec.jar | head -1)"
+			# the resume scenario's topics keep a history (other scenarios do not touch them)
 			taskset -c "$BROKER_CPU" java "${jvm[@]}" -jar "$jar" --server.port="$port" --herald.tcp.port=-1 \
+				'--herald.topics.rules[0].destinations[0]=/topic/resume.#' '--herald.topics.rules[0].history-size=1000' \
 				>"$LOGS/herald.log" 2>&1 &
 			STARTED_PID=$!
 			;;
@@ -236,6 +239,10 @@ for target in "${TARGET_LIST[@]}"; do
 		elif [ -n "$STARTED_PID" ] && ! kill -0 "$STARTED_PID" 2>/dev/null; then
 			echo "   $target died during the previous scenario; restarting it" >&2
 			start_target "$target" || { failed_row "$scenario" "$target" "target did not restart"; continue; }
+		fi
+		if [ "$scenario" = resume ] && [ "$target" != herald ]; then
+			echo "   resume: skipped for $target (no resume over STOMP)"
+			continue
 		fi
 		echo "   $scenario"
 		taskset -c "$GENERATOR_CPU" java $HEAP -cp "$GEN_CP" io.herald.bench.Generator --uri "$URI" \

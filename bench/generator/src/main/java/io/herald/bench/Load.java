@@ -81,6 +81,8 @@ final class Load implements AutoCloseable {
 
 	private long foreign;
 
+	private int notRecovered;
+
 	private int readyCount;
 
 	private int failedCount;
@@ -271,6 +273,21 @@ final class Load implements AutoCloseable {
 
 	void foreign() {
 		this.foreign++;
+	}
+
+	/** A resuming SUBSCRIBE whose RECEIPT said {@code x-herald-recovered:false}. */
+	void notRecovered() {
+		this.notRecovered++;
+	}
+
+	/** Resuming SUBSCRIBEs that could not recover; on the event loop. */
+	int notRecoveredCount() {
+		return this.notRecovered;
+	}
+
+	/** Messages published so far on one publication; on the event loop. */
+	long sentOn(int publication) {
+		return this.sent[publication];
 	}
 
 	void delivered(StompConnection c, long sentNanos) {

@@ -168,6 +168,14 @@ public final class Report {
 					+ percent(row.get("generator_core_busy")) + " (generator itself "
 					+ percent(row.get("generator_cpu")) + ")");
 		}
+		if (row.get("catch_up_ms") != null) {
+			notes.add(row.get("subscribers") + " subscribers of " + row.get("destinations")
+					+ " topics dropped at once, " + "resumed after " + number(row.get("pause_ms"))
+					+ " ms: all caught up " + number(row.get("catch_up_ms"))
+					+ " ms after the resume (reconnecting took " + number(row.get("reconnect_ms")) + " ms), "
+					+ number(row.get("replayed")) + " messages replayed, " + number(row.get("replayed_per_sec"))
+					+ " replayed/s, " + row.get("not_recovered") + " not recovered");
+		}
 		if (row.get("baseline_delivered_per_sec") != null) {
 			notes.add("without the slow one: " + number(row.get("baseline_delivered_per_sec")) + "/s, p99 "
 					+ number(row.get("baseline_p99_ms")) + " ms; ratio " + row.get("throughput_vs_baseline"));

@@ -127,6 +127,7 @@ final class Scenarios {
 			case "chat" -> chat();
 			case "connections" -> connections();
 			case "slow-consumer" -> slowConsumer();
+			case "resume" -> resume();
 			case "soak" ->
 				new Soak(this.settings, this.soakPlan, this.broker, this.target, this.generatorCore, this.brokerCore)
 					.run(row("soak"));
@@ -211,6 +212,118 @@ final class Scenarios {
 			row.put("connections", this.scale.tickerConnections());
 			row.put("publish_rate", this.scale.tickerRate());
 			finish(load, row, phase.cpu());
+			return row;
+		}
+	}
+
+	/**
+	 * Topics with history ({@code /topic/resume.#}, for which bench/run.sh starts Herald
+	 * with a history rule): 1,000 subscribers on 100 destinations, fed at a steady rate;
+	 * all dropped at once, and after a pause resumed with {@code x-herald-since} while
+	 * the feed goes on. Reports the time from the resume until every subscriber has
+	 * caught up with what was published when it began, the messages replayed per second,
+	 * and that nothing was lost, repeated or reordered across the drop. Herald only: the
+	 * peers have no resume.
+	 */
+	Map<String, Object> resume() throws Exception {
+		int destinations = 100;
+		int perDestination = 10;
+		double rate = 5_000;
+		long pauseMillis = 2_000;
+		String base = "/topic/resume.run" + Long.toString(System.nanoTime(), 36) + ".d";
+		try (Load load = new Load(this.settings)) {
+			StompConnection publisher = load.newConnection();
+			int[] streams = new int[destinations];
+			for (int d = 0; d < destinations; d++) {
+				streams[d] = load.publication(publisher, base + d);
+			}
+			List<StompConnection> subscribers = new ArrayList<>();
+			List<Integer> destinationOf = new ArrayList<>();
+			for (int d = 0; d < destinations; d++) {
+				for (int k = 0; k < perDestination; k++) {
+					StompConnection c = load.newConnection();
+					c.subscribe(base + d, streams[d]);
+					c.readsEpoch = true;
+					subscribers.add(c);
+					destinationOf.add(d);
+				}
+			}
+			Map<String, Object> row = row("resume");
+			if (!open(load, row)) {
+				return row;
+			}
+			load.startRate(rate);
+			Phase steady = phase(load, true);
+			long[] before = load.call(() -> {
+				long[] last = new long[subscribers.size()];
+				for (int i = 0; i < subscribers.size(); i++) {
+					StompConnection c = subscribers.get(i);
+					last[i] = c.tracker.last(streams[destinationOf.get(i)]);
+					c.closeSocket();
+				}
+				return last;
+			});
+			// the feed goes on while every subscriber is away
+			Thread.sleep(pauseMillis);
+			long resumedAt = System.nanoTime();
+			long[] target = load.call(() -> {
+				long[] published = new long[destinations];
+				for (int d = 0; d < destinations; d++) {
+					published[d] = load.sentOn(streams[d]);
+				}
+				return published;
+			});
+			List<StompConnection> resumed = new ArrayList<>();
+			load.call(() -> {
+				// on the event loop, which reads the connections
+				for (int i = 0; i < subscribers.size(); i++) {
+					int d = destinationOf.get(i);
+					StompConnection c = load.newConnection();
+					c.resume(subscribers.get(i), base + d, streams[d]);
+					resumed.add(c);
+				}
+				return null;
+			});
+			long openNanos = load.openAll(200, this.scale.openTimeoutMillis());
+			long caughtUp = -1;
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+			while (System.nanoTime() < deadline) {
+				boolean all = load.call(() -> {
+					for (int i = 0; i < resumed.size(); i++) {
+						int d = destinationOf.get(i);
+						if (resumed.get(i).tracker.last(streams[d]) < target[d]) {
+							return false;
+						}
+					}
+					return true;
+				});
+				if (all) {
+					caughtUp = System.nanoTime() - resumedAt;
+					break;
+				}
+				Thread.sleep(1);
+			}
+			load.stopPublishing();
+			load.drain(10_000);
+			long replayed = 0;
+			for (int i = 0; i < before.length; i++) {
+				replayed += target[destinationOf.get(i)] - before[i];
+			}
+			row.put("subscribers", subscribers.size());
+			row.put("destinations", destinations);
+			row.put("publish_rate", rate);
+			row.put("pause_ms", pauseMillis);
+			row.put("reconnect_ms", (openNanos < 0) ? -1 : round(openNanos / 1e6));
+			row.put("catch_up_ms", (caughtUp < 0) ? -1 : round(caughtUp / 1e6));
+			row.put("replayed", replayed);
+			row.put("replayed_per_sec", (caughtUp <= 0) ? 0 : round(replayed * 1e9 / caughtUp));
+			row.put("not_recovered", load.call(load::notRecoveredCount));
+			row.put("delivered_per_sec", round(steady.deliveredPerSec()));
+			latency(row, steady.latency());
+			finish(load, row, steady.cpu());
+			if (caughtUp < 0) {
+				row.put("error", "not every subscriber caught up within 60 s of the resume");
+			}
 			return row;
 		}
 	}

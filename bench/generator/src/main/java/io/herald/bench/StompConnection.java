@@ -33,7 +33,16 @@ final class StompConnection extends ChannelInboundHandlerAdapter {
 
 	private final List<String> ackModes = new ArrayList<>();
 
-	final StreamTracker tracker = new StreamTracker();
+	StreamTracker tracker = new StreamTracker();
+
+	/** Extra header lines of each SUBSCRIBE, such as {@code x-herald-since:E:N\n}. */
+	private final List<String> subscribeHeaders = new ArrayList<>();
+
+	/** Whether to read the {@code x-herald-epoch} of the first MESSAGE (resume). */
+	boolean readsEpoch;
+
+	/** The epoch of the topic's history, as the first MESSAGE said it. */
+	String epoch;
 
 	private Channel channel;
 
@@ -81,6 +90,7 @@ final class StompConnection extends ChannelInboundHandlerAdapter {
 	void subscribe(String destination, int... streams) {
 		this.subscriptions.add(destination);
 		this.ackModes.add("auto");
+		this.subscribeHeaders.add("");
 		for (int stream : streams) {
 			this.tracker.expect(stream);
 		}
@@ -94,8 +104,25 @@ final class StompConnection extends ChannelInboundHandlerAdapter {
 	void consume(String queueDestination, QueueLedger ledger) {
 		this.subscriptions.add(queueDestination);
 		this.ackModes.add("client-individual");
+		this.subscribeHeaders.add("");
 		this.queue = ledger;
 		this.acking = true;
+	}
+
+	/**
+	 * Takes over from a subscriber that was dropped: the same stream tracker (so loss,
+	 * duplicates and order are judged across the drop), subscribing with
+	 * {@code x-herald-since} at the last message it got in order. The dropped one no
+	 * longer counts.
+	 */
+	void resume(StompConnection dropped, String destination, int stream) {
+		this.tracker = dropped.tracker;
+		dropped.counted = false;
+		this.epoch = dropped.epoch;
+		this.readsEpoch = true;
+		this.subscriptions.add(destination);
+		this.ackModes.add("auto");
+		this.subscribeHeaders.add("x-herald-since:" + dropped.epoch + ":" + dropped.tracker.last(stream) + "\n");
 	}
 
 	/** Sends an ACK for every message received since the last call. */
@@ -210,6 +237,9 @@ final class StompConnection extends ChannelInboundHandlerAdapter {
 			int stream = MessageBody.stream(buf, body);
 			long seq = MessageBody.seq(buf, body);
 			long sentNanos = MessageBody.sentNanos(buf, body);
+			if (this.readsEpoch && this.epoch == null) {
+				this.epoch = header(buf, start, body, "x-herald-epoch:");
+			}
 			if (this.queue != null) {
 				onQueueMessage(buf, start, body, stream, seq);
 			}
@@ -219,6 +249,9 @@ final class StompConnection extends ChannelInboundHandlerAdapter {
 			this.load.delivered(this, sentNanos);
 		}
 		else if (first == 'R') {
+			if ("false".equals(header(buf, start, end, "x-herald-recovered:"))) {
+				this.load.notRecovered();
+			}
 			onReceipt();
 		}
 		else if (first == 'C') {
@@ -242,7 +275,7 @@ final class StompConnection extends ChannelInboundHandlerAdapter {
 		StringBuilder frames = new StringBuilder();
 		for (int i = 0; i < this.subscriptions.size(); i++) {
 			frames.append("SUBSCRIBE\nid:").append(i).append("\ndestination:").append(this.subscriptions.get(i));
-			frames.append("\nack:").append(this.ackModes.get(i)).append('\n');
+			frames.append("\nack:").append(this.ackModes.get(i)).append('\n').append(this.subscribeHeaders.get(i));
 			if (i == this.subscriptions.size() - 1 && this.load.receipts()) {
 				frames.append("receipt:sub-").append(this.index).append('\n');
 			}

@@ -44,6 +44,12 @@ final class StreamTracker {
 		return this.streams;
 	}
 
+	/** The last sequence number received in order on a stream, 0 before any. */
+	long last(int stream) {
+		int slot = slot(stream);
+		return (slot < 0) ? 0 : this.last[slot];
+	}
+
 	void record(int stream, long seq) {
 		int slot = slot(stream);
 		if (slot < 0) {
