@@ -2,6 +2,7 @@ package io.herald.routing;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +79,63 @@ class TopicMemoryTest {
 		publish(counted, "a", "2");
 		publish(counted, "c", "1");
 		assertThat(matching(counted, "*")).as("b was the least recently updated").containsExactly("2", "1");
+	}
+
+	private static TopicRules.Rule history(int size, long ttlNanos) {
+		return new TopicRules.Rule(List.of(DestinationPattern.compile("/#")), TopicRules.Retain.NONE, size, ttlNanos,
+				0);
+	}
+
+	private static List<String> replayed(TopicMemory values, String topic, TopicRules.Rule rule, Position since,
+			int rewind, boolean[] recovered) {
+		List<String> bodies = new ArrayList<>();
+		values.replay(topic, rule, since, rewind, (answer) -> recovered[0] = answer,
+				(m) -> bodies.add(new String(m.body())));
+		return bodies;
+	}
+
+	@Test
+	void aHistoryNumbersItsMessagesKeepsTheLastNAndExpiresByTime() {
+		AtomicLong now = new AtomicLong();
+		TopicMemory values = new TopicMemory(100, 1 << 20, this.memory, now::get);
+		TopicRules.Rule rule = history(3, 1_000);
+		Message last = null;
+		for (int i = 1; i <= 5; i++) {
+			last = message("h", Integer.toString(i));
+			values.publish("h", last, rule, (m) -> PublishResult.delivered(0));
+			now.addAndGet(100);
+		}
+		assertThat(last.offset()).isEqualTo(5);
+		boolean[] recovered = new boolean[1];
+		assertThat(replayed(values, "h", rule, new Position(last.epoch(), 3), 0, recovered)).containsExactly("4", "5");
+		assertThat(recovered[0]).isTrue();
+		assertThat(replayed(values, "h", rule, new Position(last.epoch(), 1), 0, recovered))
+			.as("offset 2 is gone: what is held, not recovered")
+			.containsExactly("3", "4", "5");
+		assertThat(recovered[0]).isFalse();
+		assertThat(replayed(values, "h", rule, null, 2, recovered)).containsExactly("4", "5");
+		assertThat(recovered[0]).isTrue();
+		now.addAndGet(2_000);
+		assertThat(replayed(values, "h", rule, new Position(last.epoch(), 5), 0, recovered)).as("past the time to live")
+			.isEmpty();
+		assertThat(this.memory.usedBytes()).as("expired messages given back").isZero();
+	}
+
+	@Test
+	void historiesAreBoundedByTheNodesMemoryForThemEvictingTheOldestAndCountingIt() {
+		Message sample = message("b", "v");
+		long each = sample.footprint();
+		TopicMemory values = new TopicMemory(100, each * 10, this.memory);
+		TopicRules.Rule rule = history(1_000, 0);
+		for (int i = 0; i < 50; i++) {
+			values.publish("b", message("b", "v"), rule, (m) -> PublishResult.delivered(0));
+		}
+		assertThat(values.bytes()).isLessThanOrEqualTo(each * 10);
+		assertThat(values.evicted()).isGreaterThanOrEqualTo(40);
+		assertThat(this.memory.usedBytes()).isEqualTo(values.bytes());
+		boolean[] recovered = new boolean[1];
+		assertThat(replayed(values, "b", rule, null, 20, recovered)).hasSizeLessThanOrEqualTo(10);
+		assertThat(recovered[0]).as("the rewind asked for more than is held").isFalse();
 	}
 
 }
