@@ -162,13 +162,18 @@ final class TopicMemory {
 
 	private synchronized long accountHistory(long delta) {
 		this.historyBytes += delta;
+		charge(delta);
+		return this.retainedBytes + this.historyBytes - this.maxBytes;
+	}
+
+	/** Charges the node's memory budget with a change in what is held. */
+	private void charge(long delta) {
 		if (delta > 0) {
 			this.memory.reserve(delta);
 		}
-		else {
+		else if (delta < 0) {
 			this.memory.release(-delta);
 		}
-		return this.retainedBytes + this.historyBytes - this.maxBytes;
 	}
 
 	private synchronized void countEviction() {
@@ -200,12 +205,7 @@ final class TopicMemory {
 			delta += value.footprint();
 		}
 		this.retainedBytes += delta;
-		if (delta > 0) {
-			this.memory.reserve(delta);
-		}
-		else {
-			this.memory.release(-delta);
-		}
+		charge(delta);
 		List<Map.Entry<String, Message>> victims = new ArrayList<>();
 		Iterator<Map.Entry<String, Message>> oldest = this.order.entrySet().iterator();
 		while ((this.order.size() > this.maxTopics || this.retainedBytes + this.historyBytes > this.maxBytes)
