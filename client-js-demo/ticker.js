@@ -53,11 +53,14 @@ function onTick(message) {
   entry.times.push(tick.timestamp / 1000);
   if (entry.prices.length > POINTS) { entry.prices.shift(); entry.times.shift(); }
   entry.ticks++;
+  // a retained value (x-herald-retained, where the broker retains prices) is the last known
+  // price, shown at once when the page subscribes: no flash for it
+  const live = message.headers['x-herald-retained'] !== 'true';
   entry.cells.price.textContent = tick.price.toFixed(2);
   entry.cells.change.textContent = `${tick.change >= 0 ? '+' : ''}${tick.change.toFixed(2)}`;
   entry.cells.change.className = `num ${tick.change >= 0 ? 'up' : 'down'}`;
   entry.cells.ticks.textContent = entry.ticks;
-  if (previous !== undefined && previous !== tick.price) {
+  if (live && previous !== undefined && previous !== tick.price) {
     entry.row.classList.remove('flash-up', 'flash-down');
     void entry.row.offsetWidth; // restart the animation
     entry.row.classList.add(tick.price > previous ? 'flash-up' : 'flash-down');

@@ -308,6 +308,8 @@ public class AdminController {
 				this.broker.router().queuedBytes(), totals.messagesPublished(), stats.messagesDelivered(),
 				this.throughput.rates(), traffic, framesIn, totals.outboundBytes(), this.eventLoopBacklog.get(),
 				stats.slowConsumers(), closed, stats.authenticationFailures(),
+				new Overview.Topics(this.broker.router().retainedCount(), this.broker.router().retainedBytes(),
+						this.broker.router().retainedEvictions(), this.broker.router().duplicateSends()),
 				new Overview.Memory(this.broker.memory().usedBytes(), this.broker.memory().maxBytes(),
 						this.broker.memory().isAlarmed()),
 				new Overview.Jvm(heap.getUsed(), heap.getMax(), gcCount, gcMillis));

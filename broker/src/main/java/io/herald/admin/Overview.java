@@ -34,6 +34,8 @@ import io.herald.session.SessionTraffic;
  * @param slowConsumers sessions ended as slow consumers
  * @param sessionsClosed sessions ended since start, by reason
  * @param authenticationFailures refused logins
+ * @param topics what topics remember: retained values, bytes held, evictions, duplicate
+ * SENDs
  * @param memory the node's memory budget
  * @param jvm the JVM's heap and collections
  */
@@ -42,7 +44,16 @@ public record Overview(String version, String nodeId, Instant startedAt, long up
 		int topicSubscriptions, int destinations, int queues, long queuedMessages, long queuedBytes,
 		long messagesPublished, long messagesDelivered, Throughput.Rates rates, SessionTraffic traffic,
 		Map<String, Long> framesIn, long outboundBytes, List<Integer> eventLoopBacklog, long slowConsumers,
-		Map<String, Long> sessionsClosed, long authenticationFailures, Memory memory, Jvm jvm) {
+		Map<String, Long> sessionsClosed, long authenticationFailures, Topics topics, Memory memory, Jvm jvm) {
+
+	/**
+	 * @param retained topics holding a retained value
+	 * @param memoryBytes bytes retained values and histories hold
+	 * @param evictions retained values and history messages evicted by the bounds
+	 * @param duplicateSends SENDs not routed again for their idempotency key
+	 */
+	public record Topics(int retained, long memoryBytes, long evictions, long duplicateSends) {
+	}
 
 	/**
 	 * @param usedBytes bytes held for clients

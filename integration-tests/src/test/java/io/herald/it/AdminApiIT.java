@@ -75,6 +75,7 @@ class AdminApiIT {
 			assertThat(overview.get("framesIn").get("SEND").asLong()).isGreaterThanOrEqualTo(1);
 			assertThat(overview.get("eventLoopBacklog").isArray()).isTrue();
 			assertThat(overview.get("eventLoopBacklog")).isNotEmpty();
+			assertThat(overview.get("topics").get("retained").isNumber()).isTrue();
 		}
 		HttpResponse<String> prometheus = get("127.0.0.1", "/actuator/prometheus");
 		assertThat(prometheus.statusCode()).as("actuator too").isEqualTo(200);
