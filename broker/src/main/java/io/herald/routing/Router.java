@@ -3,6 +3,7 @@ package io.herald.routing;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.Consumer;
 
 import io.herald.memory.MemoryBudget;
@@ -183,6 +184,31 @@ public final class Router {
 	public Replay replay(Destination topic, Position since, int rewind, Consumer<Boolean> answer,
 			Consumer<Message> consumer) {
 		return this.topics.replay(topic, since, rewind, answer, consumer);
+	}
+
+	/**
+	 * Why a SEND asking {@code x-herald-retain:true} is refused, or {@code null} when the
+	 * destination's rule lets it retain; asked before a transaction takes the SEND, so
+	 * that a COMMIT never routes part of it.
+	 */
+	public String retainRefusal(Destination destination) {
+		if (destination.kind() == Destination.Kind.TOPIC
+				&& this.topics.ruleOf(destination.name()).retain() != TopicRules.Retain.NONE) {
+			return null;
+		}
+		return "x-herald-retain is not allowed on "
+				+ ((destination.kind() == Destination.Kind.TOPIC) ? DestinationName.TOPIC_PREFIX + destination.name()
+						: "a " + destination.kind().name().toLowerCase(Locale.ROOT))
+				+ ": no herald.topics.rules entry retains it";
+	}
+
+	/**
+	 * Forgets history messages past their TTL and idempotency keys past their window in
+	 * every topic, and retires what is left empty; the broker calls it periodically.
+	 * @return how many topics gave their memory back
+	 */
+	public int sweepTopics() {
+		return this.topics.sweep();
 	}
 
 	/** How many messages the topic's history keeps; 0 when it keeps none. */

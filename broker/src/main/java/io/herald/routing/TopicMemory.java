@@ -97,33 +97,44 @@ final class TopicMemory {
 			Function<Message, PublishResult> fanOut) {
 		PublishResult result = null;
 		List<Map.Entry<String, Message>> victims = List.of();
-		while (result == null) {
-			Slot slot = this.slots.computeIfAbsent(topic, Slot::new);
-			synchronized (slot) {
-				if (slot.removed) {
-					// emptied meanwhile and out of the map: take a new one
-					continue;
-				}
-				if (rule.idempotencyWindowNanos() > 0 && message.idempotencyKey() != null
-						&& slot.seen(message.idempotencyKey(), this.nanoClock.getAsLong(), rule, this)) {
-					countDuplicate();
+		try {
+			while (result == null) {
+				Slot slot = this.slots.computeIfAbsent(topic, Slot::new);
+				synchronized (slot) {
+					if (slot.removed) {
+						// emptied meanwhile and out of the map: take a new one
+						continue;
+					}
+					slot.rule = rule;
+					if (rule.idempotencyWindowNanos() > 0 && message.idempotencyKey() != null
+							&& slot.seen(message.idempotencyKey(), this.nanoClock.getAsLong(), rule, this)) {
+						countDuplicate();
+						retireIfEmpty(slot);
+						return PublishResult.DUPLICATE;
+					}
+					if (rule.retains(message)) {
+						message.setRetainSequence(this.sequence.incrementAndGet());
+						boolean clear = message.body().length == 0;
+						slot.value.set(clear ? null : message);
+						victims = account(slot.topic, clear ? null : message);
+					}
+					if (rule.keepsHistory()) {
+						append(slot, message, rule);
+					}
 					retireIfEmpty(slot);
-					return PublishResult.DUPLICATE;
+					result = fanOut.apply(message);
 				}
-				if (rule.retains(message)) {
-					message.setRetainSequence(this.sequence.incrementAndGet());
-					boolean clear = message.body().length == 0;
-					slot.value.set(clear ? null : message);
-					victims = account(slot.topic, clear ? null : message);
-				}
-				if (rule.keepsHistory()) {
-					append(slot, message, rule);
-				}
-				retireIfEmpty(slot);
-				result = fanOut.apply(message);
 			}
 		}
-		// outside the publishing slot: slots are taken one at a time, never nested
+		finally {
+			// outside the publishing slot: slots are taken one at a time, never nested;
+			// and whatever the fan-out did, since the victims are no longer counted
+			clearVictims(victims);
+		}
+		return result;
+	}
+
+	private void clearVictims(List<Map.Entry<String, Message>> victims) {
 		for (Map.Entry<String, Message> victim : victims) {
 			Slot slot = this.slots.get(victim.getKey());
 			if (slot != null) {
@@ -134,7 +145,35 @@ final class TopicMemory {
 				}
 			}
 		}
-		return result;
+	}
+
+	/**
+	 * Forgets what has outlived its time (history messages past their TTL, idempotency
+	 * keys past their window) in every slot, one slot at a time, and retires the slots
+	 * left empty: topics nobody publishes to any more give their memory back. Called
+	 * periodically.
+	 * @return how many slots were retired
+	 */
+	int sweep() {
+		int retired = 0;
+		for (Slot slot : this.slots.values()) {
+			synchronized (slot) {
+				if (slot.removed || slot.rule == null) {
+					continue;
+				}
+				long now = this.nanoClock.getAsLong();
+				long freed = (slot.history != null) ? slot.history.expire(now, slot.rule.historyTtlNanos()) : 0;
+				freed += slot.forgetKeys(now, slot.rule);
+				if (freed > 0) {
+					accountHistory(-freed);
+				}
+				retireIfEmpty(slot);
+				if (slot.removed) {
+					retired++;
+				}
+			}
+		}
+		return retired;
 	}
 
 	/** Numbers the message into the slot's history and trims it. Under the slot. */
@@ -153,17 +192,25 @@ final class TopicMemory {
 			freed += history.entries.pollFirst().message().footprint();
 		}
 		long over = accountHistory(added - freed);
-		while (over > 0 && history.entries.size() > 1) {
+		// over the histories' half of the bound: this topic's oldest go first, down to
+		// none
+		// (it then cannot vouch for a resume, and says so), so that many topics with a
+		// message each cannot outgrow the bound either
+		while (over > 0 && !history.entries.isEmpty()) {
 			long footprint = history.entries.pollFirst().message().footprint();
 			over = accountHistory(-footprint);
 			countEviction();
 		}
 	}
 
+	/**
+	 * Counts a change in what histories and idempotency keys hold.
+	 * @return by how much they exceed their half of {@code herald.topics.max-memory}
+	 */
 	private synchronized long accountHistory(long delta) {
 		this.historyBytes += delta;
 		charge(delta);
-		return this.retainedBytes + this.historyBytes - this.maxBytes;
+		return this.historyBytes - this.maxBytes / 2;
 	}
 
 	/** Charges the node's memory budget with a change in what is held. */
@@ -207,10 +254,14 @@ final class TopicMemory {
 		this.retainedBytes += delta;
 		charge(delta);
 		List<Map.Entry<String, Message>> victims = new ArrayList<>();
+		// retained values have half of max-memory, histories and keys the other half, so
+		// neither can push the other out; the value just stored is never its own victim
 		Iterator<Map.Entry<String, Message>> oldest = this.order.entrySet().iterator();
-		while ((this.order.size() > this.maxTopics || this.retainedBytes + this.historyBytes > this.maxBytes)
-				&& oldest.hasNext()) {
+		while ((this.order.size() > this.maxTopics || this.retainedBytes > this.maxBytes / 2) && oldest.hasNext()) {
 			Map.Entry<String, Message> entry = oldest.next();
+			if (entry.getKey().equals(topic)) {
+				break;
+			}
 			oldest.remove();
 			this.retainedBytes -= entry.getValue().footprint();
 			this.memory.release(entry.getValue().footprint());
@@ -266,13 +317,13 @@ final class TopicMemory {
 		if (slot == null) {
 			// no history (any more): a position cannot be vouched for, a rewind gets none
 			answer.accept(false);
-			return new Replay(false, 0);
+			return new Replay(false, null, 0);
 		}
 		synchronized (slot) {
 			History history = slot.history;
 			if (history == null || slot.removed) {
 				answer.accept(false);
-				return new Replay(false, 0);
+				return new Replay(false, null, 0);
 			}
 			long freed = history.expire(this.nanoClock.getAsLong(), rule.historyTtlNanos());
 			if (freed > 0) {
@@ -297,7 +348,7 @@ final class TopicMemory {
 					consumer.accept(entry.message());
 				}
 			}
-			return new Replay(recovered, last);
+			return new Replay(recovered, history.epoch, last);
 		}
 	}
 
@@ -339,6 +390,31 @@ final class TopicMemory {
 		LinkedHashMap<String, Long> keys;
 
 		/**
+		 * The topic's rule, as its last publish had it, for the sweep. Guarded by this.
+		 */
+		TopicRules.Rule rule;
+
+		/**
+		 * Forgets the keys past the window.
+		 * @return the bytes they held
+		 */
+		long forgetKeys(long now, TopicRules.Rule rule) {
+			long freed = 0;
+			if (this.keys != null) {
+				Iterator<Map.Entry<String, Long>> oldest = this.keys.entrySet().iterator();
+				while (oldest.hasNext()) {
+					Map.Entry<String, Long> entry = oldest.next();
+					if (now - entry.getValue() <= rule.idempotencyWindowNanos()) {
+						break;
+					}
+					oldest.remove();
+					freed += KEY_OVERHEAD + entry.getKey().length();
+				}
+			}
+			return freed;
+		}
+
+		/**
 		 * Whether the key was seen within the window; remembers it otherwise. Forgets
 		 * keys past the window first, and the oldest beyond
 		 * {@value TopicMemory#MAX_KEYS_PER_TOPIC}.
@@ -367,7 +443,7 @@ final class TopicMemory {
 				// over the node's bound: this topic's oldest keys go first
 				Iterator<Map.Entry<String, Long>> old = this.keys.entrySet().iterator();
 				long over = 1;
-				while (over > 0 && this.keys.size() > 1 && old.hasNext()) {
+				while (over > 0 && !this.keys.isEmpty() && old.hasNext()) {
 					Map.Entry<String, Long> entry = old.next();
 					old.remove();
 					over = store.accountHistory(-(KEY_OVERHEAD + entry.getKey().length()));

@@ -43,7 +43,11 @@ final class Topics implements DestinationType {
 					+ topic.name() + ": no herald.topics.rules entry retains it");
 		}
 		if (rule.remembers(message)) {
-			return this.retained.publish(topic.name(), message, rule, topic::publish);
+			// the destination is looked up again inside the topic's slot: the one found
+			// before waiting for it may have left the cache, without a subscriber that
+			// joined meanwhile
+			return this.retained.publish(topic.name(), message, rule,
+					(remembered) -> this.tree.destination(destination.name()).publish(remembered));
 		}
 		return topic.publish(message);
 	}
@@ -66,6 +70,11 @@ final class Topics implements DestinationType {
 	 */
 	Replay replay(Destination topic, Position since, int rewind, Consumer<Boolean> answer, Consumer<Message> consumer) {
 		return this.retained.replay(topic.name(), this.rules.ruleOf(topic.name()), since, rewind, answer, consumer);
+	}
+
+	/** Forgets what outlived its time in every remembering topic; see TopicMemory. */
+	int sweep() {
+		return this.retained.sweep();
 	}
 
 	/** The rule of a topic: what it remembers. */

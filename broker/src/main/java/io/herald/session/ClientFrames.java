@@ -76,6 +76,12 @@ final class ClientFrames {
 		if (retain != null && !retain.equals("true") && !retain.equals("false")) {
 			throw new StompViolation(Ingress.RETAIN_HEADER + " must be true or false, was '" + retain + "'");
 		}
+		if ("true".equals(retain)) {
+			String refusal = this.services.router().retainRefusal(destination);
+			if (refusal != null) {
+				throw new StompViolation(refusal);
+			}
+		}
 		String transaction = frame.header("transaction");
 		if (transaction != null) {
 			if (this.services.ingress().isRefusing()) {
@@ -113,12 +119,18 @@ final class ClientFrames {
 		SessionSubscription subscription = new SessionSubscription(this.session, id, index, ackMode, destination,
 				this.services.settings().maxUnackedPerSubscription());
 		this.subscriptions.add(subscription);
+		boolean topic = destination.kind() == Destination.Kind.TOPIC;
+		if (topic) {
+			// before the router can deliver: nothing live may overtake what the catch-up
+			// shows
+			subscription.holdBack();
+		}
 		subscription.attach(this.services.router().subscribe(destination, this.session.user(), subscription));
 		if (since != null || rewind > 0) {
 			boolean recovered = subscription.resume(this.services.router(), since, rewind);
 			this.session.receiptHeader(Ingress.RECOVERED_HEADER, Boolean.toString(recovered));
 		}
-		else if (destination.kind() == Destination.Kind.TOPIC) {
+		else if (topic) {
 			subscription.showRetained(this.services.router());
 		}
 		// queue messages flow only after the RECEIPT of the SUBSCRIBE

@@ -80,6 +80,9 @@ final class SessionSubscription implements QueueConsumer {
 	 */
 	private List<Message> heldBack;
 
+	/** Most live messages held back while a catch-up runs. */
+	static final int MAX_HELD_BACK = 10_000;
+
 	/** While {@link #showRetained} runs: the sequence of each retained value shown. */
 	private Map<String, Long> shownRetained;
 
@@ -141,7 +144,13 @@ final class SessionSubscription implements QueueConsumer {
 	@Override
 	public synchronized boolean deliver(Message message, boolean redelivered) {
 		if (this.heldBack != null && (message.retainSequence() != 0 || message.offset() != 0)) {
-			// a live message of a retaining topic while the retained values are shown
+			// a live message of a topic that remembers while its memory is shown
+			if (this.heldBack.size() >= MAX_HELD_BACK) {
+				this.session.close(CloseReason.SLOW_CONSUMER, "slow consumer: more than " + MAX_HELD_BACK
+						+ " live messages arrived while the subscription's retained values or history were shown", null,
+						null);
+				return false;
+			}
 			this.heldBack.add(message);
 			return true;
 		}
@@ -156,12 +165,8 @@ final class SessionSubscription implements QueueConsumer {
 	 * after the subscription is in the router.
 	 */
 	void showRetained(Router router) {
-		synchronized (this) {
-			this.heldBack = new ArrayList<>();
-			this.shownRetained = new HashMap<>();
-		}
 		router.forEachRetained(this.destination, this::deliverRetained);
-		releaseHeldBack(Long.MIN_VALUE);
+		releaseHeldBack(null, 0);
 	}
 
 	/**
@@ -173,12 +178,8 @@ final class SessionSubscription implements QueueConsumer {
 	 * @return whether nothing was missed
 	 */
 	boolean resume(Router router, Position since, int rewind) {
-		synchronized (this) {
-			this.heldBack = new ArrayList<>();
-			this.shownRetained = new HashMap<>();
-		}
 		Replay replay = router.replay(this.destination, since, rewind, this::answer, this::deliverReplayed);
-		releaseHeldBack(replay.lastOffset());
+		releaseHeldBack(replay.epoch(), replay.lastOffset());
 		return replay.recovered();
 	}
 
@@ -192,19 +193,32 @@ final class SessionSubscription implements QueueConsumer {
 	}
 
 	/**
+	 * Starts holding back live messages of topics that remember, before the subscription
+	 * enters the router, so that none reaches the client ahead of what
+	 * {@link #showRetained} or {@link #resume} then shows. At most
+	 * {@value #MAX_HELD_BACK} are held; beyond them the session is a slow consumer.
+	 */
+	synchronized void holdBack() {
+		this.heldBack = new ArrayList<>();
+		this.shownRetained = new HashMap<>();
+	}
+
+	/**
 	 * Ends a catch-up: the live messages held back go out, but for those the catch-up
 	 * showed already (a retained value that recent or later, a history offset at or below
 	 * {@code replayedUpTo}).
 	 */
-	private synchronized void releaseHeldBack(long replayedUpTo) {
+	private synchronized void releaseHeldBack(String replayedEpoch, long replayedUpTo) {
 		List<Message> held = this.heldBack;
 		Map<String, Long> shown = this.shownRetained;
 		this.heldBack = null;
 		this.shownRetained = null;
 		for (Message message : held) {
 			Long retained = shown.get(message.destination());
-			boolean shownAlready = (retained != null && message.retainSequence() <= retained)
-					|| (message.offset() != 0 && message.offset() <= replayedUpTo);
+			boolean shownAlready = (retained != null && message.retainSequence() != 0
+					&& message.retainSequence() <= retained)
+					|| (replayedEpoch != null && replayedEpoch.equals(message.epoch())
+							&& message.offset() <= replayedUpTo);
 			if (!shownAlready) {
 				deliverNow(message, false, false);
 			}

@@ -129,6 +129,10 @@ class HeraldConfiguration implements WebSocketConfigurer {
 				limits.maxLoginDelay().toMillis());
 		Broker broker = new Broker(settings, router, authenticator, policy, abuseLimits, heraldTimer, heraldTimer,
 				System::nanoTime, Clock.systemUTC(), Broker.randomNodeId(), memory);
+		// history TTLs and idempotency windows are enforced on publish too; the sweep
+		// gives
+		// back what topics nobody publishes to any more still hold
+		heraldTimer.scheduleWithFixedDelay(router::sweepTopics, 1, 1, TimeUnit.SECONDS);
 		long timeout = queueLimits.idleTimeout().toMillis();
 		if (timeout > 0) {
 			long every = Math.max(100, Math.min(timeout / 4, 30_000));

@@ -65,7 +65,7 @@ class TopicMemoryTest {
 	void boundsEvictTheLeastRecentlyUpdatedAndTheBudgetFollows() {
 		Message sample = message("x0", "v");
 		long each = sample.footprint();
-		TopicMemory values = new TopicMemory(100, each * 3 + each / 2, this.memory);
+		TopicMemory values = new TopicMemory(100, each * 7, this.memory);
 		for (int i = 0; i < 5; i++) {
 			publish(values, "x" + i, "v");
 		}
@@ -136,6 +136,25 @@ class TopicMemoryTest {
 		boolean[] recovered = new boolean[1];
 		assertThat(replayed(values, "b", rule, null, 20, recovered)).hasSizeLessThanOrEqualTo(10);
 		assertThat(recovered[0]).as("the rewind asked for more than is held").isFalse();
+	}
+
+	@Test
+	void theSweepForgetsWhatOutlivedItsTimeAndRetiresEmptyTopics() {
+		AtomicLong now = new AtomicLong();
+		TopicMemory values = new TopicMemory(100, 1 << 20, this.memory, now::get);
+		TopicRules.Rule rule = new TopicRules.Rule(List.of(DestinationPattern.compile("/#")), TopicRules.Retain.NONE,
+				10, 1_000, 1_000);
+		for (int i = 0; i < 20; i++) {
+			Message keyed = message("quiet" + i, "v");
+			keyed.setIdempotencyKey("feed\u0000k" + i);
+			values.publish("quiet" + i, keyed, rule, (m) -> PublishResult.delivered(0));
+		}
+		assertThat(this.memory.usedBytes()).isPositive();
+		assertThat(values.sweep()).as("nothing outlived its time yet").isZero();
+		now.addAndGet(5_000);
+		assertThat(values.sweep()).isEqualTo(20);
+		assertThat(this.memory.usedBytes()).as("histories and keys given back").isZero();
+		assertThat(values.bytes()).isZero();
 	}
 
 }

@@ -32,7 +32,9 @@ class RetainedIT {
 	static final HeraldExtension server = HeraldExtension.withArgs(
 			"--herald.topics.rules[0].destinations[0]=/topic/retained.prices.#", "--herald.topics.rules[0].retain=last",
 			"--herald.topics.rules[1].destinations[0]=/topic/retained.status.*",
-			"--herald.topics.rules[1].retain=on-request");
+			"--herald.topics.rules[1].retain=on-request",
+			"--herald.topics.rules[2].destinations[0]=/topic/retained.mixed.#",
+			"--herald.topics.rules[2].retain=on-request", "--herald.topics.rules[2].history-size=100000");
 
 	private static String prefix(String name) {
 		return "/topic/retained.prices." + HeraldServer.unique(name);
@@ -183,6 +185,48 @@ class RetainedIT {
 				watcher.receiveMessages(3, StompConnection.WAIT).forEach((m) -> bodies.add(m.bodyText()));
 				assertThat(bodies).containsExactly("C2", "D", "E");
 				watcher.expectNoFrame(Duration.ofMillis(300));
+			}
+		}
+	}
+
+	@Test
+	void joiningAMixedTopicWhileItStreamsMissesNoMessageThatIsNotRetained() throws Exception {
+		// on-request retaining with a history: every message is numbered, only the first
+		// is retained; a joiner sees the retained one, then every later offset, none
+		// missing
+		String topic = "/topic/retained.mixed." + HeraldServer.unique("m");
+		AtomicBoolean running = new AtomicBoolean(true);
+		try (StompConnection feed = Transport.TCP.connect(server)) {
+			feed.sendWithReceipt(
+					StompFrame.create("SEND").header("destination", topic).header("x-herald-retain", "true").body("0"));
+			Thread feedThread = new Thread(() -> {
+				for (int i = 1; running.get() && i <= 200_000; i++) {
+					feed.publish(topic, Integer.toString(i));
+					LockSupport.parkNanos(250_000);
+				}
+			}, "mixed-feed");
+			feedThread.start();
+			try {
+				for (int round = 0; round < 20; round++) {
+					Transport transport = Transport.values()[round % Transport.values().length];
+					try (StompConnection joiner = transport.connect(server)) {
+						joiner.subscribe(topic, "j");
+						List<StompFrame> messages = joiner.receiveMessages(30, StompConnection.WAIT);
+						assertThat(messages.get(0).bodyText()).as("the retained value first").isEqualTo("0");
+						long previous = -1;
+						for (StompFrame message : messages.subList(1, messages.size())) {
+							long offset = Long.parseLong(message.header("x-herald-offset"));
+							if (previous >= 0) {
+								assertThat(offset).as("round %d: no gap, no repeat", round).isEqualTo(previous + 1);
+							}
+							previous = offset;
+						}
+					}
+				}
+			}
+			finally {
+				running.set(false);
+				feedThread.join(Duration.ofSeconds(10).toMillis());
 			}
 		}
 	}
