@@ -94,6 +94,16 @@ public final class BrokerMetrics implements MeterBinder {
 			.description("bytes retained values hold; bounded by herald.topics.max-memory")
 			.baseUnit("bytes")
 			.register(registry);
+		FunctionCounter.builder("herald.deliveries.conflated", stats, BrokerStats::conflatedDeliveries)
+			.description("undelivered messages replaced by a later one of their destination (slow-consumer: conflate)")
+			.register(registry);
+		FunctionCounter.builder("herald.deliveries.dropped", stats, BrokerStats::droppedDeliveries)
+			.description(
+					"undelivered messages dropped as the oldest of a subscriber behind (slow-consumer: drop-oldest)")
+			.register(registry);
+		FunctionCounter.builder("herald.deliveries.rate-limited", stats, BrokerStats::rateLimitedDeliveries)
+			.description("messages withheld by a subscription's x-herald-max-rate (the latest goes out later)")
+			.register(registry);
 		FunctionCounter.builder("herald.messages.duplicates", this.broker, (b) -> b.router().duplicateSends())
 			.description("SENDs not routed again: their x-herald-idempotency-key was seen within the window")
 			.register(registry);

@@ -44,6 +44,15 @@ public final class Ingress {
 	/** The MESSAGE header with the epoch the offset counts in. */
 	public static final String EPOCH_HEADER = "x-herald-epoch";
 
+	/** The MESSAGE header: how many undelivered messages this conflated one replaced. */
+	public static final String CONFLATED_HEADER = "x-herald-conflated";
+
+	/** The MESSAGE header: how many undelivered messages were dropped before this one. */
+	public static final String DROPPED_HEADER = "x-herald-dropped";
+
+	/** The SUBSCRIBE header: at most this many deliveries per second per destination. */
+	public static final String MAX_RATE_HEADER = "x-herald-max-rate";
+
 	/** The SUBSCRIBE header {@code EPOCH:OFFSET}: replay what followed that offset. */
 	public static final String SINCE_HEADER = "x-herald-since";
 

@@ -45,6 +45,9 @@ public final class Message {
 
 	private volatile String epoch;
 
+	/** The rule of the topic it was published to; {@code null} for other kinds. */
+	private volatile TopicRules.Rule rule;
+
 	/** The sender and the SEND's {@code x-herald-idempotency-key}, or {@code null}. */
 	private String idempotencyKey;
 
@@ -126,6 +129,18 @@ public final class Message {
 	/** The epoch of the history the {@link #offset()} counts in, or {@code null}. */
 	public String epoch() {
 		return this.epoch;
+	}
+
+	/**
+	 * The rule of the topic the message was published to (what subscribers that fall
+	 * behind get), or {@code null} for a queue or user-queue message.
+	 */
+	public TopicRules.Rule rule() {
+		return this.rule;
+	}
+
+	void setRule(TopicRules.Rule rule) {
+		this.rule = rule;
 	}
 
 	/** The sender-scoped idempotency key of the SEND, or {@code null}. */

@@ -19,7 +19,8 @@ public record TopicRules(List<Rule> rules) {
 	}
 
 	/** A topic no rule matches: it remembers nothing. */
-	static final Rule NOTHING = new Rule(List.of(DestinationPattern.compile("/#")), Retain.NONE, 0, 0, 0);
+	static final Rule NOTHING = new Rule(List.of(DestinationPattern.compile("/#")), Retain.NONE, 0, 0, 0,
+			SlowConsumer.DISCONNECT, 0);
 
 	/** The rule for a topic name (without {@code /topic/}), or {@link #NOTHING}. */
 	Rule ruleOf(String topicName) {
@@ -44,16 +45,19 @@ public record TopicRules(List<Rule> rules) {
 	 * the size allows
 	 * @param idempotencyWindowNanos how long a SEND's {@code x-herald-idempotency-key} is
 	 * remembered, so that a retry is not routed again; 0 for not at all
+	 * @param slowConsumer what a subscriber that cannot keep up gets
+	 * @param maxRate the most deliveries per second per destination a subscription may
+	 * ask for with {@code x-herald-max-rate}; 0 for no cap
 	 */
 	public record Rule(List<DestinationPattern> destinations, Retain retain, int historySize, long historyTtlNanos,
-			long idempotencyWindowNanos) {
+			long idempotencyWindowNanos, SlowConsumer slowConsumer, double maxRate) {
 
 		public Rule {
 			destinations = List.copyOf(destinations);
 			if (destinations.isEmpty()) {
 				throw new IllegalArgumentException("a topic rule needs at least one destination pattern");
 			}
-			if (historySize < 0 || historyTtlNanos < 0 || idempotencyWindowNanos < 0) {
+			if (historySize < 0 || historyTtlNanos < 0 || idempotencyWindowNanos < 0 || maxRate < 0) {
 				throw new IllegalArgumentException(
 						"historySize, historyTtlNanos and idempotencyWindowNanos must not be negative");
 			}
@@ -62,6 +66,13 @@ public record TopicRules(List<Rule> rules) {
 		/** A rule that only retains. */
 		public Rule(List<DestinationPattern> destinations, Retain retain) {
 			this(destinations, retain, 0, 0, 0);
+		}
+
+		/** A rule without flow control. */
+		public Rule(List<DestinationPattern> destinations, Retain retain, int historySize, long historyTtlNanos,
+				long idempotencyWindowNanos) {
+			this(destinations, retain, historySize, historyTtlNanos, idempotencyWindowNanos, SlowConsumer.DISCONNECT,
+					0);
 		}
 
 		/**
@@ -80,6 +91,25 @@ public record TopicRules(List<Rule> rules) {
 		boolean keepsHistory() {
 			return this.historySize > 0;
 		}
+
+	}
+
+	/** What a subscriber that cannot keep up with a topic gets. */
+	public enum SlowConsumer {
+
+		/** Dropped with an ERROR once its outbound buffer overflows (the default). */
+		DISCONNECT,
+		/**
+		 * While it is behind, its oldest undelivered messages are dropped; the next
+		 * delivered one says how many ({@code x-herald-dropped:N}).
+		 */
+		DROP_OLDEST,
+		/**
+		 * While it is behind, only the latest undelivered message per destination is
+		 * kept; the delivered one says how many it replaced
+		 * ({@code x-herald-conflated:N}).
+		 */
+		CONFLATE
 
 	}
 

@@ -38,6 +38,7 @@ final class Topics implements DestinationType {
 	public PublishResult publish(Destination destination, Message message) {
 		TopicDestination topic = this.tree.destination(destination.name());
 		TopicRules.Rule rule = topic.rule(this.rules);
+		message.setRule(rule);
 		if (message.isRetainRequested() && rule.retain() == TopicRules.Retain.NONE) {
 			return PublishResult.refused("x-herald-retain is not allowed on " + DestinationName.TOPIC_PREFIX
 					+ topic.name() + ": no herald.topics.rules entry retains it");

@@ -15,7 +15,47 @@ import org.HdrHistogram.Recorder;
  * Broker-wide counters, cheap enough for the hot path (striped adders). Read by the admin
  * and metrics side as snapshots.
  */
-public final class BrokerStats {
+public final class BrokerStats implements FlowControl.Stats {
+
+	private final LongAdder conflated = new LongAdder();
+
+	private final LongAdder dropped = new LongAdder();
+
+	private final LongAdder rateLimited = new LongAdder();
+
+	@Override
+	public void conflated() {
+		this.conflated.increment();
+	}
+
+	@Override
+	public void dropped() {
+		this.dropped.increment();
+	}
+
+	@Override
+	public void rateLimited() {
+		this.rateLimited.increment();
+	}
+
+	/** Undelivered messages replaced by a later one of their destination (conflate). */
+	public long conflatedDeliveries() {
+		return this.conflated.sum();
+	}
+
+	/**
+	 * Undelivered messages dropped as the oldest of a subscriber behind (drop-oldest).
+	 */
+	public long droppedDeliveries() {
+		return this.dropped.sum();
+	}
+
+	/**
+	 * Messages withheld by a subscription's x-herald-max-rate (the latest goes later).
+	 */
+	public long rateLimitedDeliveries() {
+		return this.rateLimited.sum();
+	}
 
 	private final LongAdder connectionsOpened = new LongAdder();
 

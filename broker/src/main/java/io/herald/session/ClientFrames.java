@@ -116,8 +116,9 @@ final class ClientFrames {
 		authorize(Action.SUBSCRIBE, destinationName);
 		Position since = since(frame, destination);
 		int rewind = rewind(frame, destination, since);
+		double maxRate = maxRate(frame, destination);
 		SessionSubscription subscription = new SessionSubscription(this.session, id, index, ackMode, destination,
-				this.services.settings().maxUnackedPerSubscription());
+				this.services.settings().maxUnackedPerSubscription(), maxRate);
 		this.subscriptions.add(subscription);
 		boolean topic = destination.kind() == Destination.Kind.TOPIC;
 		if (topic) {
@@ -135,6 +136,33 @@ final class ClientFrames {
 		}
 		// queue messages flow only after the RECEIPT of the SUBSCRIBE
 		this.subscriptions.startAfterReceipt(subscription);
+	}
+
+	/** The most {@code x-herald-max-rate} a SUBSCRIBE may ask. */
+	static final double MAX_RATE = 1_000;
+
+	/** {@code x-herald-max-rate}, checked: a topic, a rate above 0 and at most 1,000. */
+	private static double maxRate(Frame frame, Destination destination) throws StompViolation {
+		String value = frame.header(Ingress.MAX_RATE_HEADER);
+		if (value == null) {
+			return 0;
+		}
+		if (destination.kind() != Destination.Kind.TOPIC) {
+			throw new StompViolation(Ingress.MAX_RATE_HEADER + " is for topics, not queues or user queues");
+		}
+		double rate;
+		try {
+			rate = Double.parseDouble(value);
+		}
+		catch (NumberFormatException ex) {
+			rate = Double.NaN;
+		}
+		if (!(rate > 0 && rate <= MAX_RATE)) {
+			throw new StompViolation(Ingress.MAX_RATE_HEADER
+					+ " must be a number of deliveries per second per destination, above 0 and at most 1000, was '"
+					+ value + "'");
+		}
+		return rate;
 	}
 
 	/** {@code x-herald-since}, checked: one topic, {@code EPOCH:OFFSET}. */

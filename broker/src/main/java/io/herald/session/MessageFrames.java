@@ -35,10 +35,13 @@ final class MessageFrames {
 	 * {@code x-herald-retained:true}
 	 * @param recovered the {@code x-herald-recovered} of a resumed subscription's first
 	 * delivery, or {@code null}
+	 * @param marks how many messages flow control conflated into this one or dropped
+	 * before it
 	 */
 	static OutboundFrame encode(Message message, StompVersion version, byte[] subscriptionHead, String messageId,
-			String ack, boolean redelivered, boolean retained, String recovered) {
-		if (ack == null && !redelivered && !retained && recovered == null && messageId.equals(message.messageId())) {
+			String ack, boolean redelivered, boolean retained, String recovered, FlowControl.Marks marks) {
+		if (ack == null && !redelivered && !retained && recovered == null && marks == FlowControl.Marks.NONE
+				&& messageId.equals(message.messageId())) {
 			// auto mode: everything after the subscription is the same for every
 			// subscriber, so a delivery allocates no bytes at all
 			return new OutboundFrame(subscriptionHead, identifiedTail(message, version), message.isBinary(),
@@ -58,6 +61,13 @@ final class MessageFrames {
 		}
 		if (recovered != null) {
 			FrameEncoder.writeHeader(head, Ingress.RECOVERED_HEADER, recovered, false, version);
+		}
+		if (marks.conflated() > 0) {
+			FrameEncoder.writeHeader(head, Ingress.CONFLATED_HEADER, Integer.toString(marks.conflated()), false,
+					version);
+		}
+		if (marks.dropped() > 0) {
+			FrameEncoder.writeHeader(head, Ingress.DROPPED_HEADER, Integer.toString(marks.dropped()), false, version);
 		}
 		return new OutboundFrame(head.toByteArray(), tail(message, version), message.isBinary(),
 				message.publishedNanos());

@@ -471,6 +471,23 @@ public final class Session {
 		this.services.stats().released(traffic());
 	}
 
+	/** The session's clock, in nanoseconds. */
+	long nanos() {
+		return nanoTime();
+	}
+
+	/**
+	 * Runs a task on the broker's timer after a delay; nothing once the timer stopped.
+	 */
+	void scheduleNanos(Runnable task, long delayNanos) {
+		try {
+			this.services.timer().schedule(task, Math.max(1, delayNanos), TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// the broker is stopping
+		}
+	}
+
 	private long nanoTime() {
 		return this.services.nanoClock().getAsLong();
 	}

@@ -80,6 +80,17 @@ final class SessionSubscription implements QueueConsumer {
 	 */
 	private List<Message> heldBack;
 
+	/** {@code x-herald-max-rate}: deliveries per second per destination, 0 for none. */
+	private final double maxRate;
+
+	/** Made at the first delivery under flow control. Guarded by this. */
+	private FlowControl flow;
+
+	/** What the delivery being encoded stands for. Guarded by this. */
+	private FlowControl.Marks marks = FlowControl.Marks.NONE;
+
+	private boolean rateFlushScheduled;
+
 	/** Most live messages held back while a catch-up runs. */
 	static final int MAX_HELD_BACK = 10_000;
 
@@ -94,6 +105,16 @@ final class SessionSubscription implements QueueConsumer {
 
 	SessionSubscription(Session session, String id, int index, AckMode ackMode, Destination destination,
 			int maxUnacked) {
+		this(session, id, index, ackMode, destination, maxUnacked, 0);
+	}
+
+	/**
+	 * @param maxRate the SUBSCRIBE's {@code x-herald-max-rate}, deliveries per second per
+	 * destination; 0 for none
+	 */
+	SessionSubscription(Session session, String id, int index, AckMode ackMode, Destination destination, int maxUnacked,
+			double maxRate) {
+		this.maxRate = maxRate;
 		this.session = session;
 		this.id = id;
 		this.index = index;
@@ -125,12 +146,16 @@ final class SessionSubscription implements QueueConsumer {
 		this.route = route;
 	}
 
-	/** Lets queued messages flow to this subscription. */
+	/**
+	 * Lets queued messages flow to this subscription, and what flow control kept while
+	 * the buffer was full.
+	 */
 	void start() {
 		Route current = this.route;
 		if (current != null) {
 			current.ready();
 		}
+		flushBehind();
 	}
 
 	/**
@@ -154,7 +179,90 @@ final class SessionSubscription implements QueueConsumer {
 			this.heldBack.add(message);
 			return true;
 		}
+		if (this.flow != null || FlowControl.applies(message.rule(), this.maxRate)) {
+			return deliverControlled(message, redelivered);
+		}
 		return deliverNow(message, redelivered, false);
+	}
+
+	/**
+	 * A delivery under flow control (a topic whose rule conflates or drops the oldest, or
+	 * a rate-limited subscription): out now when nothing waits and the buffer has room,
+	 * otherwise kept as the policy says, to go out when the buffer drains or the interval
+	 * passes.
+	 */
+	private boolean deliverControlled(Message message, boolean redelivered) {
+		if (this.flow == null) {
+			this.flow = new FlowControl(this.maxRate);
+		}
+		if (this.closed) {
+			return false;
+		}
+		long now = this.session.nanos();
+		// asking arms the room callback, which flushes what waits (start())
+		boolean behind = !this.session.outbound().hasRoomForQueues();
+		if (this.flow.hold(message, behind, now, this.session.stats())) {
+			if (this.flow.hasRateLimited()) {
+				scheduleRateFlush(1);
+			}
+			return true;
+		}
+		boolean sent = deliverNow(message, redelivered, false);
+		if (sent) {
+			this.flow.sent(message, now);
+		}
+		return sent;
+	}
+
+	/** What waited while the session was behind goes out while the buffer has room. */
+	private synchronized void flushBehind() {
+		if (this.flow == null || this.closed) {
+			return;
+		}
+		while (this.session.outbound().hasRoomForQueues()) {
+			Map.Entry<Message, FlowControl.Marks> next = this.flow.nextBehind();
+			if (next == null) {
+				return;
+			}
+			long now = this.session.nanos();
+			if (deliverMarked(next.getKey(), next.getValue())) {
+				this.flow.sent(next.getKey(), now);
+			}
+		}
+	}
+
+	private void scheduleRateFlush(long delayNanos) {
+		if (this.rateFlushScheduled) {
+			return;
+		}
+		this.rateFlushScheduled = true;
+		this.session.scheduleNanos(this::flushRateLimited, delayNanos);
+	}
+
+	private synchronized void flushRateLimited() {
+		this.rateFlushScheduled = false;
+		if (this.closed || this.flow == null) {
+			return;
+		}
+		long now = this.session.nanos();
+		long next = this.flow.dueRateLimited(now, (message, marks) -> {
+			if (deliverMarked(message, marks)) {
+				this.flow.sent(message, now);
+			}
+		});
+		if (next >= 0) {
+			scheduleRateFlush(next);
+		}
+	}
+
+	private boolean deliverMarked(Message message, FlowControl.Marks marks) {
+		this.marks = marks;
+		try {
+			return deliverNow(message, false, false);
+		}
+		finally {
+			this.marks = FlowControl.Marks.NONE;
+		}
 	}
 
 	/**
@@ -247,7 +355,7 @@ final class SessionSubscription implements QueueConsumer {
 		String messageId = (tag != null) ? tag : message.messageId();
 		String recoveredNow = (this.recovered != null) ? this.recovered.toString() : null;
 		OutboundFrame frame = MessageFrames.encode(message, this.session.version(), this.subscriptionHead, messageId,
-				tag, redelivered, retained, recoveredNow);
+				tag, redelivered, retained, recoveredNow, this.marks);
 		if (!this.session.enqueue(frame)) {
 			return false;
 		}

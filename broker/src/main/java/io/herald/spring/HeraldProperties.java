@@ -440,10 +440,16 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 		 * @param idempotencyWindow how long a SEND's {@code x-herald-idempotency-key} is
 		 * remembered per sender, so that a retried SEND is not routed again; 0 (default)
 		 * for not at all
+		 * @param slowConsumer what a subscriber that cannot keep up gets:
+		 * {@code disconnect} (default), {@code drop-oldest} or {@code conflate}
+		 * @param maxRate the most deliveries per second per destination a subscription
+		 * may ask with {@code x-herald-max-rate} (more is lowered to it); 0 (default) for
+		 * no cap
 		 */
 		public record TopicRule(@DefaultValue List<String> destinations, @DefaultValue("none") String retain,
 				@DefaultValue("0") int historySize, @DefaultValue("0s") Duration historyTtl,
-				@DefaultValue("0s") Duration idempotencyWindow) {
+				@DefaultValue("0s") Duration idempotencyWindow, @DefaultValue("disconnect") String slowConsumer,
+				@DefaultValue("0") double maxRate) {
 
 			void check(String key) {
 				try {
@@ -484,8 +490,19 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 					throw new IllegalArgumentException(
 							"idempotency-window: must not be negative, was " + this.idempotencyWindow);
 				}
+				TopicRules.SlowConsumer slow = switch (this.slowConsumer) {
+					case "disconnect" -> TopicRules.SlowConsumer.DISCONNECT;
+					case "drop-oldest" -> TopicRules.SlowConsumer.DROP_OLDEST;
+					case "conflate" -> TopicRules.SlowConsumer.CONFLATE;
+					default -> throw new IllegalArgumentException(
+							"slow-consumer: must be disconnect, drop-oldest or conflate, was '" + this.slowConsumer
+									+ "'");
+				};
+				if (this.maxRate < 0 || this.maxRate > 1_000) {
+					throw new IllegalArgumentException("max-rate: must be between 0 and 1000, was " + this.maxRate);
+				}
 				return new TopicRules.Rule(patterns, mode, this.historySize, this.historyTtl.toNanos(),
-						this.idempotencyWindow.toNanos());
+						this.idempotencyWindow.toNanos(), slow, this.maxRate);
 			}
 
 		}

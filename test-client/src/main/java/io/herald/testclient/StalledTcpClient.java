@@ -81,6 +81,37 @@ public final class StalledTcpClient implements AutoCloseable {
 		return this.frames;
 	}
 
+	/**
+	 * Reads again, until the frames received since the SUBSCRIBE receipt satisfy
+	 * {@code done}, without waiting for a close.
+	 * @return those frames
+	 */
+	public List<StompFrame> readUntil(java.util.function.Predicate<List<StompFrame>> done, Duration timeout)
+			throws IOException {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		byte[] buffer = new byte[64 * 1024];
+		InputStream in = this.socket.getInputStream();
+		while (!done.test(this.frames)) {
+			long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+			if (System.nanoTime() > deadline) {
+				throw new AssertionError("not done within " + timeout + "; " + describe(this.frames));
+			}
+			this.socket.setSoTimeout((int) Math.min(left, Integer.MAX_VALUE));
+			int n;
+			try {
+				n = in.read(buffer);
+			}
+			catch (SocketTimeoutException ex) {
+				continue;
+			}
+			if (n < 0) {
+				throw new AssertionError("the broker closed the connection; " + describe(this.frames));
+			}
+			feed(buffer, n);
+		}
+		return this.frames;
+	}
+
 	private void feed(byte[] bytes, int count) {
 		try {
 			this.parser.feed(bytes, 0, count, false, this.frames::add);
