@@ -309,7 +309,8 @@ public class AdminController {
 				this.throughput.rates(), traffic, framesIn, totals.outboundBytes(), this.eventLoopBacklog.get(),
 				stats.slowConsumers(), closed, stats.authenticationFailures(),
 				new Overview.Topics(this.broker.router().retainedCount(), this.broker.router().retainedBytes(),
-						this.broker.router().retainedEvictions(), this.broker.router().duplicateSends()),
+						this.broker.router().retainedEvictions(), this.broker.router().duplicateSends(),
+						stats.conflatedDeliveries(), stats.droppedDeliveries(), stats.rateLimitedDeliveries()),
 				new Overview.Memory(this.broker.memory().usedBytes(), this.broker.memory().maxBytes(),
 						this.broker.memory().isAlarmed()),
 				new Overview.Jvm(heap.getUsed(), heap.getMax(), gcCount, gcMillis));

@@ -35,7 +35,7 @@ import io.herald.session.SessionTraffic;
  * @param sessionsClosed sessions ended since start, by reason
  * @param authenticationFailures refused logins
  * @param topics what topics remember: retained values, bytes held, evictions, duplicate
- * SENDs
+ * SENDs; and what flow control did to deliveries
  * @param memory the node's memory budget
  * @param jvm the JVM's heap and collections
  */
@@ -51,8 +51,13 @@ public record Overview(String version, String nodeId, Instant startedAt, long up
 	 * @param memoryBytes bytes retained values and histories hold
 	 * @param evictions retained values and history messages evicted by the bounds
 	 * @param duplicateSends SENDs not routed again for their idempotency key
+	 * @param conflatedDeliveries undelivered messages replaced by a later one
+	 * (slow-consumer: conflate)
+	 * @param droppedDeliveries undelivered messages dropped as the oldest (drop-oldest)
+	 * @param rateLimitedDeliveries messages withheld by x-herald-max-rate
 	 */
-	public record Topics(int retained, long memoryBytes, long evictions, long duplicateSends) {
+	public record Topics(int retained, long memoryBytes, long evictions, long duplicateSends, long conflatedDeliveries,
+			long droppedDeliveries, long rateLimitedDeliveries) {
 	}
 
 	/**
