@@ -8,6 +8,7 @@
 # Scenarios: fanout, tickers, chat, slow-consumer, connections (the default), and soak (only when
 # named: mixed load for --soak-minutes, default 30) and resume (only when named, Herald only:
 # 1,000 subscribers of 100 topics with history dropped at once and resumed with x-herald-since)
+# and conflation (only when named: subscribers of 1,000 prices, one in ten reading slowly)
 # Targets:   herald, rabbitmq, artemis, spring-simple, ceiling
 # The broker under test runs on CPU 0 and the generator on CPU 1 (taskset); JVM targets and
 # the generator get the same heap and GC (BENCH_HEAP, default -Xms1g -Xmx1g -XX:+UseG1GC: on one
@@ -138,9 +139,10 @@ start_target() {
 			port="$(free_port 18080)"
 			local jar
 			jar="$(ls broker/target/herald-broker-*-exec.jar | head -1)"
-			# the resume scenario's topics keep a history (other scenarios do not touch them)
+			# the resume scenario's topics keep a history, the conflation one's conflate (other scenarios do not touch them)
 			taskset -c "$BROKER_CPU" java "${jvm[@]}" -jar "$jar" --server.port="$port" --herald.tcp.port=-1 \
 				'--herald.topics.rules[0].destinations[0]=/topic/resume.#' '--herald.topics.rules[0].history-size=1000' \
+				'--herald.topics.rules[1].destinations[0]=/topic/conflate.#' '--herald.topics.rules[1].slow-consumer=conflate' \
 				>"$LOGS/herald.log" 2>&1 &
 			STARTED_PID=$!
 			;;

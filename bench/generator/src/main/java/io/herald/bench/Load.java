@@ -73,6 +73,8 @@ final class Load implements AutoCloseable {
 
 	private final Histogram latency = new Histogram(MAX_LATENCY_MICROS, 3);
 
+	private final Histogram slowLatency = new Histogram(MAX_LATENCY_MICROS, 3);
+
 	private long[] sent = new long[0];
 
 	private long sentTotal;
@@ -291,6 +293,10 @@ final class Load implements AutoCloseable {
 	}
 
 	void delivered(StompConnection c, long sentNanos) {
+		if (c.slowReader && this.recording) {
+			long micros = (nanos() - sentNanos) / 1000;
+			this.slowLatency.recordValue(Math.min(Math.max(micros, 0), MAX_LATENCY_MICROS));
+		}
 		if (!c.counted) {
 			return;
 		}
@@ -428,6 +434,7 @@ final class Load implements AutoCloseable {
 		return call(() -> {
 			if (record) {
 				this.latency.reset();
+				this.slowLatency.reset();
 			}
 			this.recording = record;
 			return new Counters(System.nanoTime(), this.deliveredCounted, this.sentTotal, Cpu.processNanos());
@@ -441,6 +448,11 @@ final class Load implements AutoCloseable {
 
 	Histogram latencyCopy() throws Exception {
 		return call(this.latency::copy);
+	}
+
+	/** The age of what slow readers received while recording: their staleness. */
+	Histogram slowLatencyCopy() throws Exception {
+		return call(this.slowLatency::copy);
 	}
 
 	/** Waits (bounded) until deliveries stop arriving. */

@@ -168,6 +168,13 @@ public final class Report {
 					+ percent(row.get("generator_core_busy")) + " (generator itself "
 					+ percent(row.get("generator_cpu")) + ")");
 		}
+		if (row.get("staleness_p99_ms") != null) {
+			notes.add(row.get("slow_subscribers") + " of " + row.get("subscribers")
+					+ " subscribers reading a tenth of the time: their values' age p50 "
+					+ number(row.get("staleness_p50_ms")) + " ms, p99 " + number(row.get("staleness_p99_ms"))
+					+ " ms; the others " + row.get("delivered_per_sec_per_subscriber") + " deliveries/s each, "
+					+ row.get("baseline_delivered_per_sec_per_subscriber") + " without slow ones");
+		}
 		if (row.get("catch_up_ms") != null) {
 			notes.add(row.get("subscribers") + " subscribers of " + row.get("destinations")
 					+ " topics dropped at once, " + "resumed after " + number(row.get("pause_ms"))

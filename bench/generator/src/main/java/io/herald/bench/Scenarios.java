@@ -128,6 +128,7 @@ final class Scenarios {
 			case "connections" -> connections();
 			case "slow-consumer" -> slowConsumer();
 			case "resume" -> resume();
+			case "conflation" -> conflation();
 			case "soak" ->
 				new Soak(this.settings, this.soakPlan, this.broker, this.target, this.generatorCore, this.brokerCore)
 					.run(row("soak"));
@@ -468,6 +469,111 @@ final class Scenarios {
 			if (stopOne) {
 				row.put("slow_subscriber_closed_by_broker", !load.call(() -> slow.channel().isActive()));
 				load.call(() -> slow.channel().config().setAutoRead(true));
+			}
+			finish(load, row, Cpu.between(cpuStart, cpuStop, this.generatorCore, this.brokerCore));
+			return row;
+		}
+	}
+
+	/**
+	 * Subscribers of every price, {@code /topic/conflate.*} over 1,000 symbols (for which
+	 * bench/run.sh starts Herald with {@code slow-consumer: conflate}), one in ten
+	 * reading at a tenth of the rate (10 ms of every 100): the others' delivered/s and
+	 * p99 against a run without slow ones, the slow ones' staleness (the age of the
+	 * values they get), the broker's RSS over time.
+	 */
+	Map<String, Object> conflation() throws Exception {
+		Map<String, Object> baseline = conflationRun(false);
+		Map<String, Object> row = conflationRun(true);
+		row.put("baseline_delivered_per_sec", baseline.get("delivered_per_sec"));
+		row.put("baseline_p99_ms", baseline.get("p99_ms"));
+		row.put("baseline_delivered_per_sec_per_subscriber", baseline.get("delivered_per_sec_per_subscriber"));
+		// per subscriber: the slow run counts only the nine in ten that keep up
+		Object slow = row.get("delivered_per_sec_per_subscriber");
+		Object base = baseline.get("delivered_per_sec_per_subscriber");
+		if (slow instanceof Number s && base instanceof Number b && b.doubleValue() > 0) {
+			row.put("throughput_vs_baseline", Math.round(s.doubleValue() / b.doubleValue() * 1000) / 1000.0);
+		}
+		return row;
+	}
+
+	private Map<String, Object> conflationRun(boolean slowOnes) throws Exception {
+		int symbols = 1_000;
+		int subscribers = Math.min(1_000, this.scale.fanoutSubscribers());
+		double rate = 500;
+		String prefix = "/topic/conflate.run" + Long.toString(System.nanoTime(), 36) + ".";
+		try (Load load = new Load(this.settings)) {
+			StompConnection publisher = load.newConnection();
+			int[] streams = new int[symbols];
+			for (int s = 0; s < symbols; s++) {
+				streams[s] = load.publication(publisher, prefix + "SYM" + s);
+			}
+			List<StompConnection> slow = new ArrayList<>();
+			for (int i = 0; i < subscribers; i++) {
+				StompConnection c = load.newConnection();
+				c.subscribe(prefix + "*", streams);
+				if (slowOnes && i % 10 == 0) {
+					c.counted = false;
+					c.slowReader = true;
+					slow.add(c);
+				}
+			}
+			Map<String, Object> row = row("conflation");
+			if (!open(load, row)) {
+				return row;
+			}
+			load.startRate(rate);
+			if (slowOnes) {
+				// a tenth of the time reading: 10 ms of every 100
+				load.call(() -> {
+					slow.forEach((c) -> c.channel().config().setAutoRead(false));
+					return null;
+				});
+				load.every(100, () -> {
+					slow.forEach((c) -> c.channel().config().setAutoRead(true));
+					publisher.channel()
+						.eventLoop()
+						.schedule(() -> slow.forEach((c) -> c.channel().config().setAutoRead(false)), 10,
+								TimeUnit.MILLISECONDS);
+				});
+			}
+			Thread.sleep(this.scale.warmupMillis());
+			List<Long> rss = new ArrayList<>();
+			Cpu.Sample cpuStart = Cpu.sample();
+			Load.Counters start = load.measure(true);
+			long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.scale.measureMillis());
+			while (System.nanoTime() < end) {
+				rss.add(this.broker.rssBytes());
+				Thread.sleep(Math.min(250, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+			}
+			Load.Counters stop = load.measure(false);
+			Cpu.Sample cpuStop = Cpu.sample();
+			Histogram latency = load.latencyCopy();
+			Histogram staleness = load.slowLatencyCopy();
+			load.stopPublishing();
+			if (slowOnes) {
+				load.call(() -> {
+					slow.forEach((c) -> {
+						c.channel().config().setAutoRead(true);
+					});
+					return null;
+				});
+			}
+			load.drain(10_000);
+			double seconds = (stop.nanos() - start.nanos()) / 1e9;
+			row.put("delivered_per_sec", round((stop.delivered() - start.delivered()) / seconds));
+			row.put("delivered_per_sec_per_subscriber",
+					Math.round((stop.delivered() - start.delivered()) / seconds / (subscribers - slow.size()) * 10)
+							/ 10.0);
+			latency(row, latency);
+			latency(row, "staleness_", staleness);
+			row.put("subscribers", subscribers);
+			row.put("slow_subscribers", slow.size());
+			row.put("symbols", symbols);
+			row.put("publish_rate", rate);
+			row.put("slow_ones", slowOnes);
+			if (this.broker.known()) {
+				row.put("broker_rss_mb_over_time", rss.stream().map((b) -> b / (1024 * 1024)).toList());
 			}
 			finish(load, row, Cpu.between(cpuStart, cpuStop, this.generatorCore, this.brokerCore));
 			return row;

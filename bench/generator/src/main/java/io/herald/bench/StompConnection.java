@@ -53,6 +53,12 @@ final class StompConnection extends ChannelInboundHandlerAdapter {
 	/** Only subscribers whose deliveries count towards a scenario's figures. */
 	boolean counted = true;
 
+	/**
+	 * A subscriber reading at a tenth of the rate (conflation): its deliveries' age is
+	 * its staleness.
+	 */
+	boolean slowReader;
+
 	/** Set before the generator itself ends the connection, so it is not a drop. */
 	boolean leaving;
 

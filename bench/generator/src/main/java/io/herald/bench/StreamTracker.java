@@ -22,6 +22,9 @@ final class StreamTracker {
 
 	private long[] last = new long[0];
 
+	/** Slot + 1 of each stream id, 0 for streams not expected. */
+	private int[] slotOf = new int[0];
+
 	private long[] received = new long[0];
 
 	private final Set<Long> gaps = new HashSet<>();
@@ -38,6 +41,10 @@ final class StreamTracker {
 		this.last = Arrays.copyOf(this.last, n + 1);
 		this.received = Arrays.copyOf(this.received, n + 1);
 		this.streams[n] = stream;
+		if (stream >= this.slotOf.length) {
+			this.slotOf = Arrays.copyOf(this.slotOf, Math.max(stream + 1, this.slotOf.length * 2));
+		}
+		this.slotOf[stream] = n + 1;
 	}
 
 	int[] streams() {
@@ -110,14 +117,11 @@ final class StreamTracker {
 		return this.unexpected;
 	}
 
+	/**
+	 * The slot of a stream: one array read, however many streams a subscriber expects.
+	 */
 	private int slot(int stream) {
-		int[] s = this.streams;
-		for (int i = 0; i < s.length; i++) {
-			if (s[i] == stream) {
-				return i;
-			}
-		}
-		return -1;
+		return (stream >= 0 && stream < this.slotOf.length) ? this.slotOf[stream] - 1 : -1;
 	}
 
 	private static Long key(int stream, long seq) {
