@@ -446,16 +446,10 @@ final class Scenarios {
 			if (stopOne) {
 				load.call(() -> slow.channel().config().setAutoRead(false));
 			}
-			List<Long> rss = new ArrayList<>();
-			Cpu.Sample cpuStart = Cpu.sample();
-			Load.Counters start = load.measure(true);
-			long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.scale.measureMillis());
-			while (System.nanoTime() < end) {
-				rss.add(this.broker.rssBytes());
-				Thread.sleep(Math.min(250, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
-			}
-			Load.Counters stop = load.measure(false);
-			Cpu.Sample cpuStop = Cpu.sample();
+			Watched watched = watch(load);
+			List<Long> rss = watched.rss();
+			Load.Counters start = watched.start();
+			Load.Counters stop = watched.stop();
 			Histogram latency = load.latencyCopy();
 			load.stopPublishing();
 			load.drain(10_000);
@@ -470,7 +464,7 @@ final class Scenarios {
 				row.put("slow_subscriber_closed_by_broker", !load.call(() -> slow.channel().isActive()));
 				load.call(() -> slow.channel().config().setAutoRead(true));
 			}
-			finish(load, row, Cpu.between(cpuStart, cpuStop, this.generatorCore, this.brokerCore));
+			finish(load, row, watched.cpu());
 			return row;
 		}
 	}
@@ -538,16 +532,10 @@ final class Scenarios {
 				});
 			}
 			Thread.sleep(this.scale.warmupMillis());
-			List<Long> rss = new ArrayList<>();
-			Cpu.Sample cpuStart = Cpu.sample();
-			Load.Counters start = load.measure(true);
-			long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.scale.measureMillis());
-			while (System.nanoTime() < end) {
-				rss.add(this.broker.rssBytes());
-				Thread.sleep(Math.min(250, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
-			}
-			Load.Counters stop = load.measure(false);
-			Cpu.Sample cpuStop = Cpu.sample();
+			Watched watched = watch(load);
+			List<Long> rss = watched.rss();
+			Load.Counters start = watched.start();
+			Load.Counters stop = watched.stop();
 			Histogram latency = load.latencyCopy();
 			Histogram staleness = load.slowLatencyCopy();
 			load.stopPublishing();
@@ -575,9 +563,30 @@ final class Scenarios {
 			if (this.broker.known()) {
 				row.put("broker_rss_mb_over_time", rss.stream().map((b) -> b / (1024 * 1024)).toList());
 			}
-			finish(load, row, Cpu.between(cpuStart, cpuStop, this.generatorCore, this.brokerCore));
+			finish(load, row, watched.cpu());
 			return row;
 		}
+	}
+
+	/**
+	 * One measured phase of {@code measureMillis}, with the broker's RSS sampled every
+	 * 250 ms: for the scenarios that show memory staying flat.
+	 */
+	private Watched watch(Load load) throws Exception {
+		List<Long> rss = new ArrayList<>();
+		Cpu.Sample cpuStart = Cpu.sample();
+		Load.Counters start = load.measure(true);
+		long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(this.scale.measureMillis());
+		while (System.nanoTime() < end) {
+			rss.add(this.broker.rssBytes());
+			Thread.sleep(Math.min(250, Math.max(1, TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()))));
+		}
+		Load.Counters stop = load.measure(false);
+		Cpu.Sample cpuStop = Cpu.sample();
+		return new Watched(start, stop, rss, Cpu.between(cpuStart, cpuStop, this.generatorCore, this.brokerCore));
+	}
+
+	private record Watched(Load.Counters start, Load.Counters stop, List<Long> rss, Cpu.Usage cpu) {
 	}
 
 	/** The in-flight window in messages: deliveries in flight over the fan-out degree. */
