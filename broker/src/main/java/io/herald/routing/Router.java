@@ -3,7 +3,6 @@ package io.herald.routing;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 import io.herald.memory.MemoryBudget;
@@ -196,10 +195,7 @@ public final class Router {
 				&& this.topics.ruleOf(destination.name()).retain() != TopicRules.Retain.NONE) {
 			return null;
 		}
-		return "x-herald-retain is not allowed on "
-				+ ((destination.kind() == Destination.Kind.TOPIC) ? DestinationName.TOPIC_PREFIX + destination.name()
-						: "a " + destination.kind().name().toLowerCase(Locale.ROOT))
-				+ ": no herald.topics.rules entry retains it";
+		return Topics.retainRefusal(destination);
 	}
 
 	/**

@@ -163,7 +163,7 @@ final class TopicMemory {
 				}
 				long now = this.nanoClock.getAsLong();
 				long freed = (slot.history != null) ? slot.history.expire(now, slot.rule.historyTtlNanos()) : 0;
-				freed += slot.forgetKeys(now, slot.rule);
+				freed += slot.forgetKeys(now, slot.rule, Integer.MAX_VALUE);
 				if (freed > 0) {
 					accountHistory(-freed);
 				}
@@ -395,16 +395,17 @@ final class TopicMemory {
 		TopicRules.Rule rule;
 
 		/**
-		 * Forgets the keys past the window.
+		 * Forgets the keys past the window, and the oldest while {@code keep} or more are
+		 * left.
 		 * @return the bytes they held
 		 */
-		long forgetKeys(long now, TopicRules.Rule rule) {
+		long forgetKeys(long now, TopicRules.Rule rule, int keep) {
 			long freed = 0;
 			if (this.keys != null) {
 				Iterator<Map.Entry<String, Long>> oldest = this.keys.entrySet().iterator();
 				while (oldest.hasNext()) {
 					Map.Entry<String, Long> entry = oldest.next();
-					if (now - entry.getValue() <= rule.idempotencyWindowNanos()) {
+					if (now - entry.getValue() <= rule.idempotencyWindowNanos() && this.keys.size() < keep) {
 						break;
 					}
 					oldest.remove();
@@ -423,16 +424,7 @@ final class TopicMemory {
 			if (this.keys == null) {
 				this.keys = new LinkedHashMap<>();
 			}
-			Iterator<Map.Entry<String, Long>> oldest = this.keys.entrySet().iterator();
-			long freed = 0;
-			while (oldest.hasNext()) {
-				Map.Entry<String, Long> entry = oldest.next();
-				if (now - entry.getValue() <= rule.idempotencyWindowNanos() && this.keys.size() < MAX_KEYS_PER_TOPIC) {
-					break;
-				}
-				oldest.remove();
-				freed += KEY_OVERHEAD + entry.getKey().length();
-			}
+			long freed = forgetKeys(now, rule, MAX_KEYS_PER_TOPIC);
 			Long at = this.keys.get(key);
 			boolean seen = at != null && now - at <= rule.idempotencyWindowNanos();
 			if (!seen) {

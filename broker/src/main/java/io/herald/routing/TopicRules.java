@@ -59,7 +59,7 @@ public record TopicRules(List<Rule> rules) {
 			}
 			if (historySize < 0 || historyTtlNanos < 0 || idempotencyWindowNanos < 0 || maxRate < 0) {
 				throw new IllegalArgumentException(
-						"historySize, historyTtlNanos and idempotencyWindowNanos must not be negative");
+						"historySize, historyTtlNanos, idempotencyWindowNanos and maxRate must not be negative");
 			}
 		}
 

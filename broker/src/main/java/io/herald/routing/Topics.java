@@ -1,6 +1,7 @@
 package io.herald.routing;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -17,7 +18,7 @@ final class Topics implements DestinationType {
 
 	private final TopicRules rules;
 
-	private final TopicMemory retained;
+	private final TopicMemory memory;
 
 	Topics(int matchCacheSize, InterestListener listener) {
 		this(matchCacheSize, listener, TopicSettings.NONE, MemoryBudget.UNBOUNDED);
@@ -26,7 +27,7 @@ final class Topics implements DestinationType {
 	Topics(int matchCacheSize, InterestListener listener, TopicSettings settings, MemoryBudget memory) {
 		this.tree = new TopicTree(matchCacheSize, listener);
 		this.rules = settings.rules();
-		this.retained = new TopicMemory(settings.maxRetained(), settings.maxMemory(), memory);
+		this.memory = new TopicMemory(settings.maxRetained(), settings.maxMemory(), memory);
 	}
 
 	@Override
@@ -40,14 +41,13 @@ final class Topics implements DestinationType {
 		TopicRules.Rule rule = topic.rule(this.rules);
 		message.setRule(rule);
 		if (message.isRetainRequested() && rule.retain() == TopicRules.Retain.NONE) {
-			return PublishResult.refused("x-herald-retain is not allowed on " + DestinationName.TOPIC_PREFIX
-					+ topic.name() + ": no herald.topics.rules entry retains it");
+			return PublishResult.refused(retainRefusal(destination));
 		}
 		if (rule.remembers(message)) {
 			// the destination is looked up again inside the topic's slot: the one found
 			// before waiting for it may have left the cache, without a subscriber that
 			// joined meanwhile
-			return this.retained.publish(topic.name(), message, rule,
+			return this.memory.publish(topic.name(), message, rule,
 					(remembered) -> this.tree.destination(destination.name()).publish(remembered));
 		}
 		return topic.publish(message);
@@ -59,7 +59,7 @@ final class Topics implements DestinationType {
 	 * messages.
 	 */
 	void forEachRetained(Destination pattern, Consumer<Message> consumer) {
-		this.retained.forEachMatching(pattern.name(), consumer);
+		this.memory.forEachMatching(pattern.name(), consumer);
 	}
 
 	/**
@@ -70,12 +70,19 @@ final class Topics implements DestinationType {
 	 * {@code null}
 	 */
 	Replay replay(Destination topic, Position since, int rewind, Consumer<Boolean> answer, Consumer<Message> consumer) {
-		return this.retained.replay(topic.name(), this.rules.ruleOf(topic.name()), since, rewind, answer, consumer);
+		return this.memory.replay(topic.name(), this.rules.ruleOf(topic.name()), since, rewind, answer, consumer);
 	}
 
 	/** Forgets what outlived its time in every remembering topic; see TopicMemory. */
 	int sweep() {
-		return this.retained.sweep();
+		return this.memory.sweep();
+	}
+
+	/** Why a SEND to this destination may not ask {@code x-herald-retain:true}. */
+	static String retainRefusal(Destination destination) {
+		String where = (destination.kind() == Destination.Kind.TOPIC) ? destination.clientName()
+				: "a " + destination.kind().name().toLowerCase(Locale.ROOT);
+		return "x-herald-retain is not allowed on " + where + ": no herald.topics.rules entry retains it";
 	}
 
 	/** The rule of a topic: what it remembers. */
@@ -85,22 +92,22 @@ final class Topics implements DestinationType {
 
 	/** Topics holding a retained value. */
 	int retainedCount() {
-		return this.retained.count();
+		return this.memory.count();
 	}
 
 	/** Bytes the retained values hold. */
 	long retainedBytes() {
-		return this.retained.bytes();
+		return this.memory.bytes();
 	}
 
 	/** SENDs not routed again: their idempotency key was seen within the window. */
 	long duplicates() {
-		return this.retained.duplicates();
+		return this.memory.duplicates();
 	}
 
 	/** Retained values evicted by the bounds since start. */
 	long retainedEvictions() {
-		return this.retained.evicted();
+		return this.memory.evicted();
 	}
 
 	@Override

@@ -199,12 +199,12 @@ final class ClientFrames {
 			rewind = -1;
 		}
 		if (size == 0) {
-			throw new StompViolation(Ingress.REWIND_HEADER + ": /topic/" + destination.name()
+			throw new StompViolation(Ingress.REWIND_HEADER + ": " + destination.clientName()
 					+ " keeps no history (herald.topics.rules[N].history-size)");
 		}
 		if (rewind < 1 || rewind > size) {
 			throw new StompViolation(Ingress.REWIND_HEADER + " must be a whole number from 1 to " + size
-					+ " (the history-size of /topic/" + destination.name() + "), was '" + value + "'");
+					+ " (the history-size of " + destination.clientName() + "), was '" + value + "'");
 		}
 		return rewind;
 	}

@@ -73,11 +73,11 @@ final class FlowControl {
 
 	/** The interval between deliveries of one destination, 0 for none. */
 	long intervalNanos(TopicRules.Rule rule) {
-		double rate = this.askedRate;
-		if (rule.maxRate() > 0 && (rate == 0 || rate > rule.maxRate())) {
-			rate = (rate > 0) ? rule.maxRate() : 0;
+		if (this.askedRate <= 0) {
+			return 0;
 		}
-		return (rate > 0) ? (long) (1e9 / rate) : 0;
+		double rate = (rule.maxRate() > 0) ? Math.min(this.askedRate, rule.maxRate()) : this.askedRate;
+		return (long) (1e9 / rate);
 	}
 
 	/**

@@ -157,7 +157,7 @@ public final class Session {
 	/** A snapshot for operators; any thread. */
 	public SessionInfo info() {
 		long queued = this.outbound.queuedBytes();
-		long silentNanos = Math.max(0, nanoTime() - this.heartBeat.lastReadNanos());
+		long silentNanos = Math.max(0, nanos() - this.heartBeat.lastReadNanos());
 		return new SessionInfo(this.id, user(), remoteAddress(), this.transport.kind(),
 				(this.phase == Phase.AWAITING_CONNECT) ? null : this.version.text(), this.openedAt,
 				this.subscriptions.count(), traffic(), queued,
@@ -194,7 +194,7 @@ public final class Session {
 
 	/** Feeds bytes read from the connection. Called by one transport thread at a time. */
 	public void onBytes(ByteBuffer bytes) {
-		this.heartBeat.read(nanoTime());
+		this.heartBeat.read(nanos());
 		this.bytesIn += bytes.remaining();
 		if (isOpen()) {
 			this.mailbox.runBytes(bytes, this::decode);
@@ -296,7 +296,7 @@ public final class Session {
 		this.expiry.track(accepted.identity());
 		this.heartBeat.start(accepted.sendEveryMillis(), accepted.expectEveryMillis(), this.services.timer(),
 				() -> this.mailbox.runOrPost(() -> {
-					String dead = isOpen() ? this.heartBeat.tick(nanoTime(), this.outbound, this::written) : null;
+					String dead = isOpen() ? this.heartBeat.tick(nanos(), this.outbound, this::written) : null;
 					if (dead != null) {
 						close(CloseReason.HEARTBEAT_TIMEOUT, dead, null, null);
 					}
@@ -311,7 +311,7 @@ public final class Session {
 		this.phase = Phase.REFUSING;
 		cancelTimer();
 		this.services.stats().authenticationFailed();
-		long delay = this.services.handshake().loginFailed(remoteAddress(), nanoTime());
+		long delay = this.services.handshake().loginFailed(remoteAddress(), nanos());
 		Runnable refuse = () -> close(CloseReason.AUTHENTICATION_FAILED, "authentication failed", receipt, null);
 		if (delay <= 0) {
 			refuse.run();
@@ -364,7 +364,7 @@ public final class Session {
 	}
 
 	private void written() {
-		this.heartBeat.wrote(nanoTime());
+		this.heartBeat.wrote(nanos());
 		this.transport.wakeUp();
 	}
 
@@ -471,11 +471,6 @@ public final class Session {
 		this.services.stats().released(traffic());
 	}
 
-	/** The session's clock, in nanoseconds. */
-	long nanos() {
-		return nanoTime();
-	}
-
 	/**
 	 * Runs a task on the broker's timer after a delay; nothing once the timer stopped.
 	 */
@@ -488,7 +483,8 @@ public final class Session {
 		}
 	}
 
-	private long nanoTime() {
+	/** The session's clock, in nanoseconds. */
+	long nanos() {
 		return this.services.nanoClock().getAsLong();
 	}
 

@@ -86,9 +86,6 @@ final class SessionSubscription implements QueueConsumer {
 	/** Made at the first delivery under flow control. Guarded by this. */
 	private FlowControl flow;
 
-	/** What the delivery being encoded stands for. Guarded by this. */
-	private FlowControl.Marks marks = FlowControl.Marks.NONE;
-
 	private boolean rateFlushScheduled;
 
 	/** Most live messages held back while a catch-up runs. */
@@ -102,11 +99,6 @@ final class SessionSubscription implements QueueConsumer {
 	 * missed; {@code null} otherwise.
 	 */
 	private Boolean recovered;
-
-	SessionSubscription(Session session, String id, int index, AckMode ackMode, Destination destination,
-			int maxUnacked) {
-		this(session, id, index, ackMode, destination, maxUnacked, 0);
-	}
 
 	/**
 	 * @param maxRate the SUBSCRIBE's {@code x-herald-max-rate}, deliveries per second per
@@ -225,7 +217,7 @@ final class SessionSubscription implements QueueConsumer {
 				return;
 			}
 			long now = this.session.nanos();
-			if (deliverMarked(next.getKey(), next.getValue())) {
+			if (deliverNow(next.getKey(), false, false, next.getValue())) {
 				this.flow.sent(next.getKey(), now);
 			}
 		}
@@ -246,22 +238,12 @@ final class SessionSubscription implements QueueConsumer {
 		}
 		long now = this.session.nanos();
 		long next = this.flow.dueRateLimited(now, (message, marks) -> {
-			if (deliverMarked(message, marks)) {
+			if (deliverNow(message, false, false, marks)) {
 				this.flow.sent(message, now);
 			}
 		});
 		if (next >= 0) {
 			scheduleRateFlush(next);
-		}
-	}
-
-	private boolean deliverMarked(Message message, FlowControl.Marks marks) {
-		this.marks = marks;
-		try {
-			return deliverNow(message, false, false);
-		}
-		finally {
-			this.marks = FlowControl.Marks.NONE;
 		}
 	}
 
@@ -339,6 +321,14 @@ final class SessionSubscription implements QueueConsumer {
 	}
 
 	private boolean deliverNow(Message message, boolean redelivered, boolean retained) {
+		return deliverNow(message, redelivered, retained, FlowControl.Marks.NONE);
+	}
+
+	/**
+	 * @param marks how many messages flow control conflated into this one or dropped
+	 * before it
+	 */
+	private boolean deliverNow(Message message, boolean redelivered, boolean retained, FlowControl.Marks marks) {
 		if (this.closed) {
 			return false;
 		}
@@ -355,7 +345,7 @@ final class SessionSubscription implements QueueConsumer {
 		String messageId = (tag != null) ? tag : message.messageId();
 		String recoveredNow = (this.recovered != null) ? this.recovered.toString() : null;
 		OutboundFrame frame = MessageFrames.encode(message, this.session.version(), this.subscriptionHead, messageId,
-				tag, redelivered, retained, recoveredNow, this.marks);
+				tag, redelivered, retained, recoveredNow, marks);
 		if (!this.session.enqueue(frame)) {
 			return false;
 		}
