@@ -411,13 +411,7 @@ final class Scenarios {
 	Map<String, Object> slowConsumer() throws Exception {
 		Map<String, Object> baseline = slowRun(false);
 		Map<String, Object> row = slowRun(true);
-		row.put("baseline_delivered_per_sec", baseline.get("delivered_per_sec"));
-		row.put("baseline_p99_ms", baseline.get("p99_ms"));
-		Object slow = row.get("delivered_per_sec");
-		Object base = baseline.get("delivered_per_sec");
-		if (slow instanceof Number s && base instanceof Number b && b.doubleValue() > 0) {
-			row.put("throughput_vs_baseline", Math.round(s.doubleValue() / b.doubleValue() * 1000) / 1000.0);
-		}
+		compareWithBaseline(row, baseline, "delivered_per_sec");
 		row.put("baseline_lost", baseline.get("lost"));
 		return row;
 	}
@@ -479,16 +473,24 @@ final class Scenarios {
 	Map<String, Object> conflation() throws Exception {
 		Map<String, Object> baseline = conflationRun(false);
 		Map<String, Object> row = conflationRun(true);
-		row.put("baseline_delivered_per_sec", baseline.get("delivered_per_sec"));
-		row.put("baseline_p99_ms", baseline.get("p99_ms"));
 		row.put("baseline_delivered_per_sec_per_subscriber", baseline.get("delivered_per_sec_per_subscriber"));
 		// per subscriber: the slow run counts only the nine in ten that keep up
-		Object slow = row.get("delivered_per_sec_per_subscriber");
-		Object base = baseline.get("delivered_per_sec_per_subscriber");
+		compareWithBaseline(row, baseline, "delivered_per_sec_per_subscriber");
+		return row;
+	}
+
+	/**
+	 * Puts the baseline run's delivered/s and p99 beside the row's, and the ratio of the
+	 * two runs' {@code figure} as {@code throughput_vs_baseline}.
+	 */
+	private static void compareWithBaseline(Map<String, Object> row, Map<String, Object> baseline, String figure) {
+		row.put("baseline_delivered_per_sec", baseline.get("delivered_per_sec"));
+		row.put("baseline_p99_ms", baseline.get("p99_ms"));
+		Object slow = row.get(figure);
+		Object base = baseline.get(figure);
 		if (slow instanceof Number s && base instanceof Number b && b.doubleValue() > 0) {
 			row.put("throughput_vs_baseline", Math.round(s.doubleValue() / b.doubleValue() * 1000) / 1000.0);
 		}
-		return row;
 	}
 
 	private Map<String, Object> conflationRun(boolean slowOnes) throws Exception {
