@@ -11,12 +11,13 @@ import io.herald.routing.TopicRules;
 
 /**
  * Flow control of one topic subscription, per destination it receives: while the session
- * is behind (its outbound buffer at least half full), a {@code conflate} destination
- * keeps only its latest undelivered message and a {@code drop-oldest} one drops its
- * oldest beyond {@value #MAX_QUEUED}; with {@code x-herald-max-rate}, at most that many
- * deliveries per second go out per destination, always the latest value, none withheld
- * longer than one interval. Subscribers that keep up pay nothing: a message goes straight
- * out when nothing waits and the buffer has room. Guarded by the subscription's monitor.
+ * is behind (more than {@link Outbound#BEHIND_BYTES} wait in its outbound buffer), a
+ * {@code conflate} destination keeps only its latest undelivered message and a
+ * {@code drop-oldest} one drops its oldest beyond {@value #MAX_QUEUED}; with
+ * {@code x-herald-max-rate}, at most that many deliveries per second go out per
+ * destination, always the latest value, none withheld longer than one interval.
+ * Subscribers that keep up pay nothing: a message goes straight out when nothing waits
+ * and the buffer has room. Guarded by the subscription's monitor.
  *
  * <p>
  * Memory is bounded by what the subscription watches: a conflating or rate-limited

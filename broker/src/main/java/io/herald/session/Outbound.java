@@ -48,6 +48,20 @@ import io.herald.memory.MemoryBudget;
  */
 public final class Outbound {
 
+	/**
+	 * Bytes queued from which a session may be behind for flow control (conflating,
+	 * dropping the oldest), unless half the buffer is less: small, because what is queued
+	 * is what a conflating subscriber's values are late by.
+	 */
+	static final long BEHIND_BYTES = 8 * 1024;
+
+	/**
+	 * How long the oldest queued message must have waited, with {@link #BEHIND_BYTES}
+	 * queued, for the session to be behind: a fast subscriber's burst is queued too, but
+	 * not for long.
+	 */
+	static final long BEHIND_NANOS = 100_000_000;
+
 	/** One taken MESSAGE in this many has its latency measured (a power of two). */
 	static final int LATENCY_SAMPLE_EVERY = 16;
 
@@ -79,9 +93,13 @@ public final class Outbound {
 
 	private final long queueDispatchBytes;
 
+	private final long behindBytes;
+
 	private final MemoryBudget memory;
 
 	private final AtomicBoolean waitingForRoom = new AtomicBoolean();
+
+	private final AtomicBoolean waitingToCatchUp = new AtomicBoolean();
 
 	private volatile Runnable onRoomForQueues = () -> {
 	};
@@ -124,13 +142,15 @@ public final class Outbound {
 	Outbound(long maxBytes, MemoryBudget memory, LongSupplier nanoClock, LongConsumer latency) {
 		this.maxBytes = maxBytes;
 		this.queueDispatchBytes = maxBytes / 2;
+		this.behindBytes = Math.min(BEHIND_BYTES, this.queueDispatchBytes);
 		this.memory = memory;
 		this.nanoClock = nanoClock;
 		this.latency = latency;
 	}
 
 	/**
-	 * Runs (on the transport's thread) when a buffer that refused queues has room again.
+	 * Runs (on the transport's thread) when a buffer that refused queues has room again,
+	 * or one that was {@linkplain #isBehind() behind} has caught up.
 	 */
 	void onRoomForQueues(Runnable callback) {
 		this.onRoomForQueues = callback;
@@ -147,6 +167,33 @@ public final class Outbound {
 		this.waitingForRoom.set(true);
 		// the transport may have drained between the check and arming the callback
 		return queuedBytes() < this.queueDispatchBytes && this.waitingForRoom.compareAndSet(true, false);
+	}
+
+	/**
+	 * Whether flow control should hold messages back: at least {@value #BEHIND_BYTES} (or
+	 * half the buffer, if less) wait for the transport and the oldest of them was
+	 * published more than {@value #BEHIND_NANOS} ns ago, or half the buffer is full.
+	 * Asking when behind arms the room callback, which runs when the buffer has drained
+	 * below {@value #BEHIND_BYTES}. Costs nothing while less is queued.
+	 */
+	boolean isBehind() {
+		long queued = queuedBytes();
+		if (queued < this.behindBytes || (queued < this.queueDispatchBytes && !oldestWaitedLong())) {
+			return false;
+		}
+		this.waitingToCatchUp.set(true);
+		// the transport may have drained between the check and arming the callback
+		return !(queuedBytes() < this.behindBytes && this.waitingToCatchUp.compareAndSet(true, false));
+	}
+
+	/**
+	 * Whether the oldest queued frame is a message published over {@value #BEHIND_NANOS}
+	 * ns ago, on {@link System#nanoTime()}, the clock messages are stamped with.
+	 */
+	private boolean oldestWaitedLong() {
+		OutboundFrame oldest = this.frames.peek();
+		return oldest != null && oldest.publishedNanos() != 0
+				&& System.nanoTime() - oldest.publishedNanos() > BEHIND_NANOS;
 	}
 
 	/**
@@ -227,6 +274,10 @@ public final class Outbound {
 			long left = this.state.addAndGet(-frame.length()) & ~SEALED;
 			if (left < this.queueDispatchBytes && this.waitingForRoom.get()
 					&& this.waitingForRoom.compareAndSet(true, false)) {
+				this.onRoomForQueues.run();
+			}
+			else if (left < this.behindBytes && this.waitingToCatchUp.get()
+					&& this.waitingToCatchUp.compareAndSet(true, false)) {
 				this.onRoomForQueues.run();
 			}
 			taken(frame);

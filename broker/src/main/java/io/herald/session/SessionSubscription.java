@@ -192,7 +192,7 @@ final class SessionSubscription implements QueueConsumer {
 		}
 		long now = this.session.nanos();
 		// asking arms the room callback, which flushes what waits (start())
-		boolean behind = !this.session.outbound().hasRoomForQueues();
+		boolean behind = this.session.outbound().isBehind();
 		if (this.flow.hold(message, behind, now, this.session.stats())) {
 			if (this.flow.hasRateLimited()) {
 				scheduleRateFlush(1);
@@ -211,7 +211,7 @@ final class SessionSubscription implements QueueConsumer {
 		if (this.flow == null || this.closed) {
 			return;
 		}
-		while (this.session.outbound().hasRoomForQueues()) {
+		while (!this.session.outbound().isBehind()) {
 			Map.Entry<Message, FlowControl.Marks> next = this.flow.nextBehind();
 			if (next == null) {
 				return;

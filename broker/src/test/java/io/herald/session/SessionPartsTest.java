@@ -113,6 +113,37 @@ class SessionPartsTest {
 	}
 
 	@Test
+	void outboundIsBehindFromASmallMarkAndCallsBackOnceItHasCaughtUp() {
+		Outbound outbound = new Outbound(4 * Outbound.BEHIND_BYTES);
+		List<String> calls = new ArrayList<>();
+		outbound.onRoomForQueues(() -> calls.add("room"));
+		int size = (int) Outbound.BEHIND_BYTES / 4;
+		long longAgo = System.nanoTime() - 2 * Outbound.BEHIND_NANOS;
+		for (int i = 0; i < 3; i++) {
+			outbound.offer(new OutboundFrame(OutboundFrame.EMPTY, new byte[size], false, longAgo));
+		}
+		assertThat(outbound.isBehind()).isFalse();
+		outbound.offer(new OutboundFrame(OutboundFrame.EMPTY, new byte[size], false, longAgo));
+		assertThat(outbound.isBehind()).as("at the mark, far from half the buffer, long waiting").isTrue();
+		assertThat(outbound.hasRoomForQueues()).isTrue();
+		outbound.poll();
+		assertThat(calls).as("below the mark again: the callback lets what waits go").containsExactly("room");
+		outbound.poll();
+		assertThat(calls).as("once per time it was asked").hasSize(1);
+		Outbound burst = new Outbound(4 * Outbound.BEHIND_BYTES);
+		for (int i = 0; i < 4; i++) {
+			burst.offer(new OutboundFrame(OutboundFrame.EMPTY, new byte[size], false, System.nanoTime()));
+		}
+		assertThat(burst.isBehind()).as("as much queued, but just published: a burst, not a slow reader").isFalse();
+		burst.offer(frame(4 * size));
+		assertThat(burst.isBehind()).as("half the buffer full, however young").isTrue();
+		assertThat(new Outbound(1000).isBehind()).isFalse();
+		Outbound small = new Outbound(1000);
+		small.offer(frame(500));
+		assertThat(small.isBehind()).as("half of a buffer smaller than the mark").isTrue();
+	}
+
+	@Test
 	void sealedOutboundHandsOutTheLastFrameLastWhateverItsSizeAndThenNothing() {
 		Outbound outbound = new Outbound(10);
 		outbound.offer(frame(10));

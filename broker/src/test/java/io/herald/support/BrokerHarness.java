@@ -2,7 +2,11 @@ package io.herald.support;
 
 import io.herald.memory.MemoryBudget;
 import io.herald.protocol.FrameLimits;
+import io.herald.routing.InterestListener;
+import io.herald.routing.QueueLimits;
 import io.herald.routing.Router;
+import io.herald.routing.TopicRules;
+import io.herald.routing.TopicSettings;
 import io.herald.security.AnonymousAuthenticator;
 import io.herald.security.Authenticator;
 import io.herald.security.DestinationPolicy;
@@ -25,7 +29,9 @@ public final class BrokerHarness {
 	private final Broker broker;
 
 	private BrokerHarness(Builder builder) {
-		Router router = new Router(builder.maxQueueLength, builder.matchCacheSize);
+		Router router = new Router(QueueLimits.ofLength(builder.maxQueueLength),
+				new TopicSettings(builder.topicRules, 1_000, 16 * 1024 * 1024), builder.matchCacheSize,
+				Router.DEFAULT_MAX_DESTINATION_SEGMENTS, InterestListener.NONE, MemoryBudget.UNBOUNDED);
 		Authenticator authenticator = builder.testAuthenticator ? new TestAuthenticator(this.scheduler.clock())
 				: builder.authenticator;
 		this.broker = new Broker(builder.settings.build(), router, authenticator, builder.policy, builder.abuseLimits,
@@ -111,6 +117,8 @@ public final class BrokerHarness {
 
 		private MemoryBudget memory = MemoryBudget.UNBOUNDED;
 
+		private TopicRules topicRules = TopicRules.NONE;
+
 		private Builder() {
 		}
 
@@ -152,6 +160,12 @@ public final class BrokerHarness {
 
 		public Builder matchCacheSize(int matchCacheSize) {
 			this.matchCacheSize = matchCacheSize;
+			return this;
+		}
+
+		/** What topics remember and what their slow subscribers get. */
+		public Builder topicRules(TopicRules.Rule... rules) {
+			this.topicRules = new TopicRules(java.util.List.of(rules));
 			return this;
 		}
 

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
@@ -46,6 +48,11 @@ import org.HdrHistogram.Histogram;
 final class Load implements AutoCloseable {
 
 	private static final long MAX_LATENCY_MICROS = TimeUnit.SECONDS.toMicros(60);
+
+	/** The socket receive buffer of a slow reader: what the kernel reads for it. */
+	private static final int SLOW_READER_RECEIVE_BUFFER = 4096;
+
+	private static final String THROTTLE = "throttle";
 
 	private final EventLoopGroup group;
 
@@ -90,6 +97,8 @@ final class Load implements AutoCloseable {
 	private int failedCount;
 
 	private int droppedCount;
+
+	private long conflatedCount;
 
 	private boolean recording;
 
@@ -235,6 +244,9 @@ final class Load implements AutoCloseable {
 								c);
 				}
 			});
+			if (c.slowReader) {
+				b.option(ChannelOption.SO_RCVBUF, SLOW_READER_RECEIVE_BUFFER);
+			}
 			b.connect(this.remote, new InetSocketAddress(source, 0)).addListener((f) -> {
 				if (!f.isSuccess()) {
 					failed(c, "connect: " + f.cause());
@@ -305,6 +317,124 @@ final class Load implements AutoCloseable {
 			long micros = (nanos() - sentNanos) / 1000;
 			this.latency.recordValue(Math.min(Math.max(micros, 0), MAX_LATENCY_MICROS));
 		}
+	}
+
+	/** A delivery to a slow reader said it stands for {@code replaced} more. */
+	void conflated(int replaced) {
+		this.conflatedCount += replaced;
+	}
+
+	/** The messages slow readers were told were conflated away; on the event loop. */
+	long conflatedCount() {
+		return this.conflatedCount;
+	}
+
+	/**
+	 * Makes connections read at most {@code bytes} every {@code everyMillis}, as clients
+	 * on a slow link. Their socket receive buffer is small (set when they opened) and
+	 * they read from the socket only when what they read before has gone to their
+	 * decoders, so the broker meets TCP's back-pressure as it would from a slow network.
+	 */
+	void throttle(List<StompConnection> slow, int bytes, long everyMillis) throws Exception {
+		call(() -> {
+			List<Throttle> throttles = new ArrayList<>();
+			for (StompConnection c : slow) {
+				Throttle throttle = new Throttle(bytes);
+				c.channel().config().setAutoRead(false);
+				c.channel().pipeline().addFirst(THROTTLE, throttle);
+				throttles.add(throttle);
+			}
+			this.pacers.add(this.loop.scheduleAtFixedRate(() -> throttles.forEach(Throttle::tick), everyMillis,
+					everyMillis, TimeUnit.MILLISECONDS));
+			return null;
+		});
+	}
+
+	/** Lets throttled connections read freely again. */
+	void unthrottle(List<StompConnection> slow) throws Exception {
+		call(() -> {
+			for (StompConnection c : slow) {
+				((Throttle) c.channel().pipeline().get(THROTTLE)).release();
+				c.channel().pipeline().remove(THROTTLE);
+				c.channel().config().setAutoRead(true);
+			}
+			return null;
+		});
+	}
+
+	/**
+	 * First in a throttled pipeline: holds what the socket gave and passes on at most its
+	 * budget per {@link #tick()}, reading from the socket again only once all of it has
+	 * gone on; the reads the decoders behind it ask for are swallowed (they ask until a
+	 * whole WebSocket frame is in).
+	 */
+	private static final class Throttle extends ChannelDuplexHandler {
+
+		private final int budget;
+
+		private ChannelHandlerContext ctx;
+
+		private ByteBuf held;
+
+		Throttle(int budget) {
+			this.budget = budget;
+		}
+
+		@Override
+		public void handlerAdded(ChannelHandlerContext ctx) {
+			this.ctx = ctx;
+			this.held = ctx.alloc().buffer();
+		}
+
+		@Override
+		public void handlerRemoved(ChannelHandlerContext ctx) {
+			this.held.release();
+		}
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			if (msg instanceof ByteBuf bytes) {
+				this.held.writeBytes(bytes);
+				bytes.release();
+			}
+			else {
+				ctx.fireChannelRead(msg);
+			}
+		}
+
+		@Override
+		public void channelReadComplete(ChannelHandlerContext ctx) {
+			// tick() says when something was read
+		}
+
+		@Override
+		public void read(ChannelHandlerContext ctx) {
+			// only tick() reads from the socket
+		}
+
+		void tick() {
+			if (!this.ctx.channel().isActive()) {
+				return;
+			}
+			int n = Math.min(this.budget, this.held.readableBytes());
+			if (n > 0) {
+				this.ctx.fireChannelRead(this.held.readRetainedSlice(n));
+				this.ctx.fireChannelReadComplete();
+				this.held.discardReadBytes();
+			}
+			if (this.held.readableBytes() == 0) {
+				this.ctx.read();
+			}
+		}
+
+		/** Passes on everything held, before the throttle leaves the pipeline. */
+		void release() {
+			if (this.held.isReadable()) {
+				this.ctx.fireChannelRead(this.held.readRetainedSlice(this.held.readableBytes()));
+				this.ctx.fireChannelReadComplete();
+			}
+		}
+
 	}
 
 	void afterRead() {

@@ -169,11 +169,16 @@ public final class Report {
 					+ percent(row.get("generator_cpu")) + ")");
 		}
 		if (row.get("staleness_p99_ms") != null) {
-			notes.add(row.get("slow_subscribers") + " of " + row.get("subscribers")
-					+ " subscribers reading a tenth of the time: their values' age p50 "
-					+ number(row.get("staleness_p50_ms")) + " ms, p99 " + number(row.get("staleness_p99_ms"))
-					+ " ms; the others " + row.get("delivered_per_sec_per_subscriber") + " deliveries/s each, "
-					+ row.get("baseline_delivered_per_sec_per_subscriber") + " without slow ones");
+			notes.add(row.get("slow_subscribers") + " of " + row.get("subscribers") + " subscribers reading "
+					+ row.get("slow_read_bytes_per_10ms")
+					+ " bytes per 10 ms (a tenth of the feed): their values' age p50 "
+					+ number(row.get("staleness_p50_ms")) + " ms, p99 " + number(row.get("staleness_p99_ms")) + " ms, "
+					+ number(row.get("staleness_latency_samples")) + " delivered, " + number(row.get("slow_conflated"))
+					+ " conflated away, " + row.get("slow_reordered") + " older after newer; the others "
+					+ row.get("delivered_per_sec_per_subscriber") + " deliveries/s each, "
+					+ row.get("baseline_delivered_per_sec_per_subscriber") + " without slow ones, "
+					+ row.get("without_rule_delivered_per_sec_per_subscriber") + " on topics without the rule (p99 "
+					+ number(row.get("without_rule_p99_ms")) + " ms)");
 		}
 		if (row.get("catch_up_ms") != null) {
 			notes.add(row.get("subscribers") + " subscribers of " + row.get("destinations")

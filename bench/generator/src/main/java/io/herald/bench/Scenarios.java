@@ -466,16 +466,25 @@ final class Scenarios {
 	/**
 	 * Subscribers of every price, {@code /topic/conflate.*} over 1,000 symbols (for which
 	 * bench/run.sh starts Herald with {@code slow-consumer: conflate}), one in ten
-	 * reading at a tenth of the rate (10 ms of every 100): the others' delivered/s and
-	 * p99 against a run without slow ones, the slow ones' staleness (the age of the
-	 * values they get), the broker's RSS over time.
+	 * reading a tenth of the bytes the feed sends it (a small socket receive buffer, a
+	 * fixed read every 10 ms): the others' delivered/s and p99 against a run without slow
+	 * ones, the slow ones' staleness (the age of the values they get) and what conflation
+	 * * spared them, the broker's RSS over time. A third run, the baseline's load on
+	 * topics without a rule, shows what the rule costs subscribers that keep up.
 	 */
 	Map<String, Object> conflation() throws Exception {
-		Map<String, Object> baseline = conflationRun(false);
-		Map<String, Object> row = conflationRun(true);
+		Map<String, Object> plain = conflationRun("/topic/plain", false, 0);
+		Map<String, Object> baseline = conflationRun("/topic/conflate", false, 0);
+		Object bytesPerDelivery = baseline.get("bytes_per_delivery");
+		if (!(bytesPerDelivery instanceof Number perDelivery)) {
+			return baseline;
+		}
+		Map<String, Object> row = conflationRun("/topic/conflate", true, perDelivery.doubleValue());
 		row.put("baseline_delivered_per_sec_per_subscriber", baseline.get("delivered_per_sec_per_subscriber"));
 		// per subscriber: the slow run counts only the nine in ten that keep up
 		compareWithBaseline(row, baseline, "delivered_per_sec_per_subscriber");
+		row.put("without_rule_delivered_per_sec_per_subscriber", plain.get("delivered_per_sec_per_subscriber"));
+		row.put("without_rule_p99_ms", plain.get("p99_ms"));
 		return row;
 	}
 
@@ -493,11 +502,16 @@ final class Scenarios {
 		}
 	}
 
-	private Map<String, Object> conflationRun(boolean slowOnes) throws Exception {
+	/**
+	 * * @param root the topics' first segment: {@code /topic/conflate} has the rule
+	 * @param bytesPerDelivery what one delivery costs on the wire (the baseline run
+	 * measures it), for the slow readers' byte rate
+	 */
+	private Map<String, Object> conflationRun(String root, boolean slowOnes, double bytesPerDelivery) throws Exception {
 		int symbols = 1_000;
 		int subscribers = Math.min(1_000, this.scale.fanoutSubscribers());
 		double rate = 500;
-		String prefix = "/topic/conflate.run" + Long.toString(System.nanoTime(), 36) + ".";
+		String prefix = root + ".run" + Long.toString(System.nanoTime(), 36) + ".";
 		try (Load load = new Load(this.settings)) {
 			StompConnection publisher = load.newConnection();
 			int[] streams = new int[symbols];
@@ -518,21 +532,13 @@ final class Scenarios {
 			if (!open(load, row)) {
 				return row;
 			}
-			load.startRate(rate);
+			int readBytes = 0;
 			if (slowOnes) {
-				// a tenth of the time reading: 10 ms of every 100
-				load.call(() -> {
-					slow.forEach((c) -> c.channel().config().setAutoRead(false));
-					return null;
-				});
-				load.every(100, () -> {
-					slow.forEach((c) -> c.channel().config().setAutoRead(true));
-					publisher.channel()
-						.eventLoop()
-						.schedule(() -> slow.forEach((c) -> c.channel().config().setAutoRead(false)), 10,
-								TimeUnit.MILLISECONDS);
-				});
+				// a tenth of the feed's bytes: a read of a hundredth of that every 10 ms
+				readBytes = (int) Math.max(64, Math.round(rate * bytesPerDelivery / 10 / 100));
+				load.throttle(slow, readBytes, 10);
 			}
+			load.startRate(rate);
 			Thread.sleep(this.scale.warmupMillis());
 			Watched watched = watch(load);
 			List<Long> rss = watched.rss();
@@ -541,13 +547,9 @@ final class Scenarios {
 			Histogram latency = load.latencyCopy();
 			Histogram staleness = load.slowLatencyCopy();
 			load.stopPublishing();
+			long conflated = load.call(load::conflatedCount);
 			if (slowOnes) {
-				load.call(() -> {
-					slow.forEach((c) -> {
-						c.channel().config().setAutoRead(true);
-					});
-					return null;
-				});
+				load.unthrottle(slow);
 			}
 			load.drain(10_000);
 			double seconds = (stop.nanos() - start.nanos()) / 1e9;
@@ -559,6 +561,16 @@ final class Scenarios {
 			latency(row, "staleness_", staleness);
 			row.put("subscribers", subscribers);
 			row.put("slow_subscribers", slow.size());
+			if (slowOnes) {
+				row.put("slow_read_bytes_per_10ms", readBytes);
+				row.put("slow_conflated", conflated);
+				row.put("slow_reordered", load.call(() -> slow.stream().mapToLong((c) -> c.tracker.reordered()).sum()));
+			}
+			else {
+				long bytes = load.call(() -> load.connections().stream().mapToLong((c) -> c.bytesRead).sum());
+				long delivered = load.verdict().delivered();
+				row.put("bytes_per_delivery", (delivered > 0) ? Math.round(bytes * 10.0 / delivered) / 10.0 : null);
+			}
 			row.put("symbols", symbols);
 			row.put("publish_rate", rate);
 			row.put("slow_ones", slowOnes);

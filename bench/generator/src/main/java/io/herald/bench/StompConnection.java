@@ -59,6 +59,9 @@ final class StompConnection extends ChannelInboundHandlerAdapter {
 	 */
 	boolean slowReader;
 
+	/** Bytes of the WebSocket frames received. */
+	long bytesRead;
+
 	/** Set before the generator itself ends the connection, so it is not a drop. */
 	boolean leaving;
 
@@ -194,6 +197,7 @@ final class StompConnection extends ChannelInboundHandlerAdapter {
 		}
 		try {
 			ByteBuf content = frame.content();
+			this.bytesRead += content.readableBytes();
 			int i = content.readerIndex();
 			int end = content.writerIndex();
 			while (i < end) {
@@ -243,6 +247,12 @@ final class StompConnection extends ChannelInboundHandlerAdapter {
 			int stream = MessageBody.stream(buf, body);
 			long seq = MessageBody.seq(buf, body);
 			long sentNanos = MessageBody.sentNanos(buf, body);
+			if (this.slowReader) {
+				String conflated = header(buf, start, body, "x-herald-conflated:");
+				if (conflated != null) {
+					this.load.conflated(Integer.parseInt(conflated));
+				}
+			}
 			if (this.readsEpoch && this.epoch == null) {
 				this.epoch = header(buf, start, body, "x-herald-epoch:");
 			}

@@ -3,6 +3,7 @@ package io.herald.transport.tcp;
 import java.time.Duration;
 
 import io.herald.session.Broker;
+import io.herald.transport.Sockets;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
@@ -47,7 +48,11 @@ public final class StompTcpServer {
 		if (this.server != null) {
 			return;
 		}
-		TcpServer listener = TcpServer.create().runOn(this.loops).host(this.host).port(this.port);
+		TcpServer listener = TcpServer.create()
+			.runOn(this.loops)
+			.host(this.host)
+			.port(this.port)
+			.doOnChannelInit((observer, channel, remote) -> Sockets.configure(channel));
 		if (this.ssl != null) {
 			listener = listener.secure((spec) -> spec.sslContext(this.ssl));
 		}

@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 
 import io.herald.security.TokenHandshakeInterceptor;
 import io.herald.session.Broker;
+import io.herald.transport.Sockets;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -90,6 +91,7 @@ public final class WebSocketEdge {
 			.childHandler(new ChannelInitializer<>() {
 				@Override
 				protected void initChannel(Channel channel) {
+					Sockets.configure(channel);
 					if (ssl != null) {
 						channel.pipeline().addLast("tls", ssl.newHandler(channel.alloc()));
 					}
