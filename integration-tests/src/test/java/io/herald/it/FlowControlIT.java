@@ -9,11 +9,13 @@ import java.util.Map;
 import io.herald.it.support.HeraldExtension;
 import io.herald.it.support.HeraldServer;
 import io.herald.it.support.OverEveryTransport;
-import io.herald.testclient.StalledTcpClient;
+import io.herald.testclient.StalledClient;
 import io.herald.testclient.StompConnection;
 import io.herald.testclient.StompFrame;
 import io.herald.testclient.Transport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,10 +31,8 @@ class FlowControlIT {
 
 	@RegisterExtension
 	static final HeraldExtension server = HeraldExtension.withArgs(
-			// with the default 4 MB outbound buffer: room for a fast subscriber's hiccups
-			// (it
-			// is behind past half of it), not for 12.5 MB to a client that stopped
-			// reading
+			// with the default 4 MB outbound buffer, not room for 12.5 MB to a client
+			// that stopped reading; a fast subscriber's hiccups are not being behind
 			"--herald.topics.rules[0].destinations[0]=/topic/conflated.#",
 			"--herald.topics.rules[0].slow-consumer=conflate",
 			"--herald.topics.rules[1].destinations[0]=/topic/dropping.#",
@@ -59,10 +59,12 @@ class FlowControlIT {
 			.count() == SYMBOLS.size();
 	}
 
-	@Test
-	void aStalledConflatingSubscriberStaysAndGetsTheLatestValuesWhileAFastOneGetsEverything() throws Exception {
+	@ParameterizedTest(name = "stalled over {0}")
+	@ValueSource(strings = { "tcp", "websocket" })
+	void aStalledConflatingSubscriberStaysAndGetsTheLatestValuesWhileAFastOneGetsEverything(String stalledOver)
+			throws Exception {
 		String prefix = "/topic/conflated." + HeraldServer.unique("c");
-		List<StompFrame> frames = stallAndFeed(prefix, "x-herald-conflated");
+		List<StompFrame> frames = stallAndFeed(stalledOver, prefix, "x-herald-conflated");
 		Map<String, Integer> last = new HashMap<>();
 		long conflated = 0;
 		for (StompFrame frame : frames) {
@@ -79,10 +81,11 @@ class FlowControlIT {
 		assertThat(frames.size()).as("far fewer than sent").isLessThan(ROUNDS * SYMBOLS.size());
 	}
 
-	@Test
-	void aStalledDroppingSubscriberStaysAndIsToldHowManyWereDropped() throws Exception {
+	@ParameterizedTest(name = "stalled over {0}")
+	@ValueSource(strings = { "tcp", "websocket" })
+	void aStalledDroppingSubscriberStaysAndIsToldHowManyWereDropped(String stalledOver) throws Exception {
 		String prefix = "/topic/dropping." + HeraldServer.unique("d");
-		List<StompFrame> frames = stallAndFeed(prefix, "x-herald-dropped");
+		List<StompFrame> frames = stallAndFeed(stalledOver, prefix, "x-herald-dropped");
 		long dropped = 0;
 		int previous = -1;
 		for (StompFrame frame : frames) {
@@ -101,13 +104,16 @@ class FlowControlIT {
 	}
 
 	/**
-	 * A stalled raw-TCP subscriber of PREFIX.* and fast subscribers on every transport; a
-	 * feed of ROUNDS rounds over five symbols, then a FINAL round. Fast ones get every
-	 * message in order; the stalled one's frames are returned once it read every FINAL.
+	 * * A stalled subscriber of PREFIX.* (raw TCP or raw WebSocket) and fast subscribers
+	 * on every transport; a feed of ROUNDS rounds over five symbols, then a FINAL round.
+	 * Fast ones get every message in order; the stalled one's frames are returned once it
+	 * read every FINAL.
 	 */
-	private List<StompFrame> stallAndFeed(String prefix, String mark) throws Exception {
+	private List<StompFrame> stallAndFeed(String stalledOver, String prefix, String mark) throws Exception {
 		List<StompConnection> fast = new ArrayList<>();
-		try (StalledTcpClient stalled = StalledTcpClient.subscribe(server, prefix + ".*");
+		try (StalledClient stalled = stalledOver.equals("websocket")
+				? StalledClient.subscribeOverWebSocket(server, prefix + ".*")
+				: StalledClient.subscribe(server, prefix + ".*");
 				StompConnection publisher = Transport.TCP.connect(server)) {
 			for (Transport transport : Transport.values()) {
 				StompConnection subscriber = transport.connect(server);

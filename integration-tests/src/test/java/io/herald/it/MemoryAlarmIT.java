@@ -8,7 +8,7 @@ import java.time.Duration;
 
 import io.herald.it.support.HeraldExtension;
 import io.herald.it.support.HeraldServer;
-import io.herald.testclient.StalledTcpClient;
+import io.herald.testclient.StalledClient;
 import io.herald.testclient.StompConnection;
 import io.herald.testclient.StompFrame;
 import io.herald.testclient.Transport;
@@ -46,7 +46,7 @@ class MemoryAlarmIT {
 		String topic = "/topic/" + HeraldServer.unique("hoard");
 		assertThat(health()).isEqualTo(200);
 		StompFrame refusal = null;
-		StalledTcpClient stalled = StalledTcpClient.subscribe(server, topic);
+		StalledClient stalled = StalledClient.subscribe(server, topic);
 		try (StompConnection publisher = Transport.TCP.connect(server)) {
 			for (int i = 0; i < 400 && refusal == null; i++) {
 				publisher

@@ -14,7 +14,7 @@ import io.herald.it.support.HeraldExtension;
 import io.herald.it.support.HeraldServer;
 import io.herald.it.support.OverEveryTransport;
 import io.herald.session.Broker;
-import io.herald.testclient.StalledTcpClient;
+import io.herald.testclient.StalledClient;
 import io.herald.testclient.StompConnection;
 import io.herald.testclient.StompFrame;
 import io.herald.testclient.Transport;
@@ -60,7 +60,7 @@ class SlowConsumerIT {
 	@Test
 	void stalledTcpSubscriberIsDisconnectedWhileOthersReceiveEverythingInOrder() throws Exception {
 		String topic = "/topic/" + HeraldServer.unique("firehose");
-		try (StalledTcpClient stalled = StalledTcpClient.subscribe(server, topic)) {
+		try (StalledClient stalled = StalledClient.subscribe(server, topic)) {
 			// 8000 x 1 KiB: more than the kernel buffers of a 4 KiB receive window hold
 			firehose(topic, 8000, 1024, () -> stalled.drain(StompConnection.LONG_WAIT));
 		}
@@ -126,9 +126,9 @@ class SlowConsumerIT {
 
 			assertThat(broker.stats().slowConsumers()).as("slow consumers counted").isEqualTo(slowBefore + 1);
 			List<StompFrame> frames = stalledFrames.get(StompConnection.LONG_WAIT.toSeconds(), TimeUnit.SECONDS);
-			assertThat(frames).as(StalledTcpClient.describe(frames)).isNotEmpty();
+			assertThat(frames).as(StalledClient.describe(frames)).isNotEmpty();
 			StompFrame last = frames.get(frames.size() - 1);
-			assertThat(last.command()).as(StalledTcpClient.describe(frames)).isEqualTo("ERROR");
+			assertThat(last.command()).as(StalledClient.describe(frames)).isEqualTo("ERROR");
 			assertThat(last.header("message")).startsWith("slow consumer");
 			List<StompFrame> delivered = frames.subList(0, frames.size() - 1);
 			assertThat(delivered.size()).as("messages the stalled client got before it was dropped")
@@ -182,7 +182,7 @@ class SlowConsumerIT {
 		Set<String> bodies = new HashSet<>();
 		try (StompConnection fast = Transport.TCP.connect(server);
 				StompConnection publisher = Transport.TCP.connect(server)) {
-			StalledTcpClient stalled = StalledTcpClient.subscribe(server, queue, "ack", "client-individual");
+			StalledClient stalled = StalledClient.subscribe(server, queue, "ack", "client-individual");
 			try {
 				fast.subscribe(queue, "fast");
 				for (int i = 0; i < messages; i++) {

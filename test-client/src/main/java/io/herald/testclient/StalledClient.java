@@ -2,19 +2,24 @@ package io.herald.testclient;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * A STOMP/TCP subscriber that truly stops reading: a plain socket with a small receive
- * buffer that is read only up to the RECEIPT of its SUBSCRIBE, then left alone until
- * {@link #drain}. Nothing in between reads for it, so the broker sees a consumer whose
- * TCP window is closed.
+ * A subscriber that truly stops reading, over STOMP/TCP or STOMP over WebSocket: a plain
+ * socket with a small receive buffer that is read only up to the RECEIPT of its
+ * SUBSCRIBE, then left alone until {@link #drain} or {@link #readUntil}. Nothing in
+ * between reads for it, so the broker sees a consumer whose TCP window is closed.
  */
-public final class StalledTcpClient implements AutoCloseable {
+public final class StalledClient implements AutoCloseable {
 
 	private final Socket socket;
 
@@ -22,20 +27,71 @@ public final class StalledTcpClient implements AutoCloseable {
 
 	private final List<StompFrame> frames = new ArrayList<>();
 
-	private StalledTcpClient(Socket socket) {
+	/** Takes the WebSocket framing off what the socket gives; null over TCP. */
+	private final WebSocketDeframer webSocket;
+
+	private StalledClient(Socket socket, WebSocketDeframer webSocket) {
 		this.socket = socket;
+		this.webSocket = webSocket;
 	}
 
-	/** Connects, subscribes with a receipt and reads up to that receipt, then stalls. */
-	public static StalledTcpClient subscribe(StompEndpoints server, String destination, String... headerPairs)
+	/**
+	 * Connects over STOMP/TCP, subscribes with a receipt and reads up to that receipt,
+	 * then stalls.
+	 */
+	public static StalledClient subscribe(StompEndpoints server, String destination, String... headerPairs)
 			throws IOException {
+		Socket socket = open(server.tcpAddress());
+		return stallAfterSubscribing(new StalledClient(socket, null), destination, headerPairs);
+	}
+
+	/**
+	 * The same over STOMP over WebSocket: a handshake on the socket, then masked text
+	 * messages for CONNECT and SUBSCRIBE.
+	 */
+	public static StalledClient subscribeOverWebSocket(StompEndpoints server, String destination, String... headerPairs)
+			throws IOException {
+		URI uri = server.webSocketUri();
+		Socket socket = open(new InetSocketAddress(uri.getHost(), uri.getPort()));
+		byte[] nonce = new byte[16];
+		ThreadLocalRandom.current().nextBytes(nonce);
+		String key = Base64.getEncoder().encodeToString(nonce);
+		String request = "GET " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
+				+ "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: " + key
+				+ "\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Protocol: v12.stomp\r\n\r\n";
+		socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+		InputStream in = socket.getInputStream();
+		StringBuilder head = new StringBuilder();
+		while (!head.toString().endsWith("\r\n\r\n")) {
+			int b = in.read();
+			if (b < 0) {
+				throw new IOException("closed during the WebSocket handshake: " + head);
+			}
+			head.append((char) b);
+		}
+		if (!head.toString().startsWith("HTTP/1.1 101")) {
+			throw new IOException("the WebSocket handshake was refused: " + head);
+		}
+		return stallAfterSubscribing(new StalledClient(socket, new WebSocketDeframer()), destination, headerPairs);
+	}
+
+	private static Socket open(InetSocketAddress address) throws IOException {
 		Socket socket = new Socket();
 		socket.setReceiveBufferSize(4096);
-		socket.connect(server.tcpAddress(), 10_000);
+		socket.connect(address, 10_000);
 		socket.setSoTimeout((int) StompConnection.WAIT.toMillis());
-		StalledTcpClient client = new StalledTcpClient(socket);
-		socket.getOutputStream()
-			.write(StompFrame.create("CONNECT").header("accept-version", "1.2").header("host", "localhost").encode());
+		return socket;
+	}
+
+	private void write(StompFrame frame) throws IOException {
+		byte[] bytes = frame.encode();
+		this.socket.getOutputStream().write((this.webSocket != null) ? WebSocketDeframer.maskedText(bytes) : bytes);
+	}
+
+	private static StalledClient stallAfterSubscribing(StalledClient client, String destination, String... headerPairs)
+			throws IOException {
+		Socket socket = client.socket;
+		client.write(StompFrame.create("CONNECT").header("accept-version", "1.2").header("host", "localhost"));
 		StompFrame subscribe = StompFrame.create("SUBSCRIBE")
 			.header("destination", destination)
 			.header("id", "stalled")
@@ -43,7 +99,7 @@ public final class StalledTcpClient implements AutoCloseable {
 		for (int i = 0; i < headerPairs.length; i += 2) {
 			subscribe.header(headerPairs[i], headerPairs[i + 1]);
 		}
-		socket.getOutputStream().write(subscribe.encode());
+		client.write(subscribe);
 		InputStream in = socket.getInputStream();
 		while (client.frames.stream().noneMatch((frame) -> frame.command().equals("RECEIPT"))) {
 			// one byte at a time: not one byte past the RECEIPT is taken off the socket
@@ -114,7 +170,13 @@ public final class StalledTcpClient implements AutoCloseable {
 
 	private void feed(byte[] bytes, int count) {
 		try {
-			this.parser.feed(bytes, 0, count, false, this.frames::add);
+			if (this.webSocket == null) {
+				this.parser.feed(bytes, 0, count, false, this.frames::add);
+				return;
+			}
+			for (byte[] payload : this.webSocket.feed(bytes, count)) {
+				this.parser.feed(payload, 0, payload.length, false, this.frames::add);
+			}
 		}
 		catch (MalformedFrameException ex) {
 			throw new AssertionError(
