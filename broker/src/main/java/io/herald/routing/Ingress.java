@@ -119,8 +119,18 @@ public final class Ingress {
 		if (this.memory.isAlarmed()) {
 			return memoryAlarm();
 		}
-		PublishResult result = this.router.publish(destination,
-				message(destination, requestedName, headers, body, sender));
+		return publish(destination, message(destination, requestedName, headers, body, sender));
+	}
+
+	/**
+	 * Publishes a message made by {@link #message}: after it returns, the message says
+	 * its offset and epoch where its topic keeps a history.
+	 */
+	public PublishResult publish(Destination destination, Message message) {
+		if (this.memory.isAlarmed()) {
+			return memoryAlarm();
+		}
+		PublishResult result = this.router.publish(destination, message);
 		if (result.accepted() && result != PublishResult.DUPLICATE) {
 			this.published.increment();
 		}

@@ -16,6 +16,13 @@ public record PublishResult(boolean accepted, int receivers, String refusal) {
 	 */
 	static final PublishResult DUPLICATE = new PublishResult(true, 0, null);
 
+	/**
+	 * Whether the message was a retry within its idempotency window, not routed again.
+	 */
+	public boolean isDuplicate() {
+		return this == DUPLICATE;
+	}
+
 	static PublishResult delivered(int receivers) {
 		return new PublishResult(true, receivers, null);
 	}

@@ -61,6 +61,8 @@ public final class Broker {
 
 	private volatile boolean accepting = true;
 
+	private final Publisher publisher;
+
 	/**
 	 * @param scheduler runs heart-beat and timeout checks and session clean-up; owned by
 	 * the caller
@@ -106,6 +108,7 @@ public final class Broker {
 		this.services = new SessionServices(settings, abuseLimits, handshake, authenticator, policy, this.ingress,
 				router, this.stats, this.sessions, scheduler, commands, nanoClock, wallClock, memory,
 				new AbuseLog(nanoClock));
+		this.publisher = new Publisher(this.services);
 	}
 
 	/** A short random node id, for a node that was not given one. */
@@ -168,6 +171,11 @@ public final class Broker {
 	/** When this broker was made. */
 	public Instant startedAt() {
 		return this.startedAt;
+	}
+
+	/** Publishing for senders without a session: the HTTP publish API. */
+	public Publisher publisher() {
+		return this.publisher;
 	}
 
 	public Ingress ingress() {

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 
 import io.herald.admin.AdminController;
+import io.herald.transport.http.PublishController;
+import tools.jackson.databind.json.JsonMapper;
 import io.herald.admin.BrokerMetrics;
 import io.herald.admin.MemoryAlarmHealthIndicator;
 import io.herald.admin.DestinationRates;
@@ -179,6 +181,12 @@ class HeraldConfiguration implements WebSocketConfigurer {
 			DestinationRates heraldDestinationRates, EventLoopGroup heraldEventLoops) {
 		return new AdminController(broker, version(), Clock.systemUTC(), heraldThroughput, heraldDestinationRates,
 				() -> eventLoopBacklog(heraldEventLoops));
+	}
+
+	@Bean
+	static PublishController heraldPublishController(Broker broker, JsonMapper json, HeraldProperties properties) {
+		return new PublishController(broker.publisher(), json, broker.memory(),
+				(int) properties.limits().maxFrameSize().toBytes());
 	}
 
 	/** Tasks waiting in each event loop of the group. */

@@ -20,6 +20,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.security.authorization.AuthorityAuthorizationManager;
 import org.springframework.security.authorization.AuthorizationDecision;
 import org.springframework.security.authorization.AuthorizationManager;
@@ -66,6 +67,9 @@ class HeraldSecurityConfiguration {
 	 * dashboard do: it proves the request was not forged by another site's page.
 	 */
 	static final String NOT_FORGED_HEADER = "X-Requested-With";
+
+	/** What the publish API serves: it authenticates by itself. */
+	private static final String[] API_PATHS = { "/api/v1/publish", "/api/v1/publish/**", "/api/v1/presence/**" };
 
 	/**
 	 * Grants a request whose client address is a loopback one: the servlet container
@@ -163,8 +167,27 @@ class HeraldSecurityConfiguration {
 		return new InMemoryUserDetailsManager(users);
 	}
 
+	/**
+	 * The HTTP publish API authenticates each request itself, as a CONNECT is
+	 * ({@code PublishController}): Spring Security only stays out of its way. Forgery is
+	 * ruled out by its JSON-only requests, which no other site's page can make without a
+	 * CORS preflight.
+	 */
 	@Bean
-	@ConditionalOnMissingBean
+	@Order(1)
+	@ConditionalOnMissingBean(name = "heraldApiSecurity")
+	static SecurityFilterChain heraldApiSecurity(HttpSecurity http) throws Exception {
+		http.securityMatcher(API_PATHS)
+			.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
+			.csrf((csrf) -> csrf.disable())
+			.requestCache((cache) -> cache.disable())
+			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+		return http.build();
+	}
+
+	@Bean
+	@Order(2)
+	@ConditionalOnMissingBean(name = "heraldHttpSecurity")
 	static SecurityFilterChain heraldHttpSecurity(HttpSecurity http, HeraldProperties properties,
 			ObjectProvider<JwtDecoder> jwtDecoder) throws Exception {
 		HeraldProperties.WebSocket websocket = properties.websocket();

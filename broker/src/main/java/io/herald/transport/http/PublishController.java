@@ -1,0 +1,334 @@
+package io.herald.transport.http;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import io.herald.memory.MemoryBudget;
+import io.herald.protocol.Headers;
+import io.herald.routing.Ingress;
+import io.herald.security.Credentials;
+import io.herald.security.Identity;
+import io.herald.session.Publisher;
+import io.herald.session.Publisher.Fault;
+import io.herald.session.Publisher.PublishException;
+import jakarta.servlet.http.HttpServletRequest;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The HTTP publish API for backends that do not speak STOMP: {@code POST /api/v1/publish}
+ * with one message as JSON, {@code POST /api/v1/publish/batch} with an array of them. A
+ * request is authenticated as a CONNECT is (HTTP Basic for a static user, a JWT bearer
+ * token, or nothing for an anonymous sender where those may connect), each message goes
+ * through the same {@code send} rules and limits as a SEND ({@link Publisher}), and the
+ * answer says what routing did, or is a problem-details error naming the fault.
+ *
+ * <p>
+ * Requests must be {@code application/json}: a page of another site cannot send that
+ * without a CORS preflight, which Herald never grants, so no cookie or cached login of an
+ * operator's browser can be abused to publish. A request body is read within a bound, and
+ * counted against the node's memory budget while it is parsed.
+ */
+@RestController
+@RequestMapping("/api/v1/publish")
+public class PublishController {
+
+	/** Most messages in one batch. */
+	public static final int MAX_BATCH = 1_000;
+
+	/** Most bytes of a batch request, whatever its messages. */
+	public static final int MAX_BATCH_BYTES = 16 * 1024 * 1024;
+
+	private static final Set<String> FIELDS = Set.of("destination", "body", "headers", "contentType", "retain",
+			"idempotencyKey");
+
+	private final Publisher publisher;
+
+	private final JsonMapper json;
+
+	private final MemoryBudget memory;
+
+	private final int maxBodyBytes;
+
+	/**
+	 * @param maxBodyBytes the largest message body ({@code herald.limits.max-frame-size})
+	 */
+	public PublishController(Publisher publisher, JsonMapper json, MemoryBudget memory, int maxBodyBytes) {
+		this.publisher = publisher;
+		this.json = json;
+		this.memory = memory;
+		this.maxBodyBytes = maxBodyBytes;
+	}
+
+	@PostMapping
+	public ResponseEntity<Object> publish(HttpServletRequest request) {
+		try {
+			Identity identity = authenticate(request);
+			JsonNode item = read(request, maxRequestBytes());
+			return ResponseEntity.ok(publishOne(identity, request, item));
+		}
+		catch (PublishException ex) {
+			return problem(ex);
+		}
+	}
+
+	@PostMapping("/batch")
+	public ResponseEntity<Object> publishBatch(HttpServletRequest request) {
+		try {
+			Identity identity = authenticate(request);
+			JsonNode items = read(request, MAX_BATCH_BYTES);
+			if (!items.isArray()) {
+				throw bad("a batch is a JSON array of messages");
+			}
+			if (items.size() > MAX_BATCH) {
+				throw new PublishException(Fault.TOO_LARGE,
+						"a batch holds at most " + MAX_BATCH + " messages, this one " + items.size());
+			}
+			List<Object> results = new ArrayList<>(items.size());
+			for (JsonNode item : items) {
+				try {
+					Map<String, Object> result = publishOne(identity, request, item);
+					result.put("status", 200);
+					results.add(result);
+				}
+				catch (PublishException ex) {
+					Map<String, Object> failure = new LinkedHashMap<>();
+					failure.put("status", status(ex.fault()).value());
+					failure.put("fault", faultName(ex.fault()));
+					failure.put("detail", ex.getMessage());
+					results.add(failure);
+				}
+			}
+			return ResponseEntity.ok(Map.of("results", results));
+		}
+		catch (PublishException ex) {
+			return problem(ex);
+		}
+	}
+
+	private int maxRequestBytes() {
+		// a body escaped in a JSON string may take up to six bytes per byte (\\u0000)
+		return (int) Math.min(Integer.MAX_VALUE - 64, 6L * this.maxBodyBytes + 64 * 1024);
+	}
+
+	private Identity authenticate(HttpServletRequest request) throws PublishException {
+		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+		String login = null;
+		String passcode = null;
+		String bearer = null;
+		if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+			String decoded;
+			try {
+				decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()),
+						StandardCharsets.UTF_8);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new PublishException(Fault.UNAUTHENTICATED, "the Basic credentials are not valid base64");
+			}
+			int colon = decoded.indexOf(':');
+			if (colon < 0) {
+				throw new PublishException(Fault.UNAUTHENTICATED, "the Basic credentials are not user:password");
+			}
+			login = decoded.substring(0, colon);
+			passcode = decoded.substring(colon + 1);
+		}
+		else if (authorization != null) {
+			bearer = authorization;
+		}
+		return this.publisher.authenticate(new Credentials(login, passcode, bearer, null, request.getRemoteAddr()));
+	}
+
+	private JsonNode read(HttpServletRequest request, int maxBytes) throws PublishException {
+		String type = request.getContentType();
+		if (type == null || !isJson(type)) {
+			throw new PublishException(Fault.UNSUPPORTED_TYPE, "Content-Type must be application/json, was " + type);
+		}
+		long declared = request.getContentLengthLong();
+		if (declared > maxBytes) {
+			throw new PublishException(Fault.TOO_LARGE,
+					"the request is " + declared + " bytes, over its limit of " + maxBytes);
+		}
+		if (this.memory.isAlarmed()) {
+			throw new PublishException(Fault.UNAVAILABLE, "memory alarm: the broker refuses publishing for now");
+		}
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		byte[] chunk = new byte[8192];
+		long reserved = 0;
+		try (InputStream in = request.getInputStream()) {
+			int n;
+			while ((n = in.read(chunk)) >= 0) {
+				if (bytes.size() + n > maxBytes) {
+					throw new PublishException(Fault.TOO_LARGE, "the request is over its limit of " + maxBytes);
+				}
+				this.memory.reserve(n);
+				reserved += n;
+				bytes.write(chunk, 0, n);
+			}
+			return this.json.readTree(bytes.toByteArray());
+		}
+		catch (IOException ex) {
+			throw new PublishException(Fault.BAD_REQUEST, "the request could not be read: " + ex.getMessage());
+		}
+		catch (JacksonException ex) {
+			throw new PublishException(Fault.BAD_REQUEST, "the request is not valid JSON: " + ex.getOriginalMessage());
+		}
+		finally {
+			this.memory.release(reserved);
+		}
+	}
+
+	private static boolean isJson(String contentType) {
+		try {
+			MediaType type = MediaType.parseMediaType(contentType);
+			return type.isCompatibleWith(MediaType.APPLICATION_JSON) || type.getSubtype().endsWith("+json");
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
+	}
+
+	private Map<String, Object> publishOne(Identity identity, HttpServletRequest request, JsonNode item)
+			throws PublishException {
+		if (!item.isObject()) {
+			throw bad("a message is a JSON object with at least a destination");
+		}
+		for (String field : item.propertyNames()) {
+			if (!FIELDS.contains(field)) {
+				throw bad("unknown field '" + field + "'; a message has "
+						+ String.join(", ", FIELDS.stream().sorted().toList()));
+			}
+		}
+		String destination = string(item, "destination");
+		if (destination == null) {
+			throw bad("'destination' is required, e.g. \"/topic/prices.AAPL\"");
+		}
+		Headers.Builder headers = Headers.builder();
+		JsonNode given = item.get("headers");
+		if (given != null && !given.isNull()) {
+			if (!given.isObject()) {
+				throw bad("'headers' must be an object of string values");
+			}
+			for (Map.Entry<String, JsonNode> header : given.properties()) {
+				if (!header.getValue().isString()) {
+					throw bad("header '" + header.getKey() + "' must have a string value");
+				}
+				headers.add(header.getKey(), header.getValue().stringValue());
+			}
+		}
+		JsonNode body = item.get("body");
+		byte[] bytes;
+		String defaultType;
+		if (body == null) {
+			bytes = new byte[0];
+			defaultType = null;
+		}
+		else if (body.isString()) {
+			bytes = body.stringValue().getBytes(StandardCharsets.UTF_8);
+			defaultType = "text/plain;charset=utf-8";
+		}
+		else {
+			bytes = this.json.writeValueAsBytes(body);
+			defaultType = "application/json";
+		}
+		String contentType = string(item, "contentType");
+		if (contentType != null || defaultType != null) {
+			headers.add("content-type", (contentType != null) ? contentType : defaultType);
+		}
+		JsonNode retain = item.get("retain");
+		if (retain != null && !retain.isNull()) {
+			if (!retain.isBoolean()) {
+				throw bad("'retain' must be true or false");
+			}
+			headers.add(Ingress.RETAIN_HEADER, Boolean.toString(retain.booleanValue()));
+		}
+		String key = string(item, "idempotencyKey");
+		if (key != null) {
+			headers.add(Ingress.IDEMPOTENCY_HEADER, key);
+		}
+		String client = Publisher.client(identity, request.getRemoteAddr());
+		Publisher.Outcome outcome = this.publisher.publish(identity, client, destination, headers.build(), bytes);
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("destination", outcome.destination());
+		result.put("messageId", outcome.messageId());
+		if (outcome.queued()) {
+			result.put("queued", true);
+		}
+		else {
+			result.put("delivered", outcome.receivers());
+		}
+		result.put("duplicate", outcome.duplicate());
+		if (outcome.epoch() != null) {
+			result.put("offset", outcome.offset());
+			result.put("epoch", outcome.epoch());
+		}
+		return result;
+	}
+
+	private static String string(JsonNode item, String field) throws PublishException {
+		JsonNode value = item.get(field);
+		if (value == null || value.isNull()) {
+			return null;
+		}
+		if (!value.isString()) {
+			throw bad("'" + field + "' must be a string");
+		}
+		return value.stringValue();
+	}
+
+	private static ResponseEntity<Object> problem(PublishException ex) {
+		HttpStatus status = status(ex.fault());
+		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, ex.getMessage());
+		problem.setType(URI.create("https://herald.dev/problems/" + faultName(ex.fault())));
+		problem.setProperty("fault", faultName(ex.fault()));
+		ResponseEntity.BodyBuilder answer = ResponseEntity.status(status)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
+		if (ex.retryAfterMillis() > 0) {
+			answer.header(HttpHeaders.RETRY_AFTER, Long.toString((ex.retryAfterMillis() + 999) / 1000));
+		}
+		if (ex.fault() == Fault.UNAUTHENTICATED) {
+			answer.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"herald\", Bearer");
+		}
+		return answer.body(problem);
+	}
+
+	static HttpStatus status(Fault fault) {
+		return switch (fault) {
+			case BAD_REQUEST -> HttpStatus.BAD_REQUEST;
+			case UNSUPPORTED_TYPE -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
+			case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
+			case ACCESS_DENIED -> HttpStatus.FORBIDDEN;
+			case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
+			case RATE_LIMITED -> HttpStatus.TOO_MANY_REQUESTS;
+			case QUEUE_FULL, UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+		};
+	}
+
+	static String faultName(Fault fault) {
+		return fault.name().toLowerCase(Locale.ROOT).replace('_', '-');
+	}
+
+	private static PublishException bad(String message) {
+		return new PublishException(Fault.BAD_REQUEST, message);
+	}
+
+}
