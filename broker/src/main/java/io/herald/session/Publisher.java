@@ -151,7 +151,12 @@ public final class Publisher {
 			return identity.isAnonymous() ? Identity.anonymous("http") : identity;
 		}
 		catch (AuthenticationException ex) {
-			long delay = this.failedLogins.failed(address, now);
+			boolean presented = credentials.login() != null || credentials.passcode() != null
+					|| credentials.authorization() != null;
+			// asking without credentials guesses nothing: only wrong ones make the
+			// address
+			// wait
+			long delay = presented ? this.failedLogins.failed(address, now) : 0;
 			if (delay > 0) {
 				synchronized (this.waitUntil) {
 					this.waitUntil.put(address, now + TimeUnit.MILLISECONDS.toNanos(delay));

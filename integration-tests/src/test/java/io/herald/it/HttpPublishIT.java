@@ -1,22 +1,20 @@
 package io.herald.it;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.List;
 
 import io.herald.it.support.HeraldExtension;
 import io.herald.it.support.HeraldServer;
+import io.herald.it.support.JsonHttp.Answer;
 import io.herald.testclient.StompConnection;
 import io.herald.testclient.StompFrame;
 import io.herald.testclient.Transport;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
+import static io.herald.it.support.JsonHttp.JSON;
+import static io.herald.it.support.JsonHttp.assertProblem;
+import static io.herald.it.support.JsonHttp.post;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -33,30 +31,7 @@ class HttpPublishIT {
 			"--herald.topics.rules[0].idempotency-window=30s", "--herald.limits.max-frame-size=64KB",
 			"--herald.queues.max-length=2");
 
-	static final HttpClient HTTP = HttpClient.newHttpClient();
-
-	static final JsonMapper JSON = JsonMapper.builder().build();
-
-	record Answer(int status, JsonNode body, HttpResponse<String> response) {
-	}
-
-	static Answer post(HeraldExtension node, String path, String contentType, String body, String... headers)
-			throws Exception {
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path))
-			.timeout(Duration.ofSeconds(10))
-			.POST(HttpRequest.BodyPublishers.ofString(body));
-		if (contentType != null) {
-			request.header("Content-Type", contentType);
-		}
-		for (int i = 0; i < headers.length; i += 2) {
-			request.header(headers[i], headers[i + 1]);
-		}
-		HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-		JsonNode json = response.body().isEmpty() ? null : JSON.readTree(response.body());
-		return new Answer(response.statusCode(), json, response);
-	}
-
-	static Answer publish(String body) throws Exception {
+	private static Answer publish(String body) throws Exception {
 		return post(server, "/api/v1/publish", "application/json", body);
 	}
 
@@ -115,7 +90,7 @@ class HttpPublishIT {
 		assertThat(full.status()).isEqualTo(503);
 		assertThat(full.body().get("fault").stringValue()).isEqualTo("queue-full");
 		assertThat(full.body().get("detail").stringValue()).contains("is full");
-		assertThat(full.response().headers().firstValue("Retry-After")).hasValue("1");
+		assertThat(full.header("Retry-After")).isEqualTo("1");
 		try (StompConnection consumer = Transport.TCP.connect(server)) {
 			consumer.subscribe(queue, "c");
 			assertThat(consumer.receiveMessages(2, StompConnection.WAIT)).extracting(StompFrame::bodyText)
@@ -209,14 +184,6 @@ class HttpPublishIT {
 				413, "too-large", "herald.limits.max-frame-size");
 		assertProblem(post(server, "/api/v1/publish", "application/json", "x".repeat(2 * 1024 * 1024)), 413,
 				"too-large", "over its limit");
-	}
-
-	static void assertProblem(Answer answer, int status, String fault, String detail) {
-		assertThat(answer.status()).as(answer.response().body()).isEqualTo(status);
-		assertThat(answer.response().headers().firstValue("Content-Type")).hasValue("application/problem+json");
-		assertThat(answer.body().get("status").intValue()).isEqualTo(status);
-		assertThat(answer.body().get("fault").stringValue()).isEqualTo(fault);
-		assertThat(answer.body().get("detail").stringValue()).contains(detail);
 	}
 
 }

@@ -25,7 +25,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * extension's either way. It is the broker's {@link StompEndpoints}, so tests write
  * {@code transport.connect(server)}.
  */
-public final class HeraldExtension implements BeforeAllCallback, AfterAllCallback, StompEndpoints {
+public final class HeraldExtension implements BeforeAllCallback, AfterAllCallback, StompEndpoints, JsonHttp.HttpNode {
 
 	private final String[] args;
 

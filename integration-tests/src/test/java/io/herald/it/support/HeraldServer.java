@@ -18,7 +18,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@code herald.tcp.port=0}); the ports are read back from {@code local.server.port} and
  * {@code local.herald.tcp.port}.
  */
-public final class HeraldServer implements StompEndpoints, AutoCloseable {
+public final class HeraldServer implements StompEndpoints, JsonHttp.HttpNode, AutoCloseable {
 
 	private static final AtomicLong NAMES = new AtomicLong();
 
