@@ -213,7 +213,9 @@ class AdminApiIT {
 		assertThat(description.get("openapi").asString()).startsWith("3.");
 		assertThat(description.get("paths").propertyNames()).contains("/api/v1/admin/overview",
 				"/api/v1/admin/sessions", "/api/v1/admin/sessions/{id}", "/api/v1/admin/destinations",
-				"/api/v1/admin/closes", "/api/v1/admin/history");
+				"/api/v1/admin/closes", "/api/v1/admin/history", "/api/v1/publish", "/api/v1/publish/batch");
+		assertThat(description.at("/components/schemas/PublishRequest/properties").propertyNames())
+			.contains("destination", "body", "headers", "contentType", "retain", "idempotencyKey");
 	}
 
 	@Test

@@ -21,6 +21,11 @@ import io.herald.security.Identity;
 import io.herald.session.Publisher;
 import io.herald.session.Publisher.Fault;
 import io.herald.session.Publisher.PublishException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -80,7 +85,55 @@ public class PublishController {
 		this.maxBodyBytes = maxBodyBytes;
 	}
 
+	/** One message, as the API reads it (for the OpenAPI description). */
+	@Schema(name = "PublishRequest", description = "One message to publish")
+	public record Request(
+			@Schema(description = "where it goes: /topic/NAME, /queue/NAME or /user/NAME/queue/NAME",
+					example = "/topic/prices.AAPL", requiredMode = Schema.RequiredMode.REQUIRED) String destination,
+			@Schema(description = "a string (sent as text/plain) or any JSON value (sent as application/json)",
+					example = "{\"price\": 189.5}") Object body,
+			@Schema(description = "headers for subscribers, string values") Map<String, String> headers,
+			@Schema(description = "the content-type subscribers see, instead of the body's",
+					example = "application/json") String contentType,
+			@Schema(description = "keep it as the topic's retained value, where its rule lets the sender choose") Boolean retain,
+			@Schema(description = "a retry with the same key within the topic's idempotency window is not routed again",
+					example = "tick-42") String idempotencyKey) {
+	}
+
+	/** What routing did with one message (for the OpenAPI description). */
+	@Schema(name = "PublishResult")
+	public record Result(String destination, String messageId,
+			@Schema(description = "topic subscribers it was handed to") Integer delivered,
+			@Schema(description = "a queue took it, for one consumer now or when one is ready") Boolean queued,
+			@Schema(description = "a retry within the idempotency window, not routed again") boolean duplicate,
+			@Schema(description = "its offset in the topic's history, where it keeps one") Long offset,
+			@Schema(description = "the history's epoch") String epoch) {
+	}
+
 	@PostMapping
+	@Operation(summary = "Publish one message",
+			description = "Authenticated as a STOMP CONNECT (HTTP Basic for a static user, a JWT bearer token, or "
+					+ "nothing where anonymous clients may connect), checked against the same send rules; "
+					+ "the sender is stamped as x-herald-user.",
+			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+					content = @Content(mediaType = "application/json",
+							schema = @Schema(implementation = Request.class))))
+	@ApiResponse(responseCode = "200", description = "what routing did",
+			content = @Content(schema = @Schema(implementation = Result.class)))
+	@ApiResponse(responseCode = "400", description = "a bad destination, field, header or JSON",
+			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "401", description = "credentials missing or wrong",
+			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "403", description = "the sender may not send there",
+			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "413", description = "the body or a header is over the frame limits",
+			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "415", description = "not application/json",
+			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "429", description = "over the sender's rate, or waiting after failed logins",
+			content = @Content(mediaType = "application/problem+json"))
+	@ApiResponse(responseCode = "503", description = "the queue is full, or the node's memory alarm is on",
+			content = @Content(mediaType = "application/problem+json"))
 	public ResponseEntity<Object> publish(HttpServletRequest request) {
 		try {
 			Identity identity = authenticate(request);
@@ -93,6 +146,13 @@ public class PublishController {
 	}
 
 	@PostMapping("/batch")
+	@Operation(summary = "Publish up to 1,000 messages",
+			description = "One result per message, in order: a PublishResult with status 200, or status, fault "
+					+ "and detail; one bad message spoils nothing else.",
+			requestBody = @io.swagger.v3.oas.annotations.parameters.RequestBody(required = true,
+					content = @Content(mediaType = "application/json",
+							array = @ArraySchema(schema = @Schema(implementation = Request.class)))))
+	@ApiResponse(responseCode = "200", description = "{\"results\": [...]}, one per message")
 	public ResponseEntity<Object> publishBatch(HttpServletRequest request) {
 		try {
 			Identity identity = authenticate(request);
