@@ -21,7 +21,9 @@ public record Destination(Kind kind, String name, String user) {
 	/** The kinds of destination. */
 	public enum Kind {
 
-		TOPIC, QUEUE, USER
+		TOPIC, QUEUE, USER,
+		/** {@code /presence/topic/NAME}: who is in the room NAME (SUBSCRIBE only). */
+		PRESENCE
 
 	}
 
@@ -30,6 +32,13 @@ public record Destination(Kind kind, String name, String user) {
 	/** Parses a SUBSCRIBE destination; topic names may hold wildcards. */
 	public static Destination forSubscribe(String destination) throws DestinationException {
 		DestinationName read = DestinationName.read(destination);
+		if (read != null && read.kind() == Kind.PRESENCE) {
+			if (read.name().isEmpty() || DestinationName.hasWildcard(read.name())) {
+				throw new DestinationException("destination '" + destination
+						+ "' is not a presence destination of the form /presence/topic/NAME, without wildcards");
+			}
+			return new Destination(Kind.PRESENCE, read.name(), null);
+		}
 		if (destination.startsWith(DestinationName.USER_PREFIX)) {
 			if (read == null || read.user() != null || read.name().isEmpty()) {
 				throw new DestinationException(
@@ -43,6 +52,9 @@ public record Destination(Kind kind, String name, String user) {
 	/** Parses a SEND destination; no wildcards, user destinations name their user. */
 	public static Destination forSend(String destination) throws DestinationException {
 		DestinationName read = DestinationName.readSent(destination);
+		if (read != null && read.kind() == Kind.PRESENCE) {
+			throw new DestinationException("destination '" + destination + "' is for SUBSCRIBE only");
+		}
 		if (destination.startsWith(DestinationName.USER_PREFIX)) {
 			if (read == null || read.user() == null || read.name().isEmpty()) {
 				throw new DestinationException("destination '" + destination
@@ -70,6 +82,15 @@ public record Destination(Kind kind, String name, String user) {
 	}
 
 	/**
+	 * The destination access rules judge a SUBSCRIBE by: for a presence destination its
+	 * room's topic (watching who is in a room takes what joining it takes), else the
+	 * destination as written.
+	 */
+	public static String guardedName(Destination destination, String requested) {
+		return (destination.kind == Kind.PRESENCE) ? DestinationName.TOPIC_PREFIX + destination.name : requested;
+	}
+
+	/**
 	 * The destination as a client writes it: {@code /topic/NAME}, {@code /queue/NAME},
 	 * {@code /user/USER/queue/NAME} (or {@code /user/queue/NAME} without a user).
 	 */
@@ -77,6 +98,7 @@ public record Destination(Kind kind, String name, String user) {
 		return switch (this.kind) {
 			case TOPIC -> DestinationName.TOPIC_PREFIX + this.name;
 			case QUEUE -> QUEUE_PREFIX + this.name;
+			case PRESENCE -> DestinationName.PRESENCE_PREFIX + this.name;
 			case USER ->
 				(this.user != null) ? DestinationName.USER_PREFIX + this.user + this.name : "/user" + this.name;
 		};

@@ -13,7 +13,8 @@ import io.herald.routing.Destination.Kind;
  * destination = "/topic/" name                  fan-out; a subscription's name may hold wildcards
  *             | "/queue/" name                  point-to-point
  *             | "/user/queue/" name             the session's own user queue (SUBSCRIBE)
- *             | "/user/" user "/queue/" name    a user's queue (SEND)
+ *             *             | "/user/" user "/queue/" name    a user's queue (SEND)
+ *             | "/presence/topic/" name         who is in a room (SUBSCRIBE)
  * user        = one or more characters other than "/"
  * name        = segment *( "." segment )        segments may be empty; "/" is ordinary
  * </pre>
@@ -52,6 +53,8 @@ public record DestinationName(Kind kind, String user, String name) {
 
 	static final String USER_PREFIX = "/user/";
 
+	static final String PRESENCE_PREFIX = "/presence/topic/";
+
 	/**
 	 * Reads a destination, the own user form first: how a SUBSCRIBE and a pattern read.
 	 * @return the reading, or {@code null} if the destination has no prefix Herald serves
@@ -77,6 +80,9 @@ public record DestinationName(Kind kind, String user, String name) {
 		}
 		if (destination.startsWith(QUEUE_PREFIX)) {
 			return new DestinationName(Kind.QUEUE, null, destination.substring(QUEUE_PREFIX.length()));
+		}
+		if (destination.startsWith(PRESENCE_PREFIX)) {
+			return new DestinationName(Kind.PRESENCE, null, destination.substring(PRESENCE_PREFIX.length()));
 		}
 		if (!destination.startsWith(USER_PREFIX)) {
 			return null;

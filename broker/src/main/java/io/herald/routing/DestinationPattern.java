@@ -81,7 +81,7 @@ public final class DestinationPattern {
 		}
 		String[] name = read.segments();
 		String[] kind = switch (read.kind()) {
-			case TOPIC -> TOPIC;
+			case TOPIC, PRESENCE -> TOPIC;
 			case QUEUE -> QUEUE;
 			case USER -> (read.user() != null) ? new String[] { "user", read.user(), "queue" } : OWN_USER_QUEUE;
 		};

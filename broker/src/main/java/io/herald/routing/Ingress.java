@@ -50,6 +50,15 @@ public final class Ingress {
 	/** The MESSAGE header: how many undelivered messages were dropped before this one. */
 	public static final String DROPPED_HEADER = "x-herald-dropped";
 
+	/**
+	 * The SUBSCRIBE header with a room member's info (JSON), shown to the room's presence
+	 * watchers.
+	 */
+	public static final String PRESENCE_INFO_HEADER = "x-herald-presence-info";
+
+	/** The MESSAGE header of a presence destination: what the message is. */
+	public static final String PRESENCE_EVENT_HEADER = Presence.EVENT_HEADER;
+
 	/** The SUBSCRIBE header: at most this many deliveries per second per destination. */
 	public static final String MAX_RATE_HEADER = "x-herald-max-rate";
 

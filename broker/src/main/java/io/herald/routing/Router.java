@@ -24,6 +24,8 @@ public final class Router {
 
 	private final Topics topics;
 
+	private final Presence presence;
+
 	/** The default of {@code herald.limits.max-destination-segments}. */
 	public static final int DEFAULT_MAX_DESTINATION_SEGMENTS = 32;
 
@@ -109,8 +111,9 @@ public final class Router {
 			throw new IllegalArgumentException("interest must not be null; InterestListener.NONE listens to nothing");
 		}
 		this.queues = new Queues(queueLimits, memory, interest);
-		this.topics = new Topics(matchCacheSize, interest, topicSettings, memory);
-		for (DestinationType type : List.of(this.topics, this.queues, new UserQueues(interest))) {
+		this.presence = new Presence(topicSettings.presenceMaxListed());
+		this.topics = new Topics(matchCacheSize, interest, topicSettings, memory, this.presence);
+		for (DestinationType type : List.of(this.topics, this.queues, new UserQueues(interest), this.presence)) {
 			this.types[type.kind().ordinal()] = type;
 		}
 	}
@@ -199,12 +202,34 @@ public final class Router {
 	}
 
 	/**
-	 * Forgets history messages past their TTL and idempotency keys past their window in
-	 * every topic, and retires what is left empty; the broker calls it periodically.
+	 * Forgets history messages past their TTL and idempotency keys past their window in *
+	 * every topic, and retires what is left empty; sends large presence rooms' counts;
+	 * the broker calls it periodically.
 	 * @return how many topics gave their memory back
 	 */
 	public int sweepTopics() {
+		this.presence.sweep();
 		return this.topics.sweep();
+	}
+
+	/**
+	 * Why a destination cannot be watched for presence, or {@code null} when it can: its
+	 * room's topic must have a rule with {@code presence: true}.
+	 */
+	public String presenceRefusal(Destination destination) {
+		if (destination.kind() != Destination.Kind.PRESENCE || this.topics.ruleOf(destination.name()).presence()) {
+			return null;
+		}
+		return "presence is not enabled for " + DestinationName.TOPIC_PREFIX + destination.name()
+				+ ": no herald.topics.rules entry with presence: true covers it";
+	}
+
+	/**
+	 * Who is in a room now, as the JSON body of a {@code snapshot} (an array of members)
+	 * or, for a room over the bound, of {@code counts}.
+	 */
+	public byte[] presenceSnapshot(String roomName) {
+		return this.presence.snapshot(roomName);
 	}
 
 	/** How many messages the topic's history keeps; 0 when it keeps none. */

@@ -15,4 +15,17 @@ public interface Subscriber {
 	 */
 	boolean deliver(Message message, boolean redelivered);
 
+	/** The session it belongs to, naming it as a member of presence rooms. */
+	default String sessionId() {
+		return "subscriber-" + Integer.toHexString(System.identityHashCode(this));
+	}
+
+	/**
+	 * The member info its SUBSCRIBE gave ({@code x-herald-presence-info}, valid JSON), or
+	 * {@code null}.
+	 */
+	default String presenceInfo() {
+		return null;
+	}
+
 }

@@ -20,7 +20,7 @@ public record TopicRules(List<Rule> rules) {
 
 	/** A topic no rule matches: it remembers nothing. */
 	static final Rule NOTHING = new Rule(List.of(DestinationPattern.compile("/#")), Retain.NONE, 0, 0, 0,
-			SlowConsumer.DISCONNECT, 0);
+			SlowConsumer.DISCONNECT, 0, false);
 
 	/** The rule for a topic name (without {@code /topic/}), or {@link #NOTHING}. */
 	Rule ruleOf(String topicName) {
@@ -46,11 +46,13 @@ public record TopicRules(List<Rule> rules) {
 	 * @param idempotencyWindowNanos how long a SEND's {@code x-herald-idempotency-key} is
 	 * remembered, so that a retry is not routed again; 0 for not at all
 	 * @param slowConsumer what a subscriber that cannot keep up gets
-	 * @param maxRate the most deliveries per second per destination a subscription may
+	 * @param maxRate the most deliveries per second per destination a subscription may *
 	 * ask for with {@code x-herald-max-rate}; 0 for no cap
+	 * @param presence whether its topics are rooms whose members (the sessions subscribed
+	 * by the exact name) are told to {@code /presence/topic/NAME} watchers
 	 */
 	public record Rule(List<DestinationPattern> destinations, Retain retain, int historySize, long historyTtlNanos,
-			long idempotencyWindowNanos, SlowConsumer slowConsumer, double maxRate) {
+			long idempotencyWindowNanos, SlowConsumer slowConsumer, double maxRate, boolean presence) {
 
 		public Rule {
 			destinations = List.copyOf(destinations);
@@ -61,6 +63,13 @@ public record TopicRules(List<Rule> rules) {
 				throw new IllegalArgumentException(
 						"historySize, historyTtlNanos, idempotencyWindowNanos and maxRate must not be negative");
 			}
+		}
+
+		/** A rule without presence. */
+		public Rule(List<DestinationPattern> destinations, Retain retain, int historySize, long historyTtlNanos,
+				long idempotencyWindowNanos, SlowConsumer slowConsumer, double maxRate) {
+			this(destinations, retain, historySize, historyTtlNanos, idempotencyWindowNanos, slowConsumer, maxRate,
+					false);
 		}
 
 		/** A rule that only retains. */

@@ -20,14 +20,23 @@ final class Topics implements DestinationType {
 
 	private final TopicMemory memory;
 
+	private final Presence presence;
+
 	Topics(int matchCacheSize, InterestListener listener) {
-		this(matchCacheSize, listener, TopicSettings.NONE, MemoryBudget.UNBOUNDED);
+		this(matchCacheSize, listener, TopicSettings.NONE, MemoryBudget.UNBOUNDED,
+				new Presence(TopicSettings.DEFAULT_PRESENCE_MAX_LISTED));
 	}
 
-	Topics(int matchCacheSize, InterestListener listener, TopicSettings settings, MemoryBudget memory) {
+	/**
+	 * @param presence where the members of rooms (topics whose rule has presence) are
+	 * kept
+	 */
+	Topics(int matchCacheSize, InterestListener listener, TopicSettings settings, MemoryBudget memory,
+			Presence presence) {
 		this.tree = new TopicTree(matchCacheSize, listener);
 		this.rules = settings.rules();
 		this.memory = new TopicMemory(settings.maxRetained(), settings.maxMemory(), memory);
+		this.presence = presence;
 	}
 
 	@Override
@@ -114,10 +123,17 @@ final class Topics implements DestinationType {
 	public Route subscribe(Destination destination, String user, Subscriber subscriber) {
 		String pattern = destination.name();
 		this.tree.add(pattern, subscriber);
+		// a member of a room subscribes by its exact name; a wildcard is watching, not
+		// joining
+		Runnable leave = (!DestinationName.hasWildcard(pattern) && this.rules.ruleOf(pattern).presence())
+				? this.presence.join(pattern, user, subscriber.sessionId(), subscriber.presenceInfo()) : null;
 		AtomicBoolean active = new AtomicBoolean(true);
 		return () -> {
 			if (active.compareAndSet(true, false)) {
 				this.tree.remove(pattern, subscriber);
+				if (leave != null) {
+					leave.run();
+				}
 			}
 		};
 	}

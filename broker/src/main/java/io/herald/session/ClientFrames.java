@@ -1,5 +1,6 @@
 package io.herald.session;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,10 @@ import io.herald.routing.Position;
 import io.herald.routing.Publication;
 import io.herald.routing.PublishResult;
 import io.herald.security.Action;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.json.JsonFactory;
 
 /**
  * The handlers of client frames after CONNECT (STOMP 1.2, "Client Frames"). Each either
@@ -30,6 +35,11 @@ final class ClientFrames {
 	 * bearer token in its body and is never routed.
 	 */
 	static final String TOKEN_DESTINATION = "/herald/token";
+
+	/** Most bytes of a SUBSCRIBE's {@code x-herald-presence-info}. */
+	static final int MAX_PRESENCE_INFO = 1024;
+
+	private static final JsonFactory JSON = new JsonFactory();
 
 	private final Session session;
 
@@ -113,12 +123,24 @@ final class ClientFrames {
 					"invalid ack mode '" + frame.header("ack") + "'; use auto, client or client-individual");
 		}
 		Destination destination = parse(destinationName, false);
-		authorize(Action.SUBSCRIBE, destinationName);
+		String guarded = Destination.guardedName(destination, destinationName);
+		if (guarded.equals(destinationName)) {
+			authorize(Action.SUBSCRIBE, destinationName);
+		}
+		else if (!this.services.policy().allows(this.session.identity(), Action.SUBSCRIBE, guarded)) {
+			// watching who is in a room takes the right to join it
+			throw new StompViolation(CloseReason.ACCESS_DENIED, "access denied: " + describe()
+					+ " may not subscribe to '" + guarded + "', which watching '" + destinationName + "' needs");
+		}
+		String notWatchable = this.services.router().presenceRefusal(destination);
+		if (notWatchable != null) {
+			throw new StompViolation(notWatchable);
+		}
 		Position since = since(frame, destination);
 		int rewind = rewind(frame, destination, since);
 		double maxRate = maxRate(frame, destination);
 		SessionSubscription subscription = new SessionSubscription(this.session, id, index, ackMode, destination,
-				this.services.settings().maxUnackedPerSubscription(), maxRate);
+				this.services.settings().maxUnackedPerSubscription(), maxRate, presenceInfo(frame));
 		this.subscriptions.add(subscription);
 		boolean topic = destination.kind() == Destination.Kind.TOPIC;
 		if (topic) {
@@ -163,6 +185,36 @@ final class ClientFrames {
 					+ value + "'");
 		}
 		return rate;
+	}
+
+	/**
+	 * {@code x-herald-presence-info}, checked: one JSON value of at most
+	 * {@value #MAX_PRESENCE_INFO} bytes; {@code null} when not given.
+	 */
+	private static String presenceInfo(Frame frame) throws StompViolation {
+		String value = frame.header(Ingress.PRESENCE_INFO_HEADER);
+		if (value == null) {
+			return null;
+		}
+		int bytes = value.getBytes(StandardCharsets.UTF_8).length;
+		if (bytes > MAX_PRESENCE_INFO) {
+			throw new StompViolation(CloseReason.LIMIT_EXCEEDED, Ingress.PRESENCE_INFO_HEADER + " must be at most "
+					+ MAX_PRESENCE_INFO + " bytes of JSON, was " + bytes);
+		}
+		try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(), value)) {
+			if (parser.nextToken() == null) {
+				throw new StompViolation(Ingress.PRESENCE_INFO_HEADER + " must be a JSON value, was empty");
+			}
+			parser.skipChildren();
+			if (parser.nextToken() != null) {
+				throw new StompViolation(Ingress.PRESENCE_INFO_HEADER + " must be one JSON value, was '" + value + "'");
+			}
+		}
+		catch (JacksonException ex) {
+			throw new StompViolation(Ingress.PRESENCE_INFO_HEADER + " must be JSON (" + ex.getOriginalMessage()
+					+ "), was '" + value + "'");
+		}
+		return value;
 	}
 
 	/** {@code x-herald-since}, checked: one topic, {@code EPOCH:OFFSET}. */

@@ -68,8 +68,10 @@ public final class Publisher {
 		UNSUPPORTED_TYPE,
 		/** The credentials are missing where they are required, or wrong. */
 		UNAUTHENTICATED,
-		/** The sender may not send to the destination. */
+		/** The sender may not send to the destination (or watch the room). */
 		ACCESS_DENIED,
+		/** What was asked for is not there: a room without presence. */
+		NOT_FOUND,
 		/** The body or a header is over the node's frame limits. */
 		TOO_LARGE,
 		/**
@@ -223,6 +225,31 @@ public final class Publisher {
 		boolean queue = destination.kind() != Destination.Kind.TOPIC;
 		return new Outcome(destinationName, message.messageId(), queue ? 0 : result.receivers(), queue,
 				result.isDuplicate(), message.offset(), message.epoch());
+	}
+
+	/**
+	 * Who is in a room, as a {@code /presence/topic/ROOM} subscriber's snapshot says: for
+	 * an identity that may subscribe to {@code /topic/ROOM}.
+	 */
+	public byte[] presence(Identity identity, String room) throws PublishException {
+		String topic = "/topic/" + room;
+		Destination destination;
+		try {
+			destination = Destination.forSubscribe("/presence" + topic);
+		}
+		catch (DestinationException ex) {
+			throw new PublishException(Fault.BAD_REQUEST, ex.getMessage());
+		}
+		if (!this.services.policy().allows(identity, Action.SUBSCRIBE, topic)) {
+			String who = identity.isAnonymous() ? "an anonymous client" : "user '" + identity.name() + "'";
+			throw new PublishException(Fault.ACCESS_DENIED,
+					"access denied: " + who + " may not subscribe to '" + topic + "', which its presence needs");
+		}
+		String refusal = this.services.router().presenceRefusal(destination);
+		if (refusal != null) {
+			throw new PublishException(Fault.NOT_FOUND, refusal);
+		}
+		return this.services.router().presenceSnapshot(room);
 	}
 
 	private void takeRate(String client) throws PublishException {

@@ -83,6 +83,8 @@ final class SessionSubscription implements QueueConsumer {
 	/** {@code x-herald-max-rate}: deliveries per second per destination, 0 for none. */
 	private final double maxRate;
 
+	private final String presenceInfo;
+
 	/** Made at the first delivery under flow control. Guarded by this. */
 	private FlowControl flow;
 
@@ -104,9 +106,15 @@ final class SessionSubscription implements QueueConsumer {
 	 * @param maxRate the SUBSCRIBE's {@code x-herald-max-rate}, deliveries per second per
 	 * destination; 0 for none
 	 */
+	/**
+	 * @param maxRate its {@code x-herald-max-rate}, 0 for none
+	 * @param presenceInfo its {@code x-herald-presence-info} (valid JSON), or
+	 * {@code null}
+	 */
 	SessionSubscription(Session session, String id, int index, AckMode ackMode, Destination destination, int maxUnacked,
-			double maxRate) {
+			double maxRate, String presenceInfo) {
 		this.maxRate = maxRate;
+		this.presenceInfo = presenceInfo;
 		this.session = session;
 		this.id = id;
 		this.index = index;
@@ -118,6 +126,16 @@ final class SessionSubscription implements QueueConsumer {
 
 	String id() {
 		return this.id;
+	}
+
+	@Override
+	public String sessionId() {
+		return this.session.id();
+	}
+
+	@Override
+	public String presenceInfo() {
+		return this.presenceInfo;
 	}
 
 	int index() {

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 
 import io.herald.admin.AdminController;
+import io.herald.transport.http.PresenceController;
 import io.herald.transport.http.PublishController;
 import tools.jackson.databind.json.JsonMapper;
 import io.herald.admin.BrokerMetrics;
@@ -187,6 +188,11 @@ class HeraldConfiguration implements WebSocketConfigurer {
 	static PublishController heraldPublishController(Broker broker, JsonMapper json, HeraldProperties properties) {
 		return new PublishController(broker.publisher(), json, broker.memory(),
 				(int) properties.limits().maxFrameSize().toBytes());
+	}
+
+	@Bean
+	static PresenceController heraldPresenceController(Broker broker) {
+		return new PresenceController(broker.publisher());
 	}
 
 	/** Tasks waiting in each event loop of the group. */

@@ -396,10 +396,12 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 	 * @param maxRetained most topics holding a retained value on the node; beyond it the
 	 * least recently updated value is evicted
 	 * @param maxMemory most bytes retained values hold together (evicting the same way);
-	 * empty for a quarter of {@code herald.limits.max-memory}
+	 * * empty for a quarter of {@code herald.limits.max-memory}
+	 * @param presenceMaxMembers rooms with more sessions than this tell their presence
+	 * watchers counts, not members
 	 */
 	public record Topics(@DefaultValue List<TopicRule> rules, @DefaultValue("100000") int maxRetained,
-			DataSize maxMemory) {
+			DataSize maxMemory, @DefaultValue("1000") int presenceMaxMembers) {
 
 		/**
 		 * The share of the node's memory budget retained values take when none is set.
@@ -408,6 +410,8 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 
 		public Topics {
 			check(maxRetained > 0, "herald.topics.max-retained", "must be positive", maxRetained);
+			check(presenceMaxMembers >= 0, "herald.topics.presence-max-members", "must not be negative",
+					presenceMaxMembers);
 			check(maxMemory == null || maxMemory.toBytes() >= 1024, "herald.topics.max-memory", "must be at least 1KB",
 					maxMemory);
 			for (int i = 0; i < rules.size(); i++) {
@@ -423,7 +427,7 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 			long memory = (this.maxMemory != null) ? this.maxMemory.toBytes()
 					: (long) (nodeMemory * DEFAULT_MEMORY_SHARE);
 			return new TopicSettings(new TopicRules(this.rules.stream().map(TopicRule::toRule).toList()),
-					this.maxRetained, memory);
+					this.maxRetained, memory, this.presenceMaxMembers);
 		}
 
 		/**
@@ -442,14 +446,16 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 		 * for not at all
 		 * @param slowConsumer what a subscriber that cannot keep up gets:
 		 * {@code disconnect} (default), {@code drop-oldest} or {@code conflate}
-		 * @param maxRate the most deliveries per second per destination a subscription
+		 * @param maxRate the most deliveries per second per destination a subscription *
 		 * may ask with {@code x-herald-max-rate} (more is lowered to it); 0 (default) for
 		 * no cap
+		 * @param presence whether its topics are rooms: the sessions subscribed by the
+		 * exact name are members, told to {@code /presence/topic/NAME} subscribers
 		 */
 		public record TopicRule(@DefaultValue List<String> destinations, @DefaultValue("none") String retain,
 				@DefaultValue("0") int historySize, @DefaultValue("0s") Duration historyTtl,
 				@DefaultValue("0s") Duration idempotencyWindow, @DefaultValue("disconnect") String slowConsumer,
-				@DefaultValue("0") double maxRate) {
+				@DefaultValue("0") double maxRate, @DefaultValue("false") boolean presence) {
 
 			void check(String key) {
 				try {
@@ -502,7 +508,7 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 					throw new IllegalArgumentException("max-rate: must be between 0 and 1000, was " + this.maxRate);
 				}
 				return new TopicRules.Rule(patterns, mode, this.historySize, this.historyTtl.toNanos(),
-						this.idempotencyWindow.toNanos(), slow, this.maxRate);
+						this.idempotencyWindow.toNanos(), slow, this.maxRate, this.presence);
 			}
 
 		}

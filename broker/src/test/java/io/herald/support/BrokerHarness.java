@@ -30,8 +30,9 @@ public final class BrokerHarness {
 
 	private BrokerHarness(Builder builder) {
 		Router router = new Router(QueueLimits.ofLength(builder.maxQueueLength),
-				new TopicSettings(builder.topicRules, 1_000, 16 * 1024 * 1024), builder.matchCacheSize,
-				Router.DEFAULT_MAX_DESTINATION_SEGMENTS, InterestListener.NONE, MemoryBudget.UNBOUNDED);
+				new TopicSettings(builder.topicRules, 1_000, 16 * 1024 * 1024, builder.presenceMaxListed),
+				builder.matchCacheSize, Router.DEFAULT_MAX_DESTINATION_SEGMENTS, InterestListener.NONE,
+				MemoryBudget.UNBOUNDED);
 		Authenticator authenticator = builder.testAuthenticator ? new TestAuthenticator(this.scheduler.clock())
 				: builder.authenticator;
 		this.broker = new Broker(builder.settings.build(), router, authenticator, builder.policy, builder.abuseLimits,
@@ -119,6 +120,8 @@ public final class BrokerHarness {
 
 		private TopicRules topicRules = TopicRules.NONE;
 
+		private int presenceMaxListed = TopicSettings.DEFAULT_PRESENCE_MAX_LISTED;
+
 		private Builder() {
 		}
 
@@ -166,6 +169,12 @@ public final class BrokerHarness {
 		/** What topics remember and what their slow subscribers get. */
 		public Builder topicRules(TopicRules.Rule... rules) {
 			this.topicRules = new TopicRules(java.util.List.of(rules));
+			return this;
+		}
+
+		/** Rooms of more sessions tell their presence watchers counts only. */
+		public Builder presenceMaxListed(int presenceMaxListed) {
+			this.presenceMaxListed = presenceMaxListed;
 			return this;
 		}
 

@@ -3,20 +3,16 @@ package io.herald.transport.http;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 import io.herald.memory.MemoryBudget;
 import io.herald.protocol.Headers;
 import io.herald.routing.Ingress;
-import io.herald.security.Credentials;
 import io.herald.security.Identity;
 import io.herald.session.Publisher;
 import io.herald.session.Publisher.Fault;
@@ -31,10 +27,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.http.HttpHeaders;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -141,7 +134,7 @@ public class PublishController {
 			return ResponseEntity.ok(publishOne(identity, request, item));
 		}
 		catch (PublishException ex) {
-			return problem(ex);
+			return HttpApi.problem(ex);
 		}
 	}
 
@@ -173,8 +166,8 @@ public class PublishController {
 				}
 				catch (PublishException ex) {
 					Map<String, Object> failure = new LinkedHashMap<>();
-					failure.put("status", status(ex.fault()).value());
-					failure.put("fault", faultName(ex.fault()));
+					failure.put("status", HttpApi.status(ex.fault()).value());
+					failure.put("fault", HttpApi.faultName(ex.fault()));
 					failure.put("detail", ex.getMessage());
 					results.add(failure);
 				}
@@ -182,7 +175,7 @@ public class PublishController {
 			return ResponseEntity.ok(Map.of("results", results));
 		}
 		catch (PublishException ex) {
-			return problem(ex);
+			return HttpApi.problem(ex);
 		}
 	}
 
@@ -192,30 +185,7 @@ public class PublishController {
 	}
 
 	private Identity authenticate(HttpServletRequest request) throws PublishException {
-		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-		String login = null;
-		String passcode = null;
-		String bearer = null;
-		if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
-			String decoded;
-			try {
-				decoded = new String(Base64.getDecoder().decode(authorization.substring(6).trim()),
-						StandardCharsets.UTF_8);
-			}
-			catch (IllegalArgumentException ex) {
-				throw new PublishException(Fault.UNAUTHENTICATED, "the Basic credentials are not valid base64");
-			}
-			int colon = decoded.indexOf(':');
-			if (colon < 0) {
-				throw new PublishException(Fault.UNAUTHENTICATED, "the Basic credentials are not user:password");
-			}
-			login = decoded.substring(0, colon);
-			passcode = decoded.substring(colon + 1);
-		}
-		else if (authorization != null) {
-			bearer = authorization;
-		}
-		return this.publisher.authenticate(new Credentials(login, passcode, bearer, null, request.getRemoteAddr()));
+		return this.publisher.authenticate(HttpApi.credentials(request));
 	}
 
 	private JsonNode read(HttpServletRequest request, int maxBytes) throws PublishException {
@@ -353,38 +323,6 @@ public class PublishController {
 			throw bad("'" + field + "' must be a string");
 		}
 		return value.stringValue();
-	}
-
-	private static ResponseEntity<Object> problem(PublishException ex) {
-		HttpStatus status = status(ex.fault());
-		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, ex.getMessage());
-		problem.setType(URI.create("https://herald.dev/problems/" + faultName(ex.fault())));
-		problem.setProperty("fault", faultName(ex.fault()));
-		ResponseEntity.BodyBuilder answer = ResponseEntity.status(status)
-			.contentType(MediaType.APPLICATION_PROBLEM_JSON);
-		if (ex.retryAfterMillis() > 0) {
-			answer.header(HttpHeaders.RETRY_AFTER, Long.toString((ex.retryAfterMillis() + 999) / 1000));
-		}
-		if (ex.fault() == Fault.UNAUTHENTICATED) {
-			answer.header(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"herald\", Bearer");
-		}
-		return answer.body(problem);
-	}
-
-	static HttpStatus status(Fault fault) {
-		return switch (fault) {
-			case BAD_REQUEST -> HttpStatus.BAD_REQUEST;
-			case UNSUPPORTED_TYPE -> HttpStatus.UNSUPPORTED_MEDIA_TYPE;
-			case UNAUTHENTICATED -> HttpStatus.UNAUTHORIZED;
-			case ACCESS_DENIED -> HttpStatus.FORBIDDEN;
-			case TOO_LARGE -> HttpStatus.CONTENT_TOO_LARGE;
-			case RATE_LIMITED -> HttpStatus.TOO_MANY_REQUESTS;
-			case QUEUE_FULL, UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
-		};
-	}
-
-	static String faultName(Fault fault) {
-		return fault.name().toLowerCase(Locale.ROOT).replace('_', '-');
 	}
 
 	private static PublishException bad(String message) {
