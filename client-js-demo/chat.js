@@ -1,4 +1,5 @@
-// A chat room on /topic/chat.ROOM with private messages through /user/USER/queue/private.
+// A chat room on /topic/chat.ROOM, its member list from the broker's presence
+// (/presence/topic/chat.ROOM), private messages through /user/USER/queue/private.
 import { connect, showState } from './stomp-connection.js';
 
 const $ = (id) => document.getElementById(id);
@@ -27,38 +28,40 @@ function joined(connection, frame) {
   $('me-address').textContent = me;
   members.clear();
   // Every (re)connect subscribes again: a new connection starts with no subscriptions.
+  // Subscribing to the room by its name makes this session a member; the broker tells the
+  // room's presence watchers, with the nickname given as member info.
   connection.subscribe(`/topic/chat.${room}`, (message) => {
     // x-herald-user is stamped by the broker: the sender cannot forge it.
     const sender = message.headers['x-herald-user'];
     const event = JSON.parse(message.body);
-    if (event.type === 'join') {
-      const known = members.has(sender);
-      members.set(sender, event.nickname);
-      showMembers();
-      if (sender !== me) {
-        // tell the newcomer, and only them, that we are here
-        client.publish({ destination: `/user/${sender}/queue/private`,
-          body: JSON.stringify({ type: 'here', nickname, room }), headers: { 'content-type': 'application/json' } });
-      }
-      if (!known) addLine('system', `${event.nickname} joined`);
-    } else if (event.type === 'leave') {
-      members.delete(sender);
-      showMembers();
-      addLine('system', `${event.nickname} left`);
-    } else {
-      addLine('public', event.text, event.nickname, sender, event.at);
+    addLine('public', event.text, event.nickname, sender, event.at);
+  }, { 'x-herald-presence-info': JSON.stringify({ nickname }) });
+  // who is in the room: a snapshot, then joins and leaves as they happen (a user with two
+  // tabs open is one member, leaving with the last)
+  connection.subscribe(`/presence/topic/chat.${room}`, (message) => {
+    const event = message.headers['x-herald-presence-event'];
+    const body = JSON.parse(message.body);
+    if (event === 'snapshot') {
+      members.clear();
+      for (const member of body) members.set(member.user, member.info?.nickname ?? member.user);
+    } else if (event === 'join') {
+      members.set(body.user, body.info?.nickname ?? body.user);
+      if (body.user !== me) addLine('system', `${members.get(body.user)} joined`);
+    } else if (event === 'leave') {
+      addLine('system', `${members.get(body.user) ?? body.user} left`);
+      members.delete(body.user);
+    } else if (event === 'update') {
+      members.set(body.user, body.info?.nickname ?? body.user);
+    } else if (event === 'counts') {
+      $('members-title').textContent = `In the room: ${body.users}`;
     }
+    showMembers();
   });
   // what other users send to /user/ME/queue/private arrives here
   connection.subscribe('/user/queue/private', (message) => {
     const event = JSON.parse(message.body);
-    if (event.type === 'here') {
-      if (event.room === room) { members.set(message.headers['x-herald-user'], event.nickname); showMembers(); }
-      return;
-    }
     addLine('private', event.text, `${event.nickname} (privately)`, message.headers['x-herald-user'], event.at);
   });
-  say({ type: 'join', nickname });
 }
 
 function say(event) {
@@ -81,10 +84,6 @@ $('say').addEventListener('submit', (event) => {
   }
   $('text').value = '';
   $('text').focus();
-});
-
-window.addEventListener('pagehide', () => {
-  if (client?.connected) say({ type: 'leave', nickname });
 });
 
 function showMembers() {

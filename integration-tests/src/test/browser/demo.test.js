@@ -45,7 +45,7 @@ test('chat: a message reaches the room within a second with its sender, a privat
   const bob = await enter(`/demo/chat.html?access_token=${process.env.DEMO_TOKEN}`, 'Bob');
   const eve = await enter('/demo/chat.html', 'Eve');
   assert.match(await bob.getByRole('status').textContent(), /connected as bob$/, 'the JWT names Bob');
-  // everyone learns who is in the room from the join messages
+  // everyone learns who is in the room from the broker's presence (/presence/topic/chat.lobby)
   for (const chat of [alice, bob, eve]) {
     await chat.locator('#members li', { hasText: 'Bob' }).waitFor({ timeout: 5_000 });
     await chat.locator('#members li', { hasText: 'Alice' }).waitFor({ timeout: 5_000 });
@@ -83,7 +83,12 @@ test('chat: a message reaches the room within a second with its sender, a privat
 
   await alice.screenshot({ path: join(SHOTS, 'demo-chat.png') });
   for (const chat of [alice, bob, eve]) assert.deepEqual(chat.problems, []);
-  await Promise.all([alice, bob, eve].map((chat) => chat.context().close()));
+  // Eve closes her tab: the broker tells the room, nobody's page had to say goodbye
+  await eve.context().close();
+  await messages(alice).filter({ hasText: 'Eve left' }).waitFor({ timeout: 5_000 });
+  await alice.locator('#members li', { hasText: 'Eve' }).waitFor({ state: 'detached', timeout: 5_000 });
+  assert.equal(await bob.locator('#members li').count(), 2, 'Alice and Bob');
+  await Promise.all([alice, bob].map((chat) => chat.context().close()));
 });
 
 test('ticker: prices move while the feed runs and come back after a broker restart, without a reload', async () => {

@@ -125,7 +125,8 @@ class HeraldConfiguration implements WebSocketConfigurer {
 				"Herald/" + version());
 		MemoryBudget memory = new MemoryBudget(limits.maxMemoryBytes());
 		QueueLimits queueLimits = properties.queues().limits(memory.maxBytes());
-		Router router = new Router(queueLimits, properties.topics().settings(memory.maxBytes()),
+		Router router = new Router(queueLimits,
+				properties.topics().settings(memory.maxBytes(), properties.demo().enabled()),
 				properties.routing().matchCacheSize(), limits.maxDestinationSegments(), InterestListener.NONE, memory);
 		AbuseLimits abuseLimits = new AbuseLimits(limits.maxConnections(), limits.maxConnectionsPerAddress(),
 				limits.inboundFramesPerSecond(), limits.inboundBytesPerSecond().toBytes(),

@@ -422,13 +422,23 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 		/**
 		 * The router's topic settings, their memory a share of the node's budget unless
 		 * set.
+		 * @param demo whether the demo is served: its chat rooms ({@link #DEMO_ROOMS})
+		 * then have presence, after the configured rules (which win where they cover
+		 * them)
 		 */
-		public TopicSettings settings(long nodeMemory) {
+		public TopicSettings settings(long nodeMemory, boolean demo) {
 			long memory = (this.maxMemory != null) ? this.maxMemory.toBytes()
 					: (long) (nodeMemory * DEFAULT_MEMORY_SHARE);
-			return new TopicSettings(new TopicRules(this.rules.stream().map(TopicRule::toRule).toList()),
-					this.maxRetained, memory, this.presenceMaxMembers);
+			List<TopicRules.Rule> all = new ArrayList<>(this.rules.stream().map(TopicRule::toRule).toList());
+			if (demo) {
+				all.add(new TopicRules.Rule(List.of(DestinationPattern.compile(DEMO_ROOMS)), TopicRules.Retain.NONE, 0,
+						0, 0, TopicRules.SlowConsumer.DISCONNECT, 0, true));
+			}
+			return new TopicSettings(new TopicRules(all), this.maxRetained, memory, this.presenceMaxMembers);
 		}
+
+		/** The demo chat's rooms, which have presence while the demo is served. */
+		public static final String DEMO_ROOMS = "/topic/chat.#";
 
 		/**
 		 * @param destinations topic patterns, in the grammar of routing and of
