@@ -1,5 +1,6 @@
 package io.herald.spring;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -21,8 +22,11 @@ import io.herald.session.Broker;
 
 /**
  * Lets a Spring application that embeds Herald publish in its own vocabulary:
- * {@code template.convertAndSend("/topic/prices.AAPL", tick)}. Payloads are converted
- * with Jackson 3 (JSON), as strings or as bytes; native headers travel as STOMP headers.
+ * {@code template.convertAndSend("/topic/prices.AAPL", tick)}. Strings go as text, byte
+ * arrays as they are, other objects as JSON with Jackson 3
+ * ({@code content-type:application/json}); the headers given travel as STOMP headers. A
+ * publish Herald refuses (a bad destination, a full queue, the memory alarm) throws
+ * {@link MessageDeliveryException} naming why.
  */
 public final class HeraldMessagingTemplate extends AbstractMessageSendingTemplate<String> {
 
@@ -32,6 +36,25 @@ public final class HeraldMessagingTemplate extends AbstractMessageSendingTemplat
 		this.broker = broker;
 		setMessageConverter(new CompositeMessageConverter(List.of(new StringMessageConverter(),
 				new ByteArrayMessageConverter(), new JacksonJsonMessageConverter())));
+	}
+
+	/**
+	 * Headers given to {@code convertAndSend} are STOMP headers for subscribers, as with
+	 * Spring's {@code SimpMessagingTemplate}; a map that already holds native headers is
+	 * taken as it is.
+	 */
+	@Override
+	protected Map<String, Object> processHeadersToSend(Map<String, Object> headers) {
+		if (headers == null || headers.containsKey(NativeMessageHeaderAccessor.NATIVE_HEADERS)) {
+			return headers;
+		}
+		Map<String, List<String>> stomp = new LinkedHashMap<>();
+		headers.forEach((name, value) -> {
+			if (value != null) {
+				stomp.put(name, List.of(value.toString()));
+			}
+		});
+		return Map.of(NativeMessageHeaderAccessor.NATIVE_HEADERS, stomp);
 	}
 
 	@Override
