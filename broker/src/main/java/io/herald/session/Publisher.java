@@ -206,10 +206,8 @@ public final class Publisher {
 				throw new PublishException(Fault.BAD_REQUEST, refusal);
 			}
 		}
+		checkMemory();
 		Ingress ingress = this.services.ingress();
-		if (ingress.isRefusing()) {
-			throw new PublishException(Fault.UNAVAILABLE, ingress.memoryAlarm().refusal(), 1000);
-		}
 		Message message;
 		try {
 			message = ingress.message(destination, destinationName, headers, body, identity.name());
@@ -250,6 +248,17 @@ public final class Publisher {
 			throw new PublishException(Fault.NOT_FOUND, refusal);
 		}
 		return this.services.router().presenceSnapshot(room);
+	}
+
+	/**
+	 * Refuses while the node's memory alarm is engaged, naming the limit.
+	 * @throws PublishException {@link Fault#UNAVAILABLE}, retry after a second
+	 */
+	public void checkMemory() throws PublishException {
+		Ingress ingress = this.services.ingress();
+		if (ingress.isRefusing()) {
+			throw new PublishException(Fault.UNAVAILABLE, ingress.memoryAlarm().refusal(), 1000);
+		}
 	}
 
 	private void takeRate(String client) throws PublishException {

@@ -8,6 +8,7 @@ import java.time.Duration;
 
 import io.herald.it.support.HeraldExtension;
 import io.herald.it.support.HeraldServer;
+import io.herald.it.support.JsonHttp;
 import io.herald.testclient.StalledClient;
 import io.herald.testclient.StompConnection;
 import io.herald.testclient.StompFrame;
@@ -59,6 +60,10 @@ class MemoryAlarmIT {
 			assertThat(refusal).as("refused once the budget is full").isNotNull();
 			assertThat(refusal.header("message")).startsWith("memory alarm").contains("herald.limits.max-memory");
 			assertThat(health()).as("out of service while alarmed").isEqualTo(503);
+			JsonHttp.Answer overHttp = JsonHttp.post(server, "/api/v1/publish", "application/json",
+					"{\"destination\":\"" + topic + "\",\"body\":\"x\"}");
+			JsonHttp.assertProblem(overHttp, 503, "unavailable", "memory alarm");
+			assertThat(overHttp.header("Retry-After")).isEqualTo("1");
 		}
 		finally {
 			// the bytes held for it go back to the budget

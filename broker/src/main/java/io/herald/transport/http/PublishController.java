@@ -198,9 +198,8 @@ public class PublishController {
 			throw new PublishException(Fault.TOO_LARGE,
 					"the request is " + declared + " bytes, over its limit of " + maxBytes);
 		}
-		if (this.memory.isAlarmed()) {
-			throw new PublishException(Fault.UNAVAILABLE, "memory alarm: the broker refuses publishing for now");
-		}
+		// before reading a byte: the alarm refuses what would only add to it
+		this.publisher.checkMemory();
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		byte[] chunk = new byte[8192];
 		long reserved = 0;
