@@ -15,7 +15,11 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import java.util.concurrent.atomic.AtomicInteger;
+
 import org.junit.jupiter.api.Test;
+
+import org.springframework.security.crypto.password.PasswordEncoder;
 
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 import org.springframework.security.oauth2.jose.jws.MacAlgorithm;
@@ -46,6 +50,34 @@ class HeraldAuthenticatorTest {
 		Identity identity = this.authenticator.authenticate(credentials("feed", "s3cret", null));
 		assertThat(identity.name()).isEqualTo("feed");
 		assertThat(identity.roles()).containsExactly("feed");
+	}
+
+	@Test
+	void theSamePasswordAgainSkipsTheHashButAWrongOneNeverDoes() throws Exception {
+		AtomicInteger checks = new AtomicInteger();
+		PasswordEncoder counting = new PasswordEncoder() {
+			@Override
+			public String encode(CharSequence raw) {
+				return BCRYPT.encode(raw);
+			}
+
+			@Override
+			public boolean matches(CharSequence raw, String encoded) {
+				checks.incrementAndGet();
+				return BCRYPT.matches(raw, encoded);
+			}
+		};
+		HeraldAuthenticator relayed = new HeraldAuthenticator(false,
+				List.of(new HeraldAuthenticator.StaticUser("app", BCRYPT.encode("p4ss"), Set.of())), counting, null);
+		for (int i = 0; i < 3; i++) {
+			assertThat(relayed.authenticate(credentials("app", "p4ss", null)).name()).isEqualTo("app");
+		}
+		assertThat(checks).as("one bcrypt check for three logins").hasValue(1);
+		assertThatExceptionOfType(AuthenticationException.class)
+			.isThrownBy(() -> relayed.authenticate(credentials("app", "p4ss-not", null)));
+		assertThat(checks).as("a wrong password is checked, slowly, every time").hasValue(2);
+		assertThat(relayed.authenticate(credentials("app", "p4ss", null)).name()).isEqualTo("app");
+		assertThat(checks).hasValue(2);
 	}
 
 	@Test
