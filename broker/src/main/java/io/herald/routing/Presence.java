@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.herald.protocol.Headers;
 import tools.jackson.core.JsonGenerator;
@@ -25,11 +26,11 @@ import tools.jackson.core.json.JsonFactory;
  *
  * <p>
  * A room of more than {@code maxListed} sessions sends counts instead of names: its
- * snapshot is {@code {"sessions": N, "users": M}} ({@code counts}), and changes are not
+ * snapshot is {@code {"sessions": N, "users": M}} ({@code counts}), and changes are not *
  * sent one by one but as a {@code counts} event at most once a second ({@link #sweep()});
- * when it shrinks back, watchers get a fresh {@code snapshot}. So a watcher's memory and
- * traffic are bounded whatever the room's size.
- *
+ * when it is down to nine tenths of the bound, watchers get a fresh {@code snapshot} at
+ * the next sweep. So a watcher's memory and traffic are bounded whatever the room's size,
+ * and a room hovering at the bound does not resend its list at every change.*
  * <p>
  * Design: each room has a monitor; a change and the delivery of its event to every
  * watcher happen under it, and so do a new watcher's registration and its snapshot, so no
@@ -47,6 +48,9 @@ final class Presence implements DestinationType {
 	private final int maxListed;
 
 	private final Map<String, Room> rooms = new ConcurrentHashMap<>();
+
+	/** The message ids of presence messages, unique on the node. */
+	private final AtomicLong ids = new AtomicLong();
 
 	/**
 	 * @param maxListed rooms of more sessions send counts only
@@ -103,16 +107,34 @@ final class Presence implements DestinationType {
 		}
 	}
 
-	/** Sends the counts of large rooms that changed since the last sweep. */
+	/**
+	 * Sends the counts of large rooms that changed since the last sweep, and the list
+	 * again to those that shrank well under the bound.
+	 */
 	void sweep() {
 		for (Room room : this.rooms.values()) {
 			synchronized (room) {
-				if (room.countsChanged && !room.listed()) {
-					room.countsChanged = false;
+				if (room.listed || !room.countsChanged) {
+					continue;
+				}
+				room.countsChanged = false;
+				if (room.members.size() <= relistBelow()) {
+					room.listed = true;
+					room.tell("snapshot", room.snapshotBody());
+				}
+				else {
 					room.tell("counts", room.counts());
 				}
 			}
 		}
+	}
+
+	/**
+	 * A room over the bound is listed again once it is down to nine tenths of it, so that
+	 * one that hovers at the bound does not send its whole list at every change.
+	 */
+	private int relistBelow() {
+		return this.maxListed * 9 / 10;
 	}
 
 	/** Rooms known now: with members or watchers. */
@@ -168,15 +190,12 @@ final class Presence implements DestinationType {
 		/** A large room changed since its counts were last sent. */
 		boolean countsChanged;
 
-		long sequence;
+		/** Whether watchers are told members (or, for a large room, counts). */
+		boolean listed = true;
 
 		Room(String name) {
 			this.name = name;
 			this.destination = "/presence" + DestinationName.TOPIC_PREFIX + name;
-		}
-
-		boolean listed() {
-			return this.members.size() <= Presence.this.maxListed;
 		}
 
 		void join(String user, String session, String info) {
@@ -185,15 +204,14 @@ final class Presence implements DestinationType {
 				String kept = (info != null) ? info : present.info();
 				this.members.put(session, new Member(user, session, kept, present.subscriptions() + 1));
 				if (info != null && !info.equals(present.info())) {
-					changed("update", this.members.get(session), true);
+					changed("update", this.members.get(session));
 				}
 				return;
 			}
-			boolean wasListed = listed();
 			Member member = new Member(user, session, info, 1);
 			this.members.put(session, member);
 			int sessions = this.sessionsOfUser.merge(user, 1, Integer::sum);
-			changed((sessions == 1) ? "join" : "session-join", member, wasListed);
+			changed((sessions == 1) ? "join" : "session-join", member);
 		}
 
 		void leave(String session) {
@@ -206,25 +224,24 @@ final class Presence implements DestinationType {
 						new Member(present.user(), session, present.info(), present.subscriptions() - 1));
 				return;
 			}
-			boolean wasListed = listed();
 			this.members.remove(session);
 			int left = this.sessionsOfUser.merge(present.user(), -1, Integer::sum);
 			if (left == 0) {
 				this.sessionsOfUser.remove(present.user());
 			}
-			changed((left == 0) ? "leave" : "session-leave", present, wasListed);
+			changed((left == 0) ? "leave" : "session-leave", present);
 		}
 
-		/** Tells watchers of a change, as its own event or in the room's counts. */
-		private void changed(String event, Member member, boolean wasListed) {
-			if (listed()) {
-				if (wasListed) {
-					tell(event, member(member));
-				}
-				else {
-					// back under the bound: the list again, whole
-					tell("snapshot", snapshotBody());
-				}
+		/**
+		 * Tells watchers of a change as its own event, or, in a room over the bound, in
+		 * the counts the next sweep sends.
+		 */
+		private void changed(String event, Member member) {
+			if (this.listed && this.members.size() > Presence.this.maxListed) {
+				this.listed = false;
+			}
+			if (this.listed) {
+				tell(event, member(member));
 			}
 			else {
 				this.countsChanged = true;
@@ -232,11 +249,11 @@ final class Presence implements DestinationType {
 		}
 
 		Message snapshot() {
-			return message(listed() ? "snapshot" : "counts", snapshotBody());
+			return message(this.listed ? "snapshot" : "counts", snapshotBody());
 		}
 
 		byte[] snapshotBody() {
-			if (!listed()) {
+			if (!this.listed) {
 				return counts();
 			}
 			return json((generator) -> {
@@ -266,7 +283,9 @@ final class Presence implements DestinationType {
 				return;
 			}
 			Message message = message(event, body);
-			for (Subscriber watcher : this.watchers) {
+			// a copy: a watcher's session that closes as it is told (its executor shut
+			// down) leaves the room on this very thread
+			for (Subscriber watcher : List.copyOf(this.watchers)) {
 				watcher.deliver(message, false);
 			}
 		}
@@ -276,7 +295,7 @@ final class Presence implements DestinationType {
 				.add(EVENT_HEADER, event)
 				.add("content-type", "application/json")
 				.build();
-			return new Message(this.destination, headers, body, "presence-" + this.name + "-" + (++this.sequence),
+			return new Message(this.destination, headers, body, "presence-" + Presence.this.ids.incrementAndGet(),
 					false);
 		}
 

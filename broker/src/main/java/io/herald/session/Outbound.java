@@ -187,13 +187,15 @@ public final class Outbound {
 	}
 
 	/**
-	 * Whether the oldest queued frame is a message published over {@value #BEHIND_NANOS}
-	 * ns ago, on {@link System#nanoTime()}, the clock messages are stamped with.
+	 * * Whether the oldest queued frame is a message published over
+	 * {@value #BEHIND_NANOS} ns ago, on {@link System#nanoTime()}, the clock messages are
+	 * stamped with, or no message at all.
 	 */
 	private boolean oldestWaitedLong() {
 		OutboundFrame oldest = this.frames.peek();
-		return oldest != null && oldest.publishedNanos() != 0
-				&& System.nanoTime() - oldest.publishedNanos() > BEHIND_NANOS;
+		// a frame of no message (a RECEIPT) says nothing of the wait: the bytes decide
+		return oldest != null
+				&& (oldest.publishedNanos() == 0 || System.nanoTime() - oldest.publishedNanos() > BEHIND_NANOS);
 	}
 
 	/**

@@ -25,8 +25,8 @@ import io.herald.security.Identity;
  * it concurrently.
  *
  * <p>
- * Failed logins from one address make that address wait, as at CONNECT; since an HTTP
- * answer cannot be delayed without holding a thread, the address's requests are answered
+ * Failed logins make that address and login wait, as at CONNECT; since an HTTP answer
+ * cannot be delayed without holding a thread, its requests are answered
  * {@link Fault#RATE_LIMITED} until its delay has passed, before any password is checked.
  */
 public final class Publisher {
@@ -41,7 +41,7 @@ public final class Publisher {
 
 	private final LoginThrottle failedLogins;
 
-	private final Map<String, Long> waitUntil = lruMap();
+	private final Map<String, Attempts> failures = lruMap();
 
 	private final Map<String, TokenBucket> rates = lruMap();
 
@@ -133,39 +133,74 @@ public final class Publisher {
 
 	/**
 	 * Who the credentials name, as CONNECT would decide.
-	 * @param clientAddress the request's address, for failed-login throttling
+	 * <p>
+	 * Failed logins are throttled per address and login: after a failure the next attempt
+	 * waits its delay, and only one attempt at a time is checked, so parallel requests
+	 * cannot guess faster. A login without failures is never held up.
 	 * @throws PublishException {@link Fault#UNAUTHENTICATED} for missing or wrong
-	 * credentials, {@link Fault#RATE_LIMITED} while the address must wait after failures
+	 * credentials, {@link Fault#RATE_LIMITED} while that login from that address must
+	 * wait after failures
 	 */
 	public Identity authenticate(Credentials credentials) throws PublishException {
-		String address = credentials.remoteAddress();
+		boolean presented = credentials.login() != null || credentials.passcode() != null
+				|| credentials.authorization() != null;
+		String key = credentials.remoteAddress() + '\u0000'
+				+ ((credentials.login() != null) ? credentials.login() : presented ? "\u0000token" : "");
 		long now = this.services.nanoClock().getAsLong();
-		synchronized (this.waitUntil) {
-			Long until = this.waitUntil.get(address);
-			if (until != null && now < until) {
-				throw new PublishException(Fault.RATE_LIMITED,
-						"too many failed logins from " + address + ": wait before trying again",
-						TimeUnit.NANOSECONDS.toMillis(until - now) + 1);
+		Attempts attempts;
+		synchronized (this.failures) {
+			attempts = this.failures.get(key);
+			if (attempts != null) {
+				if (now < attempts.until || attempts.checking) {
+					long wait = Math.max(1, TimeUnit.NANOSECONDS.toMillis(attempts.until - now) + 1);
+					throw new PublishException(Fault.RATE_LIMITED,
+							"too many failed logins from " + credentials.remoteAddress() + ": wait before trying again",
+							wait);
+				}
+				attempts.checking = true;
 			}
 		}
 		try {
 			Identity identity = this.services.authenticator().authenticate(credentials);
+			if (attempts != null) {
+				synchronized (this.failures) {
+					this.failures.remove(key);
+				}
+			}
 			return identity.isAnonymous() ? Identity.anonymous("http") : identity;
 		}
 		catch (AuthenticationException ex) {
-			boolean presented = credentials.login() != null || credentials.passcode() != null
-					|| credentials.authorization() != null;
-			// asking without credentials guesses nothing: only wrong ones make the
-			// address
-			// wait
-			long delay = presented ? this.failedLogins.failed(address, now) : 0;
-			if (delay > 0) {
-				synchronized (this.waitUntil) {
-					this.waitUntil.put(address, now + TimeUnit.MILLISECONDS.toNanos(delay));
+			if (presented) {
+				// asking without credentials guesses nothing: only wrong ones wait
+				long delay = this.failedLogins.failed(key, now);
+				synchronized (this.failures) {
+					this.failures.put(key, new Attempts(now + TimeUnit.MILLISECONDS.toNanos(delay)));
 				}
 			}
 			throw new PublishException(Fault.UNAUTHENTICATED, ex.getMessage());
 		}
+		catch (RuntimeException ex) {
+			synchronized (this.failures) {
+				if (attempts != null) {
+					attempts.checking = false;
+				}
+			}
+			throw ex;
+		}
+	}
+
+	/** Recent failed logins of one address and login. Guarded by the map. */
+	private static final class Attempts {
+
+		final long until;
+
+		/** An attempt is being checked now: the next must wait for its answer. */
+		boolean checking;
+
+		Attempts(long until) {
+			this.until = until;
+		}
+
 	}
 
 	/**
@@ -227,9 +262,11 @@ public final class Publisher {
 
 	/**
 	 * Who is in a room, as a {@code /presence/topic/ROOM} subscriber's snapshot says: for
-	 * an identity that may subscribe to {@code /topic/ROOM}.
+	 * * an identity that may subscribe to {@code /topic/ROOM}, counted against the
+	 * client's rate as a publish is.
 	 */
-	public byte[] presence(Identity identity, String room) throws PublishException {
+	public byte[] presence(Identity identity, String client, String room) throws PublishException {
+		takeRate(client);
 		String topic = "/topic/" + room;
 		Destination destination;
 		try {

@@ -17,7 +17,7 @@ import javax.net.ssl.SSLException;
 import io.herald.admin.AdminController;
 import io.herald.transport.http.PresenceController;
 import io.herald.transport.http.PublishController;
-import tools.jackson.databind.json.JsonMapper;
+
 import io.herald.admin.BrokerMetrics;
 import io.herald.admin.MemoryAlarmHealthIndicator;
 import io.herald.admin.DestinationRates;
@@ -186,8 +186,8 @@ class HeraldConfiguration implements WebSocketConfigurer {
 	}
 
 	@Bean
-	static PublishController heraldPublishController(Broker broker, JsonMapper json, HeraldProperties properties) {
-		return new PublishController(broker.publisher(), json, broker.memory(),
+	static PublishController heraldPublishController(Broker broker, HeraldProperties properties) {
+		return new PublishController(broker.publisher(), broker.memory(),
 				(int) properties.limits().maxFrameSize().toBytes());
 	}
 

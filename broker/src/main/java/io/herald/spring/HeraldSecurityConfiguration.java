@@ -168,73 +168,82 @@ class HeraldSecurityConfiguration {
 	}
 
 	/**
-	 * The HTTP publish API authenticates each request itself, as a CONNECT is
-	 * ({@code PublishController}): Spring Security only stays out of its way. Forgery is
-	 * ruled out by its JSON-only requests, which no other site's page can make without a
-	 * CORS preflight.
+	 * Herald's HTTP security, two chains: the publish API's, then everything else's. An
+	 * application's own {@link SecurityFilterChain} replaces both.
 	 */
-	@Bean
-	@Order(1)
-	@ConditionalOnMissingBean(name = "heraldApiSecurity")
-	static SecurityFilterChain heraldApiSecurity(HttpSecurity http) throws Exception {
-		http.securityMatcher(API_PATHS)
-			.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
-			.csrf((csrf) -> csrf.disable())
-			.requestCache((cache) -> cache.disable())
-			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
-		return http.build();
-	}
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingBean(SecurityFilterChain.class)
+	static class HttpChains {
 
-	@Bean
-	@Order(2)
-	@ConditionalOnMissingBean(name = "heraldHttpSecurity")
-	static SecurityFilterChain heraldHttpSecurity(HttpSecurity http, HeraldProperties properties,
-			ObjectProvider<JwtDecoder> jwtDecoder) throws Exception {
-		HeraldProperties.WebSocket websocket = properties.websocket();
-		HeraldProperties.Security security = properties.security();
-		List<String> open = new ArrayList<>(
-				List.of(websocket.path(), "/actuator/health", "/actuator/health/**", "/error"));
-		if (properties.demo().enabled()) {
-			// the demo pages and the public libraries they load (stompjs, uPlot)
-			open.addAll(List.of("/demo", "/demo/**", "/webjars/**"));
+		/**
+		 * The HTTP publish API authenticates each request itself, as a CONNECT is
+		 * ({@code PublishController}): Spring Security only stays out of its way. Forgery
+		 * is ruled out by its JSON-only requests, which no other site's page can make
+		 * without a CORS preflight.
+		 */
+		@Bean
+		@Order(1)
+		static SecurityFilterChain heraldApiSecurity(HttpSecurity http) throws Exception {
+			http.securityMatcher(API_PATHS)
+				.authorizeHttpRequests((requests) -> requests.anyRequest().permitAll())
+				.csrf((csrf) -> csrf.disable())
+				.requestCache((cache) -> cache.disable())
+				.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS));
+			return http.build();
 		}
-		String sockjs = websocket.sockjsPath();
-		if (StringUtils.hasText(sockjs)) {
-			open.add(sockjs);
-			open.add(sockjs + "/**");
+
+		@Bean
+		@Order(2)
+		static SecurityFilterChain heraldHttpSecurity(HttpSecurity http, HeraldProperties properties,
+				ObjectProvider<JwtDecoder> jwtDecoder) throws Exception {
+			HeraldProperties.WebSocket websocket = properties.websocket();
+			HeraldProperties.Security security = properties.security();
+			List<String> open = new ArrayList<>(
+					List.of(websocket.path(), "/actuator/health", "/actuator/health/**", "/error"));
+			if (properties.demo().enabled()) {
+				// the demo pages and the public libraries they load (stompjs, uPlot)
+				open.addAll(List.of("/demo", "/demo/**", "/webjars/**"));
+			}
+			String sockjs = websocket.sockjsPath();
+			if (StringUtils.hasText(sockjs)) {
+				open.add(sockjs);
+				open.add(sockjs + "/**");
+			}
+			AuthorizationManager<RequestAuthorizationContext> admin = AuthorityAuthorizationManager
+				.hasRole(security.adminRole());
+			if (security.adminFromLoopback()) {
+				admin = AuthorizationManagers.anyOf(FROM_LOOPBACK, admin);
+			}
+			AuthorizationManager<RequestAuthorizationContext> adminAccess = admin;
+			http.authorizeHttpRequests((requests) -> requests.requestMatchers(open.toArray(new String[0]))
+				.permitAll()
+				.anyRequest()
+				.access(adminAccess))
+				// SockJS posts frames from scripts of other origins; its origins are
+				// checked
+				// by the handshake, and STOMP carries its own credentials
+				.csrf((csrf) -> csrf.ignoringRequestMatchers(open.toArray(new String[0]))
+					// a page of another origin cannot set a custom header without a CORS
+					// preflight, which Herald never grants: a request carrying one is no
+					// cross-site forgery, whatever credentials the browser attaches
+					.ignoringRequestMatchers((request) -> request.getHeader(NOT_FORGED_HEADER) != null))
+				// SockJS's iframe transports need same-origin framing
+				.headers((headers) -> headers.frameOptions((frames) -> frames.sameOrigin()))
+				.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+				.httpBasic(Customizer.withDefaults());
+			if (security.jwt().enabled()) {
+				JwtGrantedAuthoritiesConverter authorities = new JwtGrantedAuthoritiesConverter();
+				authorities.setAuthoritiesClaimName(security.jwt().rolesClaim());
+				authorities.setAuthorityPrefix("ROLE_");
+				JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
+				converter.setJwtGrantedAuthoritiesConverter(authorities);
+				converter.setPrincipalClaimName(security.jwt().userClaim());
+				http.oauth2ResourceServer((server) -> server
+					.jwt((jwt) -> jwt.decoder(jwtDecoder.getObject()).jwtAuthenticationConverter(converter)));
+			}
+			return http.build();
 		}
-		AuthorizationManager<RequestAuthorizationContext> admin = AuthorityAuthorizationManager
-			.hasRole(security.adminRole());
-		if (security.adminFromLoopback()) {
-			admin = AuthorizationManagers.anyOf(FROM_LOOPBACK, admin);
-		}
-		AuthorizationManager<RequestAuthorizationContext> adminAccess = admin;
-		http.authorizeHttpRequests((requests) -> requests.requestMatchers(open.toArray(new String[0]))
-			.permitAll()
-			.anyRequest()
-			.access(adminAccess))
-			// SockJS posts frames from scripts of other origins; its origins are checked
-			// by the handshake, and STOMP carries its own credentials
-			.csrf((csrf) -> csrf.ignoringRequestMatchers(open.toArray(new String[0]))
-				// a page of another origin cannot set a custom header without a CORS
-				// preflight, which Herald never grants: a request carrying one is no
-				// cross-site forgery, whatever credentials the browser attaches
-				.ignoringRequestMatchers((request) -> request.getHeader(NOT_FORGED_HEADER) != null))
-			// SockJS's iframe transports need same-origin framing
-			.headers((headers) -> headers.frameOptions((frames) -> frames.sameOrigin()))
-			.sessionManagement((sessions) -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-			.httpBasic(Customizer.withDefaults());
-		if (security.jwt().enabled()) {
-			JwtGrantedAuthoritiesConverter authorities = new JwtGrantedAuthoritiesConverter();
-			authorities.setAuthoritiesClaimName(security.jwt().rolesClaim());
-			authorities.setAuthorityPrefix("ROLE_");
-			JwtAuthenticationConverter converter = new JwtAuthenticationConverter();
-			converter.setJwtGrantedAuthoritiesConverter(authorities);
-			converter.setPrincipalClaimName(security.jwt().userClaim());
-			http.oauth2ResourceServer((server) -> server
-				.jwt((jwt) -> jwt.decoder(jwtDecoder.getObject()).jwtAuthenticationConverter(converter)));
-		}
-		return http.build();
+
 	}
 
 }

@@ -105,9 +105,20 @@ class PresenceTest {
 		assertThat(event(late.next(Command.MESSAGE))).isEqualTo("counts {\"sessions\":4,\"users\":4}");
 		members[0].send(Command.UNSUBSCRIBE, "id", "s");
 		members[1].send(Command.UNSUBSCRIBE, "id", "s");
+		bounded.broker().router().sweepTopics();
+		assertThat(watcher.drain()).extracting(PresenceTest::event)
+			.as("at the bound again, but not well under it: still counts")
+			.containsExactly("counts {\"sessions\":2,\"users\":2}");
+		members[2].send(Command.UNSUBSCRIBE, "id", "s");
+		assertThat(watcher.drain()).as("until the sweep").isEmpty();
+		bounded.broker().router().sweepTopics();
 		List<Frame> shrunk = watcher.drain();
 		assertThat(shrunk).extracting((m) -> m.header(Ingress.PRESENCE_EVENT_HEADER)).containsExactly("snapshot");
-		assertThat(shrunk.get(0).bodyAsText()).contains("user2", "user3").doesNotContain("user0");
+		assertThat(shrunk.get(0).bodyAsText()).contains("user3").doesNotContain("user0", "user2");
+		members[3].send(Command.UNSUBSCRIBE, "id", "s");
+		assertThat(watcher.drain()).extracting((m) -> m.header(Ingress.PRESENCE_EVENT_HEADER))
+			.as("listed again: events one by one")
+			.containsExactly("leave");
 	}
 
 	@Test

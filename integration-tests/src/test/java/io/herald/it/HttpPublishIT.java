@@ -155,6 +155,8 @@ class HttpPublishIT {
 		Answer refused = post(server, "/api/v1/publish/batch", "application/json", tooMany.append(']').toString());
 		assertThat(refused.status()).isEqualTo(413);
 		assertThat(refused.body().get("detail").stringValue()).contains("at most 1000");
+		Answer tokens = post(server, "/api/v1/publish/batch", "application/json", "[" + "[],".repeat(150_000) + "[]]");
+		assertProblem(tokens, 413, "too-large", "at most 200000 tokens");
 		Answer notArray = post(server, "/api/v1/publish/batch", "application/json", "{}");
 		assertThat(notArray.status()).isEqualTo(400);
 	}
@@ -174,6 +176,10 @@ class HttpPublishIT {
 				"control character");
 		assertProblem(publish("{\"destination\":\"" + topic + "\",\"headers\":{\"a:b\":\"x\"}}"), 400, "bad-request",
 				"without ':'");
+		assertProblem(publish("{\"destination\":\"" + topic + "\",\"headers\":{\"x-herald-retain\":\"true\"}}"), 400,
+				"bad-request", "is set with the 'retain' field");
+		assertProblem(publish("{\"destination\":\"" + topic + "\",\"headers\":{\"Content-Type\":\"text/html\"}}"), 400,
+				"bad-request", "'contentType' field");
 		assertProblem(publish("{\"destination\":"), 400, "bad-request", "not valid JSON");
 		assertProblem(publish("[1]"), 400, "bad-request", "JSON object");
 		assertProblem(post(server, "/api/v1/publish", "text/plain", "{\"destination\":\"" + topic + "\"}"), 415,

@@ -26,13 +26,17 @@ final class HttpApi {
 	}
 
 	/**
-	 * The request's credentials: HTTP Basic as login and passcode, any other
-	 * {@code Authorization} (a bearer token) as is, the client's address.
+	 * * The request's credentials: HTTP Basic as login and passcode, a bearer token as
+	 * is, the client's address; another {@code Authorization} scheme is refused.
 	 */
 	static Credentials credentials(HttpServletRequest request) throws PublishException {
 		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-		if (authorization == null || !authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+		if (authorization == null || authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
 			return new Credentials(null, null, authorization, null, request.getRemoteAddr());
+		}
+		if (!authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+			// never anonymous by mistake: a backend that sends something else is told
+			throw new PublishException(Fault.UNAUTHENTICATED, "Authorization must be Basic or Bearer");
 		}
 		String decoded;
 		try {

@@ -1,5 +1,6 @@
 package io.herald.transport.http;
 
+import io.herald.security.Identity;
 import io.herald.session.Publisher;
 import io.herald.session.Publisher.PublishException;
 import io.swagger.v3.oas.annotations.Operation;
@@ -35,7 +36,8 @@ public class PresenceController {
 	@ApiResponse(responseCode = "404", description = "no topic rule has presence for this room")
 	public ResponseEntity<Object> snapshot(@PathVariable String room, HttpServletRequest request) {
 		try {
-			byte[] body = this.publisher.presence(this.publisher.authenticate(HttpApi.credentials(request)), room);
+			Identity identity = this.publisher.authenticate(HttpApi.credentials(request));
+			byte[] body = this.publisher.presence(identity, Publisher.client(identity, request.getRemoteAddr()), room);
 			return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(body);
 		}
 		catch (PublishException ex) {

@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Semaphore;
 
 import io.herald.memory.MemoryBudget;
 import io.herald.protocol.Headers;
@@ -24,6 +26,9 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -55,7 +60,20 @@ public class PublishController {
 	public static final int MAX_BATCH = 1_000;
 
 	/** Most bytes of a batch request, whatever its messages. */
-	public static final int MAX_BATCH_BYTES = 16 * 1024 * 1024;
+	public static final int MAX_BATCH_BYTES = 4 * 1024 * 1024;
+
+	/** Most JSON tokens of one request: what bounds its parsed tree. */
+	static final long MAX_TOKENS = 200_000;
+
+	/** Deepest nesting of a request's JSON. */
+	static final int MAX_NESTING = 64;
+
+	/** Memory counted per request byte while a call is served: bytes, copy and tree. */
+	private static final int MEMORY_PER_BYTE = 4;
+
+	/** Headers a message sets with a field of its own. */
+	private static final Map<String, String> FIELD_OF_HEADER = Map.of("content-type", "contentType",
+			Ingress.RETAIN_HEADER, "retain", Ingress.IDEMPOTENCY_HEADER, "idempotencyKey");
 
 	private static final Set<String> FIELDS = Set.of("destination", "body", "headers", "contentType", "retain",
 			"idempotencyKey");
@@ -68,12 +86,24 @@ public class PublishController {
 
 	private final int maxBodyBytes;
 
+	/** Calls served at once: beyond them a call is refused, not queued on a thread. */
+	private final int concurrency;
+
+	private final Semaphore inFlight;
+
 	/**
 	 * @param maxBodyBytes the largest message body ({@code herald.limits.max-frame-size})
 	 */
-	public PublishController(Publisher publisher, JsonMapper json, MemoryBudget memory, int maxBodyBytes) {
+	public PublishController(Publisher publisher, MemoryBudget memory, int maxBodyBytes) {
 		this.publisher = publisher;
-		this.json = json;
+		this.json = JsonMapper
+			.builder(JsonFactory.builder()
+				.streamReadConstraints(
+						StreamReadConstraints.builder().maxTokenCount(MAX_TOKENS).maxNestingDepth(MAX_NESTING).build())
+				.build())
+			.build();
+		this.concurrency = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
+		this.inFlight = new Semaphore(this.concurrency);
 		this.memory = memory;
 		this.maxBodyBytes = maxBodyBytes;
 	}
@@ -128,14 +158,7 @@ public class PublishController {
 	@ApiResponse(responseCode = "503", description = "the queue is full, or the node's memory alarm is on",
 			content = @Content(mediaType = "application/problem+json"))
 	public ResponseEntity<Object> publish(HttpServletRequest request) {
-		try {
-			Identity identity = authenticate(request);
-			JsonNode item = read(request, maxRequestBytes());
-			return ResponseEntity.ok(publishOne(identity, request, item));
-		}
-		catch (PublishException ex) {
-			return HttpApi.problem(ex);
-		}
+		return serve(request, maxRequestBytes(), (identity, item) -> publishOne(identity, request, item));
 	}
 
 	@PostMapping("/batch")
@@ -147,9 +170,7 @@ public class PublishController {
 							array = @ArraySchema(schema = @Schema(implementation = Request.class)))))
 	@ApiResponse(responseCode = "200", description = "{\"results\": [...]}, one per message")
 	public ResponseEntity<Object> publishBatch(HttpServletRequest request) {
-		try {
-			Identity identity = authenticate(request);
-			JsonNode items = read(request, MAX_BATCH_BYTES);
+		return serve(request, MAX_BATCH_BYTES, (identity, items) -> {
 			if (!items.isArray()) {
 				throw bad("a batch is a JSON array of messages");
 			}
@@ -172,23 +193,55 @@ public class PublishController {
 					results.add(failure);
 				}
 			}
-			return ResponseEntity.ok(Map.of("results", results));
+			return Map.of("results", results);
+		});
+	}
+
+	/** What a call does with the JSON it was sent. */
+	private interface Handler {
+
+		Object handle(Identity identity, JsonNode json) throws PublishException;
+
+	}
+
+	/**
+	 * Serves one call: at most {@link #concurrency} at a time, authenticated, its body
+	 * read within {@code maxBytes} and counted against the node's memory budget (with
+	 * what its parsed tree takes) until the answer is made.
+	 */
+	private ResponseEntity<Object> serve(HttpServletRequest request, int maxBytes, Handler handler) {
+		if (!this.inFlight.tryAcquire()) {
+			return HttpApi.problem(new PublishException(Fault.UNAVAILABLE,
+					"too many publish requests at once (" + this.concurrency + "); retry", 1000));
+		}
+		long[] reserved = { 0 };
+		try {
+			Identity identity = authenticate(request);
+			return ResponseEntity.ok(handler.handle(identity, read(request, maxBytes, reserved)));
 		}
 		catch (PublishException ex) {
 			return HttpApi.problem(ex);
 		}
+		finally {
+			this.memory.release(reserved[0]);
+			this.inFlight.release();
+		}
 	}
 
 	private int maxRequestBytes() {
-		// a body escaped in a JSON string may take up to six bytes per byte (\\u0000)
-		return (int) Math.min(Integer.MAX_VALUE - 64, 6L * this.maxBodyBytes + 64 * 1024);
+		// room for the body's JSON escaping and the other fields
+		return (int) Math.min(Integer.MAX_VALUE - 64, 2L * this.maxBodyBytes + 64 * 1024);
 	}
 
 	private Identity authenticate(HttpServletRequest request) throws PublishException {
 		return this.publisher.authenticate(HttpApi.credentials(request));
 	}
 
-	private JsonNode read(HttpServletRequest request, int maxBytes) throws PublishException {
+	/**
+	 * @param reserved where the bytes reserved in the memory budget are added, for the
+	 * caller to release
+	 */
+	private JsonNode read(HttpServletRequest request, int maxBytes, long[] reserved) throws PublishException {
 		String type = request.getContentType();
 		if (type == null || !isJson(type)) {
 			throw new PublishException(Fault.UNSUPPORTED_TYPE, "Content-Type must be application/json, was " + type);
@@ -202,15 +255,15 @@ public class PublishController {
 		this.publisher.checkMemory();
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		byte[] chunk = new byte[8192];
-		long reserved = 0;
 		try (InputStream in = request.getInputStream()) {
 			int n;
 			while ((n = in.read(chunk)) >= 0) {
 				if (bytes.size() + n > maxBytes) {
 					throw new PublishException(Fault.TOO_LARGE, "the request is over its limit of " + maxBytes);
 				}
-				this.memory.reserve(n);
-				reserved += n;
+				// the bytes, their copy and the tree made of them
+				this.memory.reserve(MEMORY_PER_BYTE * n);
+				reserved[0] += MEMORY_PER_BYTE * n;
 				bytes.write(chunk, 0, n);
 			}
 			return this.json.readTree(bytes.toByteArray());
@@ -218,11 +271,13 @@ public class PublishController {
 		catch (IOException ex) {
 			throw new PublishException(Fault.BAD_REQUEST, "the request could not be read: " + ex.getMessage());
 		}
+		catch (StreamConstraintsException ex) {
+			throw new PublishException(Fault.TOO_LARGE,
+					"the request's JSON is over its limits: " + ex.getOriginalMessage() + " (at most " + MAX_TOKENS
+							+ " tokens, nested " + MAX_NESTING + " deep)");
+		}
 		catch (JacksonException ex) {
 			throw new PublishException(Fault.BAD_REQUEST, "the request is not valid JSON: " + ex.getOriginalMessage());
-		}
-		finally {
-			this.memory.release(reserved);
 		}
 	}
 
@@ -260,6 +315,11 @@ public class PublishController {
 			for (Map.Entry<String, JsonNode> header : given.properties()) {
 				if (!header.getValue().isString()) {
 					throw bad("header '" + header.getKey() + "' must have a string value");
+				}
+				String field = FIELD_OF_HEADER.get(header.getKey().toLowerCase(Locale.ROOT));
+				if (field != null) {
+					throw bad(
+							"header '" + header.getKey() + "' is set with the '" + field + "' field, not in 'headers'");
 				}
 				headers.add(header.getKey(), header.getValue().stringValue());
 			}
