@@ -26,6 +26,8 @@ public final class Router {
 
 	private final Presence presence;
 
+	private volatile Upstream upstream = Upstream.NONE;
+
 	/** The default of {@code herald.limits.max-destination-segments}. */
 	public static final int DEFAULT_MAX_DESTINATION_SEGMENTS = 32;
 
@@ -143,7 +145,24 @@ public final class Router {
 	 * Routes a message sent to a destination parsed with {@link Destination#forSend}.
 	 */
 	public PublishResult publish(Destination destination, Message message) {
+		PublishResult result = this.types[destination.kind().ordinal()].publish(destination, message);
+		if (destination.kind() == Destination.Kind.TOPIC && result.accepted() && !result.isDuplicate()) {
+			this.upstream.published(destination, message);
+		}
+		return result;
+	}
+
+	/**
+	 * Routes a topic message that another node of the cluster published: to this node's
+	 * subscribers only, never back upstream.
+	 */
+	public PublishResult publishFromUpstream(Destination destination, Message message) {
 		return this.types[destination.kind().ordinal()].publish(destination, message);
+	}
+
+	/** Sets where this node's topic messages go for the other nodes; once, at start. */
+	public void upstream(Upstream upstream) {
+		this.upstream = upstream;
 	}
 
 	/**

@@ -19,12 +19,14 @@ import io.herald.transport.http.PresenceController;
 import io.herald.transport.http.PublishController;
 
 import io.herald.admin.BrokerMetrics;
+import io.herald.admin.BackplaneHealthIndicator;
 import io.herald.admin.MemoryAlarmHealthIndicator;
+import io.herald.cluster.Backplane;
+import io.herald.cluster.RabbitBackplane;
 import io.herald.admin.DestinationRates;
 import io.herald.admin.Throughput;
 import io.herald.memory.MemoryBudget;
 import io.herald.protocol.FrameLimits;
-import io.herald.routing.InterestListener;
 import io.herald.routing.QueueLimits;
 import io.herald.routing.Router;
 import io.herald.security.Authenticator;
@@ -56,6 +58,8 @@ import io.netty.util.concurrent.SingleThreadEventExecutor;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.ssl.SslBundle;
 import org.springframework.boot.ssl.SslBundles;
+import com.rabbitmq.client.Address;
+import javax.net.ssl.SSLContext;
 import org.springframework.boot.ssl.SslOptions;
 import org.springframework.boot.web.server.ConfigurableWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -112,9 +116,35 @@ class HeraldConfiguration implements WebSocketConfigurer {
 		return Executors.newFixedThreadPool(8, daemonThreads("herald-ws-writer"));
 	}
 
+	/**
+	 * The cluster link ({@code herald.cluster.*}): RabbitMQ, or a node alone. Its node id
+	 * is the broker's.
+	 */
+	@Bean(destroyMethod = "close")
+	static Backplane heraldBackplane(HeraldProperties properties, SslBundles sslBundles) {
+		HeraldProperties.Cluster cluster = properties.cluster();
+		String nodeId = cluster.nodeId().isEmpty() ? Broker.randomNodeId() : cluster.nodeId();
+		if (cluster.mode().equals("none")) {
+			return Backplane.single(nodeId);
+		}
+		HeraldProperties.Cluster.Rabbitmq rabbit = cluster.rabbitmq();
+		List<Address> addresses = rabbit.addresses().stream().map(Address::parseAddress).toList();
+		SSLContext ssl = (rabbit.sslBundle() != null && !rabbit.sslBundle().isBlank())
+				? sslBundles.getBundle(rabbit.sslBundle()).createSslContext() : null;
+		return new RabbitBackplane(nodeId,
+				new RabbitBackplane.Settings(addresses, rabbit.virtualHost(), rabbit.username(), rabbit.password(), ssl,
+						rabbit.heartbeat(), rabbit.recoveryInterval(), rabbit.exchange(), rabbit.maxQueued(),
+						rabbit.queueMaxLength()));
+	}
+
+	@Bean
+	static BackplaneHealthIndicator heraldBackplaneHealthIndicator(Backplane heraldBackplane) {
+		return new BackplaneHealthIndicator(heraldBackplane);
+	}
+
 	@Bean
 	static Broker heraldBroker(HeraldProperties properties, Authenticator authenticator, DestinationPolicy policy,
-			ScheduledExecutorService heraldTimer) {
+			ScheduledExecutorService heraldTimer, Backplane heraldBackplane) {
 		HeraldProperties.Limits limits = properties.limits();
 		FrameLimits frameLimits = new FrameLimits((int) limits.maxFrameSize().toBytes(),
 				(int) limits.maxHeaderLineSize().toBytes(), limits.maxHeaders());
@@ -127,12 +157,13 @@ class HeraldConfiguration implements WebSocketConfigurer {
 		QueueLimits queueLimits = properties.queues().limits(memory.maxBytes());
 		Router router = new Router(queueLimits,
 				properties.topics().settings(memory.maxBytes(), properties.demo().enabled()),
-				properties.routing().matchCacheSize(), limits.maxDestinationSegments(), InterestListener.NONE, memory);
+				properties.routing().matchCacheSize(), limits.maxDestinationSegments(), heraldBackplane, memory);
 		AbuseLimits abuseLimits = new AbuseLimits(limits.maxConnections(), limits.maxConnectionsPerAddress(),
 				limits.inboundFramesPerSecond(), limits.inboundBytesPerSecond().toBytes(),
 				limits.maxLoginDelay().toMillis());
 		Broker broker = new Broker(settings, router, authenticator, policy, abuseLimits, heraldTimer, heraldTimer,
-				System::nanoTime, Clock.systemUTC(), Broker.randomNodeId(), memory);
+				System::nanoTime, Clock.systemUTC(), heraldBackplane.nodeId(), memory);
+		heraldBackplane.start(router);
 		// history TTLs and idempotency windows are enforced on publish too; the sweep
 		// gives
 		// back what topics nobody publishes to any more still hold

@@ -36,14 +36,14 @@ import org.springframework.util.unit.DataSize;
  * @param eventLoops Netty event loops serving the HTTP port and STOMP/TCP; 0 for one per
  * core
  * @param shutdown how the node leaves
- * @param demo the demo pages at {@code /demo/}
- * @param topics what topics remember
+ * @param demo the demo pages at {@code /demo/} * @param topics what topics remember
+ * @param cluster how this node shares its topics with the other nodes of a cluster
  */
 @ConfigurationProperties("herald")
 public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket websocket, @DefaultValue Limits limits,
 		@DefaultValue HeartBeat heartbeat, @DefaultValue Queues queues, @DefaultValue Routing routing,
 		@DefaultValue Security security, @DefaultValue("0") int eventLoops, @DefaultValue Shutdown shutdown,
-		@DefaultValue Demo demo, @DefaultValue Topics topics) {
+		@DefaultValue Demo demo, @DefaultValue Topics topics, @DefaultValue Cluster cluster) {
 
 	public HeraldProperties {
 		check(eventLoops >= 0 && eventLoops <= 1024, "herald.event-loops", "must be between 0 (one per core) and 1024",
@@ -314,6 +314,57 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 	 * path
 	 */
 	public record Demo(@DefaultValue("true") boolean enabled) {
+	}
+
+	/**
+	 * @param mode {@code none} (default: a node alone) or {@code rabbitmq} (topics shared
+	 * with the other nodes through RabbitMQ)
+	 * @param nodeId this node's name in session and message ids and upstream; empty for a
+	 * random one
+	 * @param rabbitmq the link to RabbitMQ
+	 */
+	public record Cluster(@DefaultValue("none") String mode, @DefaultValue("") String nodeId,
+			@DefaultValue Rabbitmq rabbitmq) {
+
+		public Cluster {
+			check(mode.equals("none") || mode.equals("rabbitmq"), "herald.cluster.mode", "must be none or rabbitmq",
+					mode);
+			check(nodeId.matches("[A-Za-z0-9_-]{0,32}"), "herald.cluster.node-id",
+					"must be up to 32 letters, digits, - or _", nodeId);
+		}
+
+		/**
+		 * @param addresses RabbitMQ nodes as {@code host:port}, tried in order
+		 * @param virtualHost the virtual host
+		 * @param username the login
+		 * @param password the password
+		 * @param sslBundle a Spring Boot SSL bundle for AMQPS, or empty for plain AMQP
+		 * @param heartbeat the AMQP heart-beat asked for
+		 * @param recoveryInterval the wait between attempts to connect again
+		 * @param exchange the topic exchange the nodes share
+		 * @param maxQueued most topic messages waiting to go upstream; beyond, they are
+		 * dropped and counted
+		 * @param queueMaxLength most messages this node's queue holds in RabbitMQ;
+		 * beyond, the oldest go
+		 */
+		public record Rabbitmq(@DefaultValue("127.0.0.1:5672") List<String> addresses,
+				@DefaultValue("/") String virtualHost, @DefaultValue("guest") String username,
+				@DefaultValue("guest") String password, String sslBundle, @DefaultValue("10s") Duration heartbeat,
+				@DefaultValue("2s") Duration recoveryInterval, @DefaultValue("herald.topics") String exchange,
+				@DefaultValue("100000") int maxQueued, @DefaultValue("100000") int queueMaxLength) {
+
+			public Rabbitmq {
+				check(!addresses.isEmpty(), "herald.cluster.rabbitmq.addresses", "must name at least one host:port",
+						addresses);
+				check(recoveryInterval != null && recoveryInterval.toMillis() >= 100,
+						"herald.cluster.rabbitmq.recovery-interval", "must be at least 100ms", recoveryInterval);
+				check(maxQueued > 0, "herald.cluster.rabbitmq.max-queued", "must be positive", maxQueued);
+				check(queueMaxLength > 0, "herald.cluster.rabbitmq.queue-max-length", "must be positive",
+						queueMaxLength);
+			}
+
+		}
+
 	}
 
 	/**

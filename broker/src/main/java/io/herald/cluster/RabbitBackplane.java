@@ -1,0 +1,362 @@
+package io.herald.cluster;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import javax.net.ssl.SSLContext;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Address;
+import com.rabbitmq.client.BuiltinExchangeType;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.Delivery;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoverableConnection;
+import com.rabbitmq.client.RecoveryListener;
+import com.rabbitmq.client.impl.recovery.AutorecoveringConnection;
+
+import io.herald.protocol.Headers;
+import io.herald.protocol.Utf8;
+import io.herald.routing.Destination;
+import io.herald.routing.InterestListener;
+import io.herald.routing.Message;
+import io.herald.routing.Router;
+
+/**
+ * The nodes of a cluster sharing their topics through RabbitMQ, over one AMQP connection
+ * per node whatever the number of clients.
+ *
+ * <ul>
+ * <li>A node publishes each topic message its clients sent once, to a topic exchange,
+ * with the topic's name as routing key (RabbitMQ's {@code *} and {@code #} are Herald's),
+ * marked with the node's id.</li>
+ * <li>It receives through one queue of its own (exclusive, deleted with the connection,
+ * bounded), bound once per pattern that has local subscribers: on the first local
+ * subscriber of a pattern, unbound after the last ({@link InterestListener}).</li>
+ * <li>What comes back marked with its own id it drops: its own subscribers had those
+ * messages from its router directly. So no local subscriber gets a message twice, and
+ * each publisher's order holds for every subscriber (one channel per node carries them in
+ * order).</li>
+ * <li>Lost connections come back by themselves (the client's automatic recovery, which
+ * declares the queue again and restores its bindings); while down, topic messages for the
+ * other nodes are dropped and counted, local traffic goes on.</li>
+ * </ul>
+ *
+ * <p>
+ * Design: the router tells interest and messages on its own threads, under its locks;
+ * both are handed to one thread of the backplane, which owns the publishing channel. Its
+ * queue is bounded for messages ({@code maxQueued}; beyond it they are dropped and
+ * counted), not for bindings, which there are as many of as local patterns.
+ */
+public final class RabbitBackplane implements Backplane {
+
+	private static final Logger logger = Logger.getLogger(RabbitBackplane.class.getName());
+
+	/** Most bytes of an AMQP routing key. */
+	private static final int MAX_ROUTING_KEY = 255;
+
+	/**
+	 * The link's settings ({@code herald.cluster.rabbitmq.*}).
+	 *
+	 * @param addresses RabbitMQ nodes, tried in order
+	 * @param virtualHost the virtual host
+	 * @param username the login
+	 * @param password the password
+	 * @param ssl TLS to RabbitMQ, or {@code null} for plain AMQP
+	 * @param heartbeat the AMQP heart-beat asked for
+	 * @param recoveryInterval how long to wait between attempts to connect again
+	 * @param exchange the topic exchange the nodes share
+	 * @param maxQueued most topic messages waiting to be sent upstream
+	 * @param queueMaxLength most messages the node's queue holds in RabbitMQ; beyond it
+	 * the oldest go
+	 */
+	public record Settings(List<Address> addresses, String virtualHost, String username, String password,
+			SSLContext ssl, Duration heartbeat, Duration recoveryInterval, String exchange, int maxQueued,
+			int queueMaxLength) {
+	}
+
+	private final String nodeId;
+
+	private final Settings settings;
+
+	private final ScheduledExecutorService loop;
+
+	/**
+	 * Patterns with local subscribers: changed by the loop thread, counted by status().
+	 */
+	private final Set<String> patterns = new LinkedHashSet<>();
+
+	private final AtomicInteger queued = new AtomicInteger();
+
+	private final AtomicLong published = new AtomicLong();
+
+	private final AtomicLong received = new AtomicLong();
+
+	private final AtomicLong dropped = new AtomicLong();
+
+	private volatile Router router;
+
+	private volatile Connection connection;
+
+	/** Publishes and binds; the loop thread's. */
+	private Channel channel;
+
+	private volatile String queue;
+
+	private volatile boolean connected;
+
+	private volatile String problem = "not connected yet";
+
+	private volatile boolean closed;
+
+	public RabbitBackplane(String nodeId, Settings settings) {
+		this.nodeId = nodeId;
+		this.settings = settings;
+		this.loop = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "herald-cluster");
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	@Override
+	public String nodeId() {
+		return this.nodeId;
+	}
+
+	@Override
+	public void start(Router router) {
+		this.router = router;
+		router.upstream(this);
+		this.loop.execute(this::connect);
+	}
+
+	@Override
+	public Status status() {
+		String detail = this.connected ? this.settings.addresses() + ", queue " + this.queue : this.problem;
+		int bound;
+		synchronized (this.patterns) {
+			bound = this.patterns.size();
+		}
+		return new Status("rabbitmq", this.connected, detail, bound, this.published.get(), this.received.get(),
+				this.dropped.get());
+	}
+
+	// ---- from the router, on its threads ----
+
+	@Override
+	public void interestGained(Destination destination) {
+		if (destination.kind() == Destination.Kind.TOPIC && fits(destination.name())) {
+			this.loop.execute(() -> bind(destination.name()));
+		}
+	}
+
+	@Override
+	public void interestLost(Destination destination) {
+		if (destination.kind() == Destination.Kind.TOPIC && fits(destination.name())) {
+			this.loop.execute(() -> unbind(destination.name()));
+		}
+	}
+
+	@Override
+	public void published(Destination destination, Message message) {
+		if (!this.connected || !fits(destination.name())) {
+			this.dropped.incrementAndGet();
+			return;
+		}
+		if (this.queued.incrementAndGet() > this.settings.maxQueued()) {
+			this.queued.decrementAndGet();
+			this.dropped.incrementAndGet();
+			return;
+		}
+		this.loop.execute(() -> {
+			this.queued.decrementAndGet();
+			send(destination.name(), message);
+		});
+	}
+
+	private static boolean fits(String routingKey) {
+		// a char takes at most three UTF-8 bytes (four for a pair of two chars)
+		return routingKey.length() * 3 <= MAX_ROUTING_KEY
+				|| routingKey.getBytes(StandardCharsets.UTF_8).length <= MAX_ROUTING_KEY;
+	}
+
+	// ---- on the loop thread ----
+
+	private void connect() {
+		if (this.closed) {
+			return;
+		}
+		try {
+			ConnectionFactory factory = new ConnectionFactory();
+			factory.setVirtualHost(this.settings.virtualHost());
+			factory.setUsername(this.settings.username());
+			factory.setPassword(this.settings.password());
+			factory.setRequestedHeartbeat((int) Math.max(1, this.settings.heartbeat().toSeconds()));
+			factory.setAutomaticRecoveryEnabled(true);
+			factory.setTopologyRecoveryEnabled(true);
+			factory.setNetworkRecoveryInterval(this.settings.recoveryInterval().toMillis());
+			factory.setConnectionTimeout(10_000);
+			if (this.settings.ssl() != null) {
+				factory.useSslProtocol(this.settings.ssl());
+			}
+			Connection opened = factory.newConnection(this.settings.addresses(), "herald-" + this.nodeId);
+			this.channel = opened.createChannel();
+			this.channel.exchangeDeclare(this.settings.exchange(), BuiltinExchangeType.TOPIC, true);
+			Map<String, Object> arguments = new HashMap<>();
+			arguments.put("x-max-length", this.settings.queueMaxLength());
+			arguments.put("x-overflow", "drop-head");
+			this.queue = this.channel.queueDeclare("", false, true, true, arguments).getQueue();
+			Channel consuming = opened.createChannel();
+			consuming.basicConsume(this.queue, true, (tag, delivery) -> receive(delivery), (tag) -> {
+			});
+			synchronized (this.patterns) {
+				for (String pattern : this.patterns) {
+					this.channel.queueBind(this.queue, this.settings.exchange(), pattern);
+				}
+			}
+			watch(opened);
+			this.connection = opened;
+			this.connected = true;
+			logger.info(() -> "cluster: node " + this.nodeId + " connected to RabbitMQ at " + this.settings.addresses()
+					+ ", queue " + this.queue);
+		}
+		catch (IOException | TimeoutException | RuntimeException ex) {
+			this.problem = "cannot reach RabbitMQ at " + this.settings.addresses() + ": " + ex;
+			logger.log(Level.WARNING, "cluster: " + this.problem + "; trying again in "
+					+ this.settings.recoveryInterval().toMillis() + " ms");
+			this.loop.schedule(this::connect, this.settings.recoveryInterval().toMillis(), TimeUnit.MILLISECONDS);
+		}
+	}
+
+	/** Follows the connection going down and, by the client's recovery, up again. */
+	private void watch(Connection opened) {
+		opened.addShutdownListener((cause) -> {
+			if (!cause.isInitiatedByApplication()) {
+				this.connected = false;
+				this.problem = "lost RabbitMQ: " + cause.getMessage();
+				logger.warning("cluster: " + this.problem + "; reconnecting");
+			}
+		});
+		if (opened instanceof RecoverableConnection recoverable) {
+			recoverable.addRecoveryListener(new RecoveryListener() {
+				@Override
+				public void handleRecovery(Recoverable recovered) {
+					RabbitBackplane.this.connected = true;
+					logger.info("cluster: RabbitMQ is back, queue " + RabbitBackplane.this.queue);
+				}
+
+				@Override
+				public void handleRecoveryStarted(Recoverable recovering) {
+				}
+			});
+		}
+		if (opened instanceof AutorecoveringConnection recovering) {
+			// the queue is named by the server: it has a new name after a recovery
+			recovering.addQueueRecoveryListener((oldName, newName) -> this.queue = newName);
+		}
+	}
+
+	private void bind(String pattern) {
+		synchronized (this.patterns) {
+			this.patterns.add(pattern);
+		}
+		if (this.connected) {
+			try {
+				this.channel.queueBind(this.queue, this.settings.exchange(), pattern);
+			}
+			catch (IOException | RuntimeException ex) {
+				// recovery binds again what patterns holds when the connection is back
+				logger.log(Level.FINE, "cluster: bind " + pattern + " failed", ex);
+			}
+		}
+	}
+
+	private void unbind(String pattern) {
+		synchronized (this.patterns) {
+			this.patterns.remove(pattern);
+		}
+		if (this.connected) {
+			try {
+				this.channel.queueUnbind(this.queue, this.settings.exchange(), pattern);
+			}
+			catch (IOException | RuntimeException ex) {
+				logger.log(Level.FINE, "cluster: unbind " + pattern + " failed", ex);
+			}
+		}
+	}
+
+	private void send(String topic, Message message) {
+		if (!this.connected) {
+			this.dropped.incrementAndGet();
+			return;
+		}
+		Map<String, Object> headers = new LinkedHashMap<>();
+		message.headers().forEach(headers::put);
+		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().appId(this.nodeId)
+			.messageId(message.messageId())
+			.headers(headers)
+			.build();
+		try {
+			this.channel.basicPublish(this.settings.exchange(), topic, properties, message.body());
+			this.published.incrementAndGet();
+		}
+		catch (IOException | RuntimeException ex) {
+			this.dropped.incrementAndGet();
+		}
+	}
+
+	// ---- on the client's consumer thread ----
+
+	private void receive(Delivery delivery) {
+		AMQP.BasicProperties properties = delivery.getProperties();
+		if (this.nodeId.equals(properties.getAppId())) {
+			// this node's own: its subscribers had it from its router
+			return;
+		}
+		Headers.Builder headers = Headers.builder();
+		if (properties.getHeaders() != null) {
+			properties.getHeaders().forEach((name, value) -> headers.add(name, String.valueOf(value)));
+		}
+		String topic = delivery.getEnvelope().getRoutingKey();
+		byte[] body = delivery.getBody();
+		Message message = new Message("/topic/" + topic, headers.build(), body, properties.getMessageId(),
+				!Utf8.isValid(body));
+		this.received.incrementAndGet();
+		this.router.publishFromUpstream(new Destination(Destination.Kind.TOPIC, topic, null), message);
+	}
+
+	@Override
+	public void close() {
+		this.closed = true;
+		this.connected = false;
+		this.loop.shutdownNow();
+		Connection current = this.connection;
+		if (current != null) {
+			try {
+				current.close(2_000);
+			}
+			catch (IOException | RuntimeException ex) {
+				// closing anyway
+			}
+		}
+	}
+
+}

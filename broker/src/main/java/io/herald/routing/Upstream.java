@@ -1,0 +1,22 @@
+package io.herald.routing;
+
+/**
+ * Where a node hands the topic messages its own clients published, for the other nodes of
+ * a cluster (the RabbitMQ backplane). Messages that came from another node are routed
+ * with {@link Router#publishFromUpstream} and never handed back.
+ *
+ * <p>
+ * Called on the publishing thread, after local routing, in each publisher's order: an
+ * implementation must not block and must not throw; it queues the message for a thread of
+ * its own, within a bound.
+ */
+public interface Upstream {
+
+	/** A single node: nothing goes anywhere. */
+	Upstream NONE = (destination, message) -> {
+	};
+
+	/** A topic message this node's clients published. */
+	void published(Destination destination, Message message);
+
+}

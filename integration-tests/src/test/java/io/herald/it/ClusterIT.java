@@ -1,0 +1,169 @@
+package io.herald.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.herald.cluster.Backplane;
+import io.herald.it.support.HeraldExtension;
+import io.herald.it.support.HeraldServer;
+import io.herald.it.support.JsonHttp;
+import io.herald.testclient.StompConnection;
+import io.herald.testclient.StompFrame;
+import io.herald.testclient.Transport;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two Herald nodes sharing their topics through the RabbitMQ on 127.0.0.1:5672 (this
+ * machine's; {@code .ci/run} relies on it being there): cross-node fan-out with wildcards
+ * in each publisher's order and never twice, bindings that follow local interest, and one
+ * RabbitMQ connection per node whatever the number of clients.
+ */
+class ClusterIT {
+
+	private static final String RUN = HeraldServer.unique("run").replace('-', '_');
+
+	@RegisterExtension
+	static final HeraldExtension a = HeraldExtension.withArgs(node("a"));
+
+	@RegisterExtension
+	static final HeraldExtension b = HeraldExtension.withArgs(node("b"));
+
+	private static String[] node(String name) {
+		return new String[] { "--herald.cluster.mode=rabbitmq", "--herald.cluster.node-id=" + RUN + name,
+				"--herald.cluster.rabbitmq.exchange=herald.it.topics",
+				"--herald.cluster.rabbitmq.recovery-interval=500ms",
+				"--herald.limits.max-connections-per-address=2000" };
+	}
+
+	private static Backplane backplane(HeraldExtension node) {
+		return node.server().context().getBean(Backplane.class);
+	}
+
+	/** Publishes probes on A until B's subscriber of {@code pattern} gets one: bound. */
+	private static void awaitBound(StompConnection subscriber, String probeTopic) {
+		try (StompConnection prober = Transport.TCP.connect(a)) {
+			Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+				prober.publish(probeTopic, "probe");
+				StompFrame got = subscriber.poll(Duration.ofMillis(50));
+				return got != null;
+			});
+		}
+		// what probes were still on their way
+		while (subscriber.poll(Duration.ofMillis(200)) != null) {
+			// drained
+		}
+	}
+
+	@Test
+	void bothNodesAreReadyAndLinked() throws Exception {
+		for (HeraldExtension node : List.of(a, b)) {
+			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> backplane(node).status().connected());
+			assertThat(JsonHttp.get(node, "/actuator/health/readiness").status()).isEqualTo(200);
+		}
+	}
+
+	@Test
+	void aMessagePublishedOnOneNodeReachesWildcardSubscribersOnBothInOrderAndOnce() throws Exception {
+		String prefix = "/topic/cl." + HeraldServer.unique("fan");
+		int count = 2_000;
+		try (StompConnection onB = Transport.WEBSOCKET.connect(b);
+				StompConnection onA = Transport.TCP.connect(a);
+				StompConnection publisher = Transport.TCP.connect(a)) {
+			onB.subscribe(prefix + ".*", "remote");
+			onA.subscribe(prefix + ".#", "local");
+			awaitBound(onB, prefix + ".probe");
+			while (onA.poll(Duration.ofMillis(100)) != null) {
+				// the probes, locally
+			}
+			for (int i = 0; i < count; i++) {
+				publisher.publish(prefix + ".prices", Integer.toString(i));
+			}
+			publisher.sendWithReceipt(StompFrame.create("SEND").header("destination", prefix + ".prices").body("end"));
+			for (StompConnection subscriber : List.of(onB, onA)) {
+				List<StompFrame> got = subscriber.receiveMessages(count + 1, StompConnection.LONG_WAIT);
+				for (int i = 0; i < count; i++) {
+					assertThat(got.get(i).bodyText()).as("in the publisher's order").isEqualTo(Integer.toString(i));
+				}
+				assertThat(got.get(count).bodyText()).isEqualTo("end");
+				assertThat(got.get(0).header("destination")).isEqualTo(prefix + ".prices");
+				subscriber.expectNoFrame(Duration.ofMillis(300));
+			}
+		}
+	}
+
+	@Test
+	void aNodeIsBoundOnlyWhileItHasLocalSubscribers() throws Exception {
+		String prefix = "/topic/cl." + HeraldServer.unique("bind");
+		try (StompConnection onB = Transport.TCP.connect(b)) {
+			onB.subscribe(prefix + ".*", "s");
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> bindings().contains(prefix.substring("/topic/".length()) + ".*"));
+			try (StompConnection second = Transport.TCP.connect(b)) {
+				second.subscribe(prefix + ".*", "s");
+				assertThat(bindings().stream().filter((key) -> key.equals(prefix.substring(7) + ".*")))
+					.as("bound once per pattern, not per subscriber")
+					.hasSize(1);
+			}
+			onB.unsubscribe("s");
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> !bindings().contains(prefix.substring("/topic/".length()) + ".*"));
+		}
+	}
+
+	@Test
+	void eachNodeHoldsOneRabbitConnectionWithOneClientAndWithAThousand() throws Exception {
+		assertThat(connectionsOf(backplane(a).nodeId())).isEqualTo(1);
+		List<StompConnection> clients = new ArrayList<>();
+		try {
+			for (int i = 0; i < 1_000; i++) {
+				StompConnection client = Transport.TCP.connect(a);
+				clients.add(client);
+				client.send(
+						StompFrame.create("SUBSCRIBE").header("destination", "/topic/cl.many." + i).header("id", "s"));
+			}
+			clients.get(clients.size() - 1).subscribe("/topic/cl.many.last", "last");
+			assertThat(connectionsOf(backplane(a).nodeId())).as("with 1,000 clients").isEqualTo(1);
+			assertThat(connectionsOf(backplane(b).nodeId())).isEqualTo(1);
+		}
+		finally {
+			clients.forEach(StompConnection::close);
+		}
+	}
+
+	/** The routing keys the shared exchange is bound with now. */
+	private static List<String> bindings() throws IOException, InterruptedException {
+		return rabbitmqctl("list_bindings", "source_name", "routing_key").stream()
+			.filter((line) -> line.startsWith("herald.it.topics\t"))
+			.map((line) -> line.substring(line.indexOf('\t') + 1))
+			.toList();
+	}
+
+	/** RabbitMQ connections a node opened (named herald-NODE). */
+	private static long connectionsOf(String nodeId) throws IOException, InterruptedException {
+		return rabbitmqctl("list_connections", "client_properties").stream()
+			.filter((line) -> line.contains("\"herald-" + nodeId + "\""))
+			.count();
+	}
+
+	private static List<String> rabbitmqctl(String... arguments) throws IOException, InterruptedException {
+		List<String> command = new ArrayList<>(List.of("rabbitmqctl", "-q", "--no-table-headers"));
+		command.addAll(List.of(arguments));
+		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+		if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+			throw new IOException("rabbitmqctl " + String.join(" ", arguments) + " failed: " + output);
+		}
+		return output.lines().toList();
+	}
+
+}
