@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
+import io.herald.cluster.Backplane;
 import io.herald.protocol.Command;
 
 import io.herald.routing.DestinationInfo;
@@ -68,13 +69,16 @@ public class AdminController {
 
 	private final Supplier<List<Integer>> eventLoopBacklog;
 
+	private final Backplane backplane;
+
 	/**
 	 * @param throughput the node second by second
 	 * @param destinationRates each destination's rates
 	 * @param eventLoopBacklog tasks waiting in each I/O event loop now
 	 */
 	public AdminController(Broker broker, String version, Clock clock, Throughput throughput,
-			DestinationRates destinationRates, Supplier<List<Integer>> eventLoopBacklog) {
+			DestinationRates destinationRates, Supplier<List<Integer>> eventLoopBacklog, Backplane backplane) {
+		this.backplane = backplane;
 		this.broker = broker;
 		this.version = version;
 		this.clock = clock;
@@ -313,7 +317,7 @@ public class AdminController {
 						stats.conflatedDeliveries(), stats.droppedDeliveries(), stats.rateLimitedDeliveries()),
 				new Overview.Memory(this.broker.memory().usedBytes(), this.broker.memory().maxBytes(),
 						this.broker.memory().isAlarmed()),
-				new Overview.Jvm(heap.getUsed(), heap.getMax(), gcCount, gcMillis));
+				new Overview.Jvm(heap.getUsed(), heap.getMax(), gcCount, gcMillis), this.backplane.status());
 	}
 
 }

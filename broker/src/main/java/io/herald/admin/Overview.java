@@ -4,6 +4,8 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
+import io.herald.cluster.Backplane;
+
 import io.herald.session.SessionTraffic;
 
 /**
@@ -36,15 +38,17 @@ import io.herald.session.SessionTraffic;
  * @param authenticationFailures refused logins
  * @param topics what topics remember: retained values, bytes held, evictions, duplicate
  * SENDs; and what flow control did to deliveries
- * @param memory the node's memory budget
- * @param jvm the JVM's heap and collections
+ * @param memory the node's memory budget * @param jvm the JVM's heap and collections
+ * @param cluster the link to the cluster's other nodes: mode, whether connected, patterns
+ * bound upstream, messages published upstream, received from other nodes, dropped
  */
 public record Overview(String version, String nodeId, Instant startedAt, long uptimeSeconds,
 		Map<String, Long> connections, int sessions, long connectionsOpened, long connectionsRefused,
 		int topicSubscriptions, int destinations, int queues, long queuedMessages, long queuedBytes,
 		long messagesPublished, long messagesDelivered, Throughput.Rates rates, SessionTraffic traffic,
 		Map<String, Long> framesIn, long outboundBytes, List<Integer> eventLoopBacklog, long slowConsumers,
-		Map<String, Long> sessionsClosed, long authenticationFailures, Topics topics, Memory memory, Jvm jvm) {
+		Map<String, Long> sessionsClosed, long authenticationFailures, Topics topics, Memory memory, Jvm jvm,
+		Backplane.Status cluster) {
 
 	/**
 	 * @param retained topics holding a retained value

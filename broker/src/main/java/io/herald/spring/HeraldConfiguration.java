@@ -211,9 +211,9 @@ class HeraldConfiguration implements WebSocketConfigurer {
 
 	@Bean
 	static AdminController heraldAdminController(Broker broker, Throughput heraldThroughput,
-			DestinationRates heraldDestinationRates, EventLoopGroup heraldEventLoops) {
+			DestinationRates heraldDestinationRates, EventLoopGroup heraldEventLoops, Backplane heraldBackplane) {
 		return new AdminController(broker, version(), Clock.systemUTC(), heraldThroughput, heraldDestinationRates,
-				() -> eventLoopBacklog(heraldEventLoops));
+				() -> eventLoopBacklog(heraldEventLoops), heraldBackplane);
 	}
 
 	@Bean

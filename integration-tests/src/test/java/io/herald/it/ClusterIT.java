@@ -140,6 +140,65 @@ class ClusterIT {
 		}
 	}
 
+	@Test
+	void whenRabbitClosesANodesConnectionLocalTrafficGoesOnAndCrossNodeTrafficComesBackByItself() throws Exception {
+		String prefix = "/topic/cl." + HeraldServer.unique("cut");
+		try (StompConnection onB = Transport.TCP.connect(b);
+				StompConnection onA = Transport.TCP.connect(a);
+				StompConnection publisher = Transport.TCP.connect(a)) {
+			onB.subscribe(prefix + ".*", "remote");
+			onA.subscribe(prefix + ".*", "local");
+			awaitBound(onB, prefix + ".probe");
+			drain(onA);
+			for (String pid : rabbitmqctl("list_connections", "pid", "client_properties").stream()
+				.filter((line) -> line.contains("\"herald-" + backplane(a).nodeId() + "\""))
+				.map((line) -> line.substring(0, line.indexOf('\t')))
+				.toList()) {
+				rabbitmqctl("close_connection", pid, "closed by ClusterIT");
+			}
+			publisher.sendWithReceipt(StompFrame.create("SEND").header("destination", prefix + ".x").body("local"));
+			assertThat(onA.receive("MESSAGE").bodyText()).as("local pub/sub never stops").isEqualTo("local");
+			awaitBound(onB, prefix + ".probe");
+			assertThat(backplane(a).status().connected()).isTrue();
+		}
+	}
+
+	@Test
+	void whenRabbitStopsTheNodesAreNotReadyButServeTheirClientsAndComeBackWhenItStarts() throws Exception {
+		String prefix = "/topic/cl." + HeraldServer.unique("stop");
+		try (StompConnection onB = Transport.TCP.connect(b);
+				StompConnection onA = Transport.TCP.connect(a);
+				StompConnection publisher = Transport.TCP.connect(a)) {
+			onB.subscribe(prefix + ".*", "remote");
+			onA.subscribe(prefix + ".*", "local");
+			awaitBound(onB, prefix + ".probe");
+			drain(onA);
+			rabbitmqctl("stop_app");
+			try {
+				Awaitility.await()
+					.atMost(Duration.ofSeconds(20))
+					.until(() -> JsonHttp.get(a, "/actuator/health/readiness").status() == 503);
+				assertThat(JsonHttp.get(a, "/api/v1/admin/overview").body().at("/cluster/connected").booleanValue())
+					.isFalse();
+				publisher.sendWithReceipt(StompFrame.create("SEND").header("destination", prefix + ".x").body("alone"));
+				assertThat(onA.receive("MESSAGE").bodyText()).as("local pub/sub goes on").isEqualTo("alone");
+			}
+			finally {
+				rabbitmqctl("start_app");
+			}
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(30))
+				.until(() -> JsonHttp.get(a, "/actuator/health/readiness").status() == 200);
+			awaitBound(onB, prefix + ".probe");
+		}
+	}
+
+	private static void drain(StompConnection subscriber) {
+		while (subscriber.poll(Duration.ofMillis(200)) != null) {
+			// what came before the test's own messages
+		}
+	}
+
 	/** The routing keys the shared exchange is bound with now. */
 	private static List<String> bindings() throws IOException, InterruptedException {
 		return rabbitmqctl("list_bindings", "source_name", "routing_key").stream()
@@ -156,7 +215,10 @@ class ClusterIT {
 	}
 
 	private static List<String> rabbitmqctl(String... arguments) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>(List.of("rabbitmqctl", "-q", "--no-table-headers"));
+		List<String> command = new ArrayList<>(List.of("rabbitmqctl", "-q"));
+		if (arguments[0].startsWith("list_")) {
+			command.add("--no-table-headers");
+		}
 		command.addAll(List.of(arguments));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
