@@ -40,16 +40,19 @@ import io.herald.routing.Message;
 import io.herald.routing.Router;
 
 /**
- * The nodes of a cluster sharing their topics through RabbitMQ, over one AMQP connection
- * per node whatever the number of clients.
- *
+ * The nodes of a cluster sharing their topics and user queues through RabbitMQ, over one
+ * AMQP connection per node whatever the number of clients.*
  * <ul>
  * <li>A node publishes each topic message its clients sent once, to a topic exchange,
  * with the topic's name as routing key (RabbitMQ's {@code *} and {@code #} are Herald's),
  * marked with the node's id.</li>
  * <li>It receives through one queue of its own (exclusive, deleted with the connection,
- * bounded), bound once per pattern that has local subscribers: on the first local
+ * bounded), bound once per pattern that has local subscribers: on the first local *
  * subscriber of a pattern, unbound after the last ({@link InterestListener}).</li>
+ * <li>User queues go the same way through a direct exchange beside it
+ * ({@code EXCHANGE.users}, routing key {@code USER/queue/NAME}), bound while the user has
+ * a session subscribed to the queue on the node: a message to {@code /user/alice/queue/x}
+ * reaches her sessions on every node.</li>
  * <li>What comes back marked with its own id it drops: its own subscribers had those
  * messages from its router directly. So no local subscriber gets a message twice, and
  * each publisher's order holds for every subscriber (one channel per node carries them in
@@ -99,9 +102,13 @@ public final class RabbitBackplane implements Backplane {
 	private final ScheduledExecutorService loop;
 
 	/**
-	 * Patterns with local subscribers: changed by the loop thread, counted by status().
+	 * Topic patterns and user queues with local subscribers: changed by the loop thread,
+	 * counted by status().
 	 */
-	private final Set<String> patterns = new LinkedHashSet<>();
+	private final Set<Binding> bindings = new LinkedHashSet<>();
+
+	/** The direct exchange of user queues, {@code EXCHANGE.users}. */
+	private final String usersExchange;
 
 	private final AtomicInteger queued = new AtomicInteger();
 
@@ -129,6 +136,7 @@ public final class RabbitBackplane implements Backplane {
 	public RabbitBackplane(String nodeId, Settings settings) {
 		this.nodeId = nodeId;
 		this.settings = settings;
+		this.usersExchange = settings.exchange() + ".users";
 		this.loop = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "herald-cluster");
 			thread.setDaemon(true);
@@ -152,8 +160,8 @@ public final class RabbitBackplane implements Backplane {
 	public Status status() {
 		String detail = this.connected ? this.settings.addresses() + ", queue " + this.queue : this.problem;
 		int bound;
-		synchronized (this.patterns) {
-			bound = this.patterns.size();
+		synchronized (this.bindings) {
+			bound = this.bindings.size();
 		}
 		return new Status("rabbitmq", this.connected, detail, bound, this.published.get(), this.received.get(),
 				this.dropped.get());
@@ -163,21 +171,50 @@ public final class RabbitBackplane implements Backplane {
 
 	@Override
 	public void interestGained(Destination destination) {
-		if (destination.kind() == Destination.Kind.TOPIC && fits(destination.name())) {
-			this.loop.execute(() -> bind(destination.name()));
+		Binding binding = binding(destination);
+		if (binding != null) {
+			this.loop.execute(() -> bind(binding));
 		}
 	}
 
 	@Override
 	public void interestLost(Destination destination) {
-		if (destination.kind() == Destination.Kind.TOPIC && fits(destination.name())) {
-			this.loop.execute(() -> unbind(destination.name()));
+		Binding binding = binding(destination);
+		if (binding != null) {
+			this.loop.execute(() -> unbind(binding));
 		}
+	}
+
+	/**
+	 * Where a destination goes upstream: a topic to the topic exchange by its name, a
+	 * user queue to the users' direct exchange by {@code USER/queue/NAME}; {@code null}
+	 * for what stays on the node (queues) or does not fit a routing key.
+	 */
+	private Binding binding(Destination destination) {
+		String key;
+		String exchange;
+		if (destination.kind() == Destination.Kind.TOPIC) {
+			key = destination.name();
+			exchange = this.settings.exchange();
+		}
+		else if (destination.kind() == Destination.Kind.USER && destination.user() != null) {
+			key = destination.user() + destination.name();
+			exchange = this.usersExchange;
+		}
+		else {
+			return null;
+		}
+		return fits(key) ? new Binding(exchange, key) : null;
+	}
+
+	/** One routing key on one exchange. */
+	private record Binding(String exchange, String key) {
 	}
 
 	@Override
 	public void published(Destination destination, Message message) {
-		if (!this.connected || !fits(destination.name())) {
+		Binding binding = binding(destination);
+		if (!this.connected || binding == null) {
 			this.dropped.incrementAndGet();
 			return;
 		}
@@ -188,7 +225,7 @@ public final class RabbitBackplane implements Backplane {
 		}
 		this.loop.execute(() -> {
 			this.queued.decrementAndGet();
-			send(destination.name(), message);
+			send(binding, message);
 		});
 	}
 
@@ -220,6 +257,7 @@ public final class RabbitBackplane implements Backplane {
 			Connection opened = factory.newConnection(this.settings.addresses(), "herald-" + this.nodeId);
 			this.channel = opened.createChannel();
 			this.channel.exchangeDeclare(this.settings.exchange(), BuiltinExchangeType.TOPIC, true);
+			this.channel.exchangeDeclare(this.usersExchange, BuiltinExchangeType.DIRECT, true);
 			Map<String, Object> arguments = new HashMap<>();
 			arguments.put("x-max-length", this.settings.queueMaxLength());
 			arguments.put("x-overflow", "drop-head");
@@ -227,9 +265,9 @@ public final class RabbitBackplane implements Backplane {
 			Channel consuming = opened.createChannel();
 			consuming.basicConsume(this.queue, true, (tag, delivery) -> receive(delivery), (tag) -> {
 			});
-			synchronized (this.patterns) {
-				for (String pattern : this.patterns) {
-					this.channel.queueBind(this.queue, this.settings.exchange(), pattern);
+			synchronized (this.bindings) {
+				for (Binding binding : this.bindings) {
+					this.channel.queueBind(this.queue, binding.exchange(), binding.key());
 				}
 			}
 			watch(opened);
@@ -274,36 +312,37 @@ public final class RabbitBackplane implements Backplane {
 		}
 	}
 
-	private void bind(String pattern) {
-		synchronized (this.patterns) {
-			this.patterns.add(pattern);
+	private void bind(Binding binding) {
+		synchronized (this.bindings) {
+			this.bindings.add(binding);
 		}
 		if (this.connected) {
 			try {
-				this.channel.queueBind(this.queue, this.settings.exchange(), pattern);
+				this.channel.queueBind(this.queue, binding.exchange(), binding.key());
 			}
 			catch (IOException | RuntimeException ex) {
-				// recovery binds again what patterns holds when the connection is back
-				logger.log(Level.FINE, "cluster: bind " + pattern + " failed", ex);
+				// recovery binds again what the client recorded when the connection is
+				// back
+				logger.log(Level.FINE, "cluster: bind " + binding + " failed", ex);
 			}
 		}
 	}
 
-	private void unbind(String pattern) {
-		synchronized (this.patterns) {
-			this.patterns.remove(pattern);
+	private void unbind(Binding binding) {
+		synchronized (this.bindings) {
+			this.bindings.remove(binding);
 		}
 		if (this.connected) {
 			try {
-				this.channel.queueUnbind(this.queue, this.settings.exchange(), pattern);
+				this.channel.queueUnbind(this.queue, binding.exchange(), binding.key());
 			}
 			catch (IOException | RuntimeException ex) {
-				logger.log(Level.FINE, "cluster: unbind " + pattern + " failed", ex);
+				logger.log(Level.FINE, "cluster: unbind " + binding + " failed", ex);
 			}
 		}
 	}
 
-	private void send(String topic, Message message) {
+	private void send(Binding binding, Message message) {
 		if (!this.connected) {
 			this.dropped.incrementAndGet();
 			return;
@@ -315,7 +354,7 @@ public final class RabbitBackplane implements Backplane {
 			.headers(headers)
 			.build();
 		try {
-			this.channel.basicPublish(this.settings.exchange(), topic, properties, message.body());
+			this.channel.basicPublish(binding.exchange(), binding.key(), properties, message.body());
 			this.published.incrementAndGet();
 		}
 		catch (IOException | RuntimeException ex) {
@@ -335,12 +374,23 @@ public final class RabbitBackplane implements Backplane {
 		if (properties.getHeaders() != null) {
 			properties.getHeaders().forEach((name, value) -> headers.add(name, String.valueOf(value)));
 		}
-		String topic = delivery.getEnvelope().getRoutingKey();
+		String key = delivery.getEnvelope().getRoutingKey();
 		byte[] body = delivery.getBody();
-		Message message = new Message("/topic/" + topic, headers.build(), body, properties.getMessageId(),
-				!Utf8.isValid(body));
+		Destination destination;
+		String shown;
+		if (this.usersExchange.equals(delivery.getEnvelope().getExchange())) {
+			// USER/queue/NAME: shown to the user's sessions as /user/queue/NAME
+			int slash = key.indexOf('/');
+			destination = new Destination(Destination.Kind.USER, key.substring(slash), key.substring(0, slash));
+			shown = "/user" + key.substring(slash);
+		}
+		else {
+			destination = new Destination(Destination.Kind.TOPIC, key, null);
+			shown = "/topic/" + key;
+		}
+		Message message = new Message(shown, headers.build(), body, properties.getMessageId(), !Utf8.isValid(body));
 		this.received.incrementAndGet();
-		this.router.publishFromUpstream(new Destination(Destination.Kind.TOPIC, topic, null), message);
+		this.router.publishFromUpstream(destination, message);
 	}
 
 	@Override

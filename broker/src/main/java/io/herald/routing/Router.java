@@ -146,15 +146,17 @@ public final class Router {
 	 */
 	public PublishResult publish(Destination destination, Message message) {
 		PublishResult result = this.types[destination.kind().ordinal()].publish(destination, message);
-		if (destination.kind() == Destination.Kind.TOPIC && result.accepted() && !result.isDuplicate()) {
+		Destination.Kind kind = destination.kind();
+		if ((kind == Destination.Kind.TOPIC || kind == Destination.Kind.USER) && result.accepted()
+				&& !result.isDuplicate()) {
 			this.upstream.published(destination, message);
 		}
 		return result;
 	}
 
 	/**
-	 * Routes a topic message that another node of the cluster published: to this node's
-	 * subscribers only, never back upstream.
+	 * Routes a topic or user-queue message that another node of the cluster published: to
+	 * this node's subscribers only, never back upstream.
 	 */
 	public PublishResult publishFromUpstream(Destination destination, Message message) {
 		return this.types[destination.kind().ordinal()].publish(destination, message);

@@ -1,9 +1,9 @@
 package io.herald.routing;
 
 /**
- * Where a node hands the topic messages its own clients published, for the other nodes of
- * a cluster (the RabbitMQ backplane). Messages that came from another node are routed
- * with {@link Router#publishFromUpstream} and never handed back.
+ * Where a node hands the topic and user-queue messages its own clients published, for the
+ * other nodes of a cluster (the RabbitMQ backplane).Messages that came from another node
+ * are routed with {@link Router#publishFromUpstream} and never handed back.
  *
  * <p>
  * Called on the publishing thread, after local routing, in each publisher's order: an
@@ -16,7 +16,10 @@ public interface Upstream {
 	Upstream NONE = (destination, message) -> {
 	};
 
-	/** A topic message this node's clients published. */
+	/**
+	 * A message this node's clients published to a topic, or to a user's queue
+	 * ({@link Destination#user()} set).
+	 */
 	void published(Destination destination, Message message);
 
 }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import io.herald.cluster.Backplane;
+import io.herald.it.security.Tokens;
 import io.herald.it.support.HeraldExtension;
 import io.herald.it.support.HeraldServer;
 import io.herald.it.support.JsonHttp;
@@ -39,8 +40,8 @@ class ClusterIT {
 	private static String[] node(String name) {
 		return new String[] { "--herald.cluster.mode=rabbitmq", "--herald.cluster.node-id=" + RUN + name,
 				"--herald.cluster.rabbitmq.exchange=herald.it.topics",
-				"--herald.cluster.rabbitmq.recovery-interval=500ms",
-				"--herald.limits.max-connections-per-address=2000" };
+				"--herald.cluster.rabbitmq.recovery-interval=500ms", "--herald.limits.max-connections-per-address=2000",
+				"--herald.security.jwt.secret=" + Tokens.SECRET };
 	}
 
 	private static Backplane backplane(HeraldExtension node) {
@@ -96,6 +97,40 @@ class ClusterIT {
 				assertThat(got.get(0).header("destination")).isEqualTo(prefix + ".prices");
 				subscriber.expectNoFrame(Duration.ofMillis(300));
 			}
+		}
+	}
+
+	@Test
+	void aUserQueueMessageReachesEverySessionOfThatUserOnEveryNodeOnce() throws Exception {
+		String alice = HeraldServer.unique("alice");
+		try (StompConnection aliceOnA = Transport.TCP.open(a);
+				StompConnection aliceOnB = Transport.WEBSOCKET.open(b);
+				StompConnection carolOnB = Transport.TCP.open(b);
+				StompConnection bob = Transport.TCP.open(a)) {
+			for (StompConnection session : List.of(aliceOnA, aliceOnB)) {
+				session.connect("Authorization", "Bearer " + Tokens.valid(alice));
+				session.subscribe("/user/queue/notes", "n");
+			}
+			carolOnB.connect("Authorization", "Bearer " + Tokens.valid(HeraldServer.unique("carol")));
+			carolOnB.subscribe("/user/queue/notes", "n");
+			bob.connect("Authorization", "Bearer " + Tokens.valid("bob"));
+			Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+				bob.publish("/user/" + alice + "/queue/notes", "probe");
+				return aliceOnB.poll(Duration.ofMillis(100)) != null;
+			});
+			drain(aliceOnA);
+			drain(aliceOnB);
+			bob.sendWithReceipt(StompFrame.create("SEND")
+				.header("destination", "/user/" + alice + "/queue/notes")
+				.body("hi alice"));
+			for (StompConnection session : List.of(aliceOnA, aliceOnB)) {
+				StompFrame note = session.receive("MESSAGE");
+				assertThat(note.bodyText()).isEqualTo("hi alice");
+				assertThat(note.header("destination")).isEqualTo("/user/queue/notes");
+				assertThat(note.header("x-herald-user")).isEqualTo("bob");
+				session.expectNoFrame(Duration.ofMillis(300));
+			}
+			carolOnB.expectNoFrame(Duration.ofMillis(100));
 		}
 	}
 
