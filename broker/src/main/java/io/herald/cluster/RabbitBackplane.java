@@ -75,6 +75,12 @@ public final class RabbitBackplane implements Backplane {
 	/** Most bytes of an AMQP routing key. */
 	private static final int MAX_ROUTING_KEY = 255;
 
+	/** How the cluster's {@code /queue/NAME} is named in RabbitMQ. */
+	static final String QUEUE_PREFIX = "herald.queue.";
+
+	/** Unacknowledged messages RabbitMQ hands a node per queue. */
+	private static final int PREFETCH = 100;
+
 	/**
 	 * The link's settings ({@code herald.cluster.rabbitmq.*}).
 	 *
@@ -106,6 +112,17 @@ public final class RabbitBackplane implements Backplane {
 	 * counted by status().
 	 */
 	private final Set<Binding> bindings = new LinkedHashSet<>();
+
+	/** Queues declared on this link; the loop thread's. */
+	private final Set<String> declared = new java.util.HashSet<>();
+
+	/** Queues with local consumers; the loop thread's. */
+	private final Set<String> wanted = new LinkedHashSet<>();
+
+	/** The consuming channel of each queue with local consumers; the loop thread's. */
+	private final Map<String, Channel> consumers = new HashMap<>();
+
+	private final AtomicLong lostQueueMessages = new AtomicLong();
 
 	/** The direct exchange of user queues, {@code EXCHANGE.users}. */
 	private final String usersExchange;
@@ -164,13 +181,17 @@ public final class RabbitBackplane implements Backplane {
 			bound = this.bindings.size();
 		}
 		return new Status("rabbitmq", this.connected, detail, bound, this.published.get(), this.received.get(),
-				this.dropped.get());
+				this.dropped.get() + this.lostQueueMessages.get());
 	}
 
 	// ---- from the router, on its threads ----
 
 	@Override
 	public void interestGained(Destination destination) {
+		if (destination.kind() == Destination.Kind.QUEUE) {
+			this.loop.execute(() -> consume(destination.name()));
+			return;
+		}
 		Binding binding = binding(destination);
 		if (binding != null) {
 			this.loop.execute(() -> bind(binding));
@@ -179,10 +200,41 @@ public final class RabbitBackplane implements Backplane {
 
 	@Override
 	public void interestLost(Destination destination) {
+		if (destination.kind() == Destination.Kind.QUEUE) {
+			this.loop.execute(() -> stopConsuming(destination.name()));
+			return;
+		}
 		Binding binding = binding(destination);
 		if (binding != null) {
 			this.loop.execute(() -> unbind(binding));
 		}
+	}
+
+	@Override
+	public boolean carriesQueues() {
+		return true;
+	}
+
+	@Override
+	public String enqueue(Destination destination, Message message) {
+		String queue = QUEUE_PREFIX + destination.name();
+		if (!this.connected) {
+			return "cannot store " + destination.clientName() + ": the cluster's RabbitMQ is not reachable ("
+					+ this.problem + "); nothing was stored";
+		}
+		if (!fits(queue)) {
+			return "cannot store " + destination.clientName() + ": its name is over RabbitMQ's 255 bytes";
+		}
+		if (this.queued.incrementAndGet() > this.settings.maxQueued()) {
+			this.queued.decrementAndGet();
+			return "cannot store " + destination.clientName()
+					+ ": the link to the cluster's RabbitMQ is behind; nothing was stored";
+		}
+		this.loop.execute(() -> {
+			this.queued.decrementAndGet();
+			store(queue, message);
+		});
+		return null;
 	}
 
 	/**
@@ -273,6 +325,9 @@ public final class RabbitBackplane implements Backplane {
 			watch(opened);
 			this.connection = opened;
 			this.connected = true;
+			for (String name : List.copyOf(this.wanted)) {
+				consume(name);
+			}
 			logger.info(() -> "cluster: node " + this.nodeId + " connected to RabbitMQ at " + this.settings.addresses()
 					+ ", queue " + this.queue);
 		}
@@ -342,16 +397,124 @@ public final class RabbitBackplane implements Backplane {
 		}
 	}
 
+	/** A queue of the cluster in RabbitMQ: durable, declared once per link. */
+	private void declare(Channel on, String queue) throws IOException {
+		if (this.declared.add(queue)) {
+			on.queueDeclare(queue, true, false, false, null);
+		}
+	}
+
+	private void store(String queue, Message message) {
+		try {
+			declare(this.channel, queue);
+			AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().appId(this.nodeId)
+				.messageId(message.messageId())
+				.headers(amqpHeaders(message))
+				.deliveryMode(2)
+				.build();
+			this.channel.basicPublish("", queue, properties, message.body());
+			this.published.incrementAndGet();
+		}
+		catch (IOException | RuntimeException ex) {
+			this.declared.clear();
+			this.lostQueueMessages.incrementAndGet();
+			logger.log(Level.WARNING, "cluster: a message for " + queue + " could not be stored", ex);
+		}
+	}
+
+	/**
+	 * The node's first consumer of a queue: RabbitMQ hands its messages to this node, a
+	 * prefetch at a time, on a channel of their own; each is acknowledged upstream when
+	 * it is settled here (acknowledged by its consumer, or written in auto mode). What
+	 * the node's queue still held from a previous consumer goes: RabbitMQ has it again.
+	 */
+	private void consume(String name) {
+		this.wanted.add(name);
+		if (!this.connected || this.consumers.containsKey(name)) {
+			return;
+		}
+		String queue = QUEUE_PREFIX + name;
+		try {
+			this.router.purge(name);
+			Channel consuming = this.connection.createChannel();
+			consuming.basicQos(PREFETCH);
+			declare(consuming, queue);
+			Destination destination = new Destination(Destination.Kind.QUEUE, name, null);
+			consuming.basicConsume(queue, false, (tag, delivery) -> {
+				Message message = inbound(delivery, "/queue/" + name);
+				long deliveryTag = delivery.getEnvelope().getDeliveryTag();
+				message.onSettled(() -> this.loop.execute(() -> acknowledge(consuming, deliveryTag)));
+				this.received.incrementAndGet();
+				if (!this.router.publishFromUpstream(destination, message).accepted()) {
+					// this node's queue is full: RabbitMQ keeps it for another
+					this.loop.execute(() -> reject(consuming, deliveryTag));
+				}
+			}, (tag) -> {
+			});
+			this.consumers.put(name, consuming);
+		}
+		catch (IOException | RuntimeException ex) {
+			this.declared.clear();
+			logger.log(Level.WARNING, "cluster: cannot consume " + queue, ex);
+		}
+	}
+
+	/**
+	 * The node's last consumer of a queue left: what the node held of it goes back to
+	 * RabbitMQ (its channel closes, unacknowledged deliveries return to the queue).
+	 */
+	private void stopConsuming(String name) {
+		this.wanted.remove(name);
+		Channel consuming = this.consumers.remove(name);
+		if (consuming == null) {
+			return;
+		}
+		this.router.purge(name);
+		try {
+			consuming.close();
+		}
+		catch (IOException | TimeoutException | RuntimeException ex) {
+			logger.log(Level.FINE, "cluster: closing the consumer of " + name, ex);
+		}
+	}
+
+	private static void acknowledge(Channel consuming, long deliveryTag) {
+		try {
+			if (consuming.isOpen()) {
+				consuming.basicAck(deliveryTag, false);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// a channel closed meanwhile gave the message back to RabbitMQ
+			logger.log(Level.FINE, "cluster: ack failed", ex);
+		}
+	}
+
+	private static void reject(Channel consuming, long deliveryTag) {
+		try {
+			if (consuming.isOpen()) {
+				consuming.basicNack(deliveryTag, false, true);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.log(Level.FINE, "cluster: nack failed", ex);
+		}
+	}
+
+	private static Map<String, Object> amqpHeaders(Message message) {
+		Map<String, Object> headers = new LinkedHashMap<>();
+		message.headers().forEach(headers::put);
+		return headers;
+	}
+
 	private void send(Binding binding, Message message) {
 		if (!this.connected) {
 			this.dropped.incrementAndGet();
 			return;
 		}
-		Map<String, Object> headers = new LinkedHashMap<>();
-		message.headers().forEach(headers::put);
 		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().appId(this.nodeId)
 			.messageId(message.messageId())
-			.headers(headers)
+			.headers(amqpHeaders(message))
 			.build();
 		try {
 			this.channel.basicPublish(binding.exchange(), binding.key(), properties, message.body());
@@ -370,12 +533,7 @@ public final class RabbitBackplane implements Backplane {
 			// this node's own: its subscribers had it from its router
 			return;
 		}
-		Headers.Builder headers = Headers.builder();
-		if (properties.getHeaders() != null) {
-			properties.getHeaders().forEach((name, value) -> headers.add(name, String.valueOf(value)));
-		}
 		String key = delivery.getEnvelope().getRoutingKey();
-		byte[] body = delivery.getBody();
 		Destination destination;
 		String shown;
 		if (this.usersExchange.equals(delivery.getEnvelope().getExchange())) {
@@ -388,9 +546,21 @@ public final class RabbitBackplane implements Backplane {
 			destination = new Destination(Destination.Kind.TOPIC, key, null);
 			shown = "/topic/" + key;
 		}
-		Message message = new Message(shown, headers.build(), body, properties.getMessageId(), !Utf8.isValid(body));
 		this.received.incrementAndGet();
-		this.router.publishFromUpstream(destination, message);
+		this.router.publishFromUpstream(destination, inbound(delivery, shown));
+	}
+
+	/**
+	 * A delivery as the message subscribers see, shown as sent to {@code destination}.
+	 */
+	private static Message inbound(Delivery delivery, String destination) {
+		AMQP.BasicProperties properties = delivery.getProperties();
+		Headers.Builder headers = Headers.builder();
+		if (properties.getHeaders() != null) {
+			properties.getHeaders().forEach((name, value) -> headers.add(name, String.valueOf(value)));
+		}
+		byte[] body = delivery.getBody();
+		return new Message(destination, headers.build(), body, properties.getMessageId(), !Utf8.isValid(body));
 	}
 
 	@Override

@@ -45,6 +45,9 @@ public final class Message {
 
 	private volatile String epoch;
 
+	/** Run when a queue message is settled; {@code null} for none. */
+	private volatile Runnable settlement;
+
 	/** The rule of the topic it was published to; {@code null} for other kinds. */
 	private volatile TopicRules.Rule rule;
 
@@ -141,6 +144,24 @@ public final class Message {
 
 	void setRule(TopicRules.Rule rule) {
 		this.rule = rule;
+	}
+
+	/**
+	 * What to run once this queue message is settled on this node: acknowledged by the
+	 * consumer it was handed to (or written to one that does not acknowledge). The
+	 * cluster backplane acknowledges it upstream there. Set before the message is routed.
+	 */
+	public void onSettled(Runnable settlement) {
+		this.settlement = settlement;
+	}
+
+	/** Runs what {@link #onSettled} set, once; for the queues. */
+	void settled() {
+		Runnable settle = this.settlement;
+		if (settle != null) {
+			this.settlement = null;
+			settle.run();
+		}
 	}
 
 	/** The sender-scoped idempotency key of the SEND, or {@code null}. */

@@ -228,6 +228,7 @@ final class QueueDestination {
 		long bytes = 0;
 		for (Message message : messages) {
 			bytes += message.footprint();
+			message.settled();
 		}
 		this.memory.release(bytes);
 		synchronized (this) {
@@ -298,6 +299,7 @@ final class QueueDestination {
 			else if (!consumer.settlesByAck()) {
 				this.delivered++;
 				this.memory.release(head.footprint);
+				head.message.settled();
 			}
 			else {
 				this.delivered++;

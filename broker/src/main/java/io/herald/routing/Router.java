@@ -145,6 +145,10 @@ public final class Router {
 	 * Routes a message sent to a destination parsed with {@link Destination#forSend}.
 	 */
 	public PublishResult publish(Destination destination, Message message) {
+		if (destination.kind() == Destination.Kind.QUEUE && this.upstream.carriesQueues()) {
+			String refusal = this.upstream.enqueue(destination, message);
+			return (refusal == null) ? PublishResult.delivered(0) : PublishResult.refused(refusal);
+		}
 		PublishResult result = this.types[destination.kind().ordinal()].publish(destination, message);
 		Destination.Kind kind = destination.kind();
 		if ((kind == Destination.Kind.TOPIC || kind == Destination.Kind.USER) && result.accepted()
@@ -176,6 +180,19 @@ public final class Router {
 	 * @return accepted with the total receivers, or the refusal of the first full queue
 	 */
 	public PublishResult publishAll(List<Publication> publications) {
+		if (this.upstream.carriesQueues()) {
+			// the cluster's queues live in RabbitMQ: one by one, the first refusal ends
+			// it
+			int receivers = 0;
+			for (Publication publication : publications) {
+				PublishResult result = publish(publication.destination(), publication.message());
+				if (!result.accepted()) {
+					return result;
+				}
+				receivers += result.receivers();
+			}
+			return PublishResult.delivered(receivers);
+		}
 		return this.queues.publishAll(publications, (other) -> publish(other.destination(), other.message()));
 	}
 

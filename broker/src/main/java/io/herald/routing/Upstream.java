@@ -17,6 +17,23 @@ public interface Upstream {
 	};
 
 	/**
+	 * Whether {@code /queue/} messages go upstream ({@link #enqueue}) instead of into
+	 * this node's queues, which then only hold what upstream hands their consumers.
+	 */
+	default boolean carriesQueues() {
+		return false;
+	}
+
+	/**
+	 * Takes a {@code /queue/} message a client of this node sent, for the queue shared by
+	 * the cluster's nodes.
+	 * @return {@code null} when taken, or why it was refused (nothing was stored)
+	 */
+	default String enqueue(Destination destination, Message message) {
+		return "queues are not shared";
+	}
+
+	/**
 	 * A message this node's clients published to a topic, or to a user's queue
 	 * ({@link Destination#user()} set).
 	 */

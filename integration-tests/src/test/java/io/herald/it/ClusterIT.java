@@ -29,7 +29,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ClusterIT {
 
-	private static final String RUN = HeraldServer.unique("run").replace('-', '_');
+	/**
+	 * Unique across runs, not only within one: the cluster's queues are durable in
+	 * RabbitMQ, and a queue left by an earlier run must not feed this one.
+	 */
+	private static final String RUN = "r" + Long.toString(System.currentTimeMillis(), 36);
 
 	@RegisterExtension
 	static final HeraldExtension a = HeraldExtension.withArgs(node("a"));
@@ -37,11 +41,16 @@ class ClusterIT {
 	@RegisterExtension
 	static final HeraldExtension b = HeraldExtension.withArgs(node("b"));
 
+	@RegisterExtension
+	static final HeraldExtension c = HeraldExtension.withArgs(node("c"));
+
 	private static String[] node(String name) {
 		return new String[] { "--herald.cluster.mode=rabbitmq", "--herald.cluster.node-id=" + RUN + name,
 				"--herald.cluster.rabbitmq.exchange=herald.it.topics",
 				"--herald.cluster.rabbitmq.recovery-interval=500ms", "--herald.limits.max-connections-per-address=2000",
-				"--herald.security.jwt.secret=" + Tokens.SECRET };
+				"--herald.security.jwt.secret=" + Tokens.SECRET,
+				// the queue test publishes 50,000 SENDs as fast as it can
+				"--herald.limits.inbound-frames-per-second=0" };
 	}
 
 	private static Backplane backplane(HeraldExtension node) {
@@ -131,6 +140,63 @@ class ClusterIT {
 				session.expectNoFrame(Duration.ofMillis(300));
 			}
 			carolOnB.expectNoFrame(Duration.ofMillis(100));
+		}
+	}
+
+	@Test
+	void aQueueSpansTheNodesEachMessageGoesToOneConsumerNoneIsLostAndOnlyAKilledConsumersComeAgain() throws Exception {
+		String queue = "/queue/cl-" + RUN + "-" + HeraldServer.unique("jobs");
+		int total = 50_000;
+		java.util.Map<String, Integer> seen = new java.util.HashMap<>();
+		java.util.Set<String> heldByTheKilled = new java.util.HashSet<>();
+		// not closed by the try: the test kills it on the way
+		StompConnection killed = Transport.TCP.connect(a);
+		try (StompConnection onA = Transport.TCP.connect(a);
+				StompConnection onB = Transport.WEBSOCKET.connect(b);
+				StompConnection publisher = Transport.TCP.connect(c)) {
+			onA.subscribe(queue, "q");
+			onB.subscribe(queue, "q");
+			killed.subscribe(queue, "q", "ack", "client-individual");
+			for (int i = 0; i < total; i++) {
+				publisher.publish(queue, Integer.toString(i));
+			}
+			publisher.sendWithReceipt(StompFrame.create("SEND").header("destination", queue).body("last"));
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+			boolean alive = true;
+			while (seen.size() < total + 1 && System.nanoTime() < deadline) {
+				for (StompConnection consumer : List.of(onA, onB, killed)) {
+					if (consumer == killed && !alive) {
+						continue;
+					}
+					StompFrame message;
+					while ((message = consumer.poll(Duration.ofMillis(5))) != null) {
+						if (!"MESSAGE".equals(message.command())) {
+							continue;
+						}
+						seen.merge(message.bodyText(), 1, Integer::sum);
+						if (consumer == killed) {
+							heldByTheKilled.add(message.bodyText());
+						}
+					}
+				}
+				if (alive && heldByTheKilled.size() >= 50) {
+					// dies without acknowledging anything
+					killed.close();
+					alive = false;
+				}
+			}
+			assertThat(alive).as("the killed consumer had its share").isFalse();
+			assertThat(seen).as("every message, none lost").hasSize(total + 1);
+			seen.forEach((body, times) -> {
+				if (times > 1) {
+					assertThat(heldByTheKilled).as("only what the killed consumer held comes again: %s", body)
+						.contains(body);
+				}
+			});
+		}
+		finally {
+			killed.close();
+			rabbitmqctl("delete_queue", "herald.queue." + queue.substring("/queue/".length()));
 		}
 	}
 
