@@ -56,7 +56,10 @@ import io.herald.routing.Router;
  * <li>What comes back marked with its own id it drops: its own subscribers had those
  * messages from its router directly. So no local subscriber gets a message twice, and
  * each publisher's order holds for every subscriber (one channel per node carries them in
- * order).</li>
+ * order).</li> *
+ * <li>The patterns of topic rules that retain are bound from the start and never unbound:
+ * every node sees every retained topic's messages, so every node holds every retained
+ * value.</li>
  * <li>Lost connections come back by themselves (the client's automatic recovery, which
  * declares the queue again and restores its bindings); while down, topic messages for the
  * other nodes are dropped and counted, local traffic goes on.</li>
@@ -116,6 +119,9 @@ public final class RabbitBackplane implements Backplane {
 	/** Queues declared on this link; the loop thread's. */
 	private final Set<String> declared = new java.util.HashSet<>();
 
+	/** Bindings of retaining topics, never unbound; the loop thread's. */
+	private final Set<Binding> pinned = new java.util.HashSet<>();
+
 	/** Queues with local consumers; the loop thread's. */
 	private final Set<String> wanted = new LinkedHashSet<>();
 
@@ -170,7 +176,19 @@ public final class RabbitBackplane implements Backplane {
 	public void start(Router router) {
 		this.router = router;
 		router.upstream(this);
-		this.loop.execute(this::connect);
+		this.loop.execute(() -> {
+			for (String pattern : router.retainingPatterns()) {
+				Binding binding = binding(new Destination(Destination.Kind.TOPIC, pattern, null));
+				if (binding != null) {
+					// always bound: every node holds every retained value
+					this.pinned.add(binding);
+					synchronized (this.bindings) {
+						this.bindings.add(binding);
+					}
+				}
+			}
+			connect();
+		});
 	}
 
 	@Override
@@ -384,6 +402,9 @@ public final class RabbitBackplane implements Backplane {
 	}
 
 	private void unbind(Binding binding) {
+		if (this.pinned.contains(binding)) {
+			return;
+		}
 		synchronized (this.bindings) {
 			this.bindings.remove(binding);
 		}

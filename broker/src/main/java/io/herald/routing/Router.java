@@ -166,6 +166,24 @@ public final class Router {
 		return this.types[destination.kind().ordinal()].publish(destination, message);
 	}
 
+	/**
+	 * The topic patterns (without {@code /topic/}) of the rules that retain: a node of a
+	 * cluster receives their messages whatever its local subscribers, so that every node
+	 * holds every retained value.
+	 */
+	public List<String> retainingPatterns() {
+		return this.topics.rules()
+			.rules()
+			.stream()
+			.filter((rule) -> rule.retain() != TopicRules.Retain.NONE)
+			.flatMap((rule) -> rule.destinations().stream())
+			.map(DestinationPattern::toString)
+			.filter((pattern) -> pattern.startsWith(DestinationName.TOPIC_PREFIX))
+			.map((pattern) -> pattern.substring(DestinationName.TOPIC_PREFIX.length()))
+			.distinct()
+			.toList();
+	}
+
 	/** Sets where this node's topic messages go for the other nodes; once, at start. */
 	public void upstream(Upstream upstream) {
 		this.upstream = upstream;

@@ -94,6 +94,11 @@ final class Topics implements DestinationType {
 		return "x-herald-retain is not allowed on " + where + ": no herald.topics.rules entry retains it";
 	}
 
+	/** The topic rules, in order. */
+	TopicRules rules() {
+		return this.rules;
+	}
+
 	/** The rule of a topic: what it remembers. */
 	TopicRules.Rule ruleOf(String topicName) {
 		return this.rules.ruleOf(topicName);

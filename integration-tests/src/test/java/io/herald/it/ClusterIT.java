@@ -50,7 +50,8 @@ class ClusterIT {
 				"--herald.cluster.rabbitmq.recovery-interval=500ms", "--herald.limits.max-connections-per-address=2000",
 				"--herald.security.jwt.secret=" + Tokens.SECRET,
 				// the queue test publishes 50,000 SENDs as fast as it can
-				"--herald.limits.inbound-frames-per-second=0" };
+				"--herald.limits.inbound-frames-per-second=0",
+				"--herald.topics.rules[0].destinations[0]=/topic/cl-ret.#", "--herald.topics.rules[0].retain=last" };
 	}
 
 	private static Backplane backplane(HeraldExtension node) {
@@ -198,6 +199,26 @@ class ClusterIT {
 			killed.close();
 			rabbitmqctl("delete_queue", "herald.queue." + queue.substring("/queue/".length()));
 		}
+	}
+
+	@Test
+	void aRetainedValuePublishedOnOneNodeIsShownBySubscribingOnAnother() throws Exception {
+		for (HeraldExtension node : List.of(a, b)) {
+			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> backplane(node).status().connected());
+		}
+		String topic = "/topic/cl-ret." + HeraldServer.unique("status");
+		try (StompConnection publisher = Transport.TCP.connect(a)) {
+			publisher.sendWithReceipt(StompFrame.create("SEND").header("destination", topic).body("up"));
+		}
+		Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			try (StompConnection late = Transport.TCP.connect(b)) {
+				late.subscribe(topic, "s");
+				StompFrame retained = late.poll(Duration.ofMillis(500));
+				assertThat(retained).isNotNull();
+				assertThat(retained.bodyText()).isEqualTo("up");
+				assertThat(retained.header("x-herald-retained")).isEqualTo("true");
+			}
+		});
 	}
 
 	@Test
