@@ -121,7 +121,9 @@ restart_rabbitmq() {
 
 BROKER_PID=""
 STARTED_PID=""
+SECOND_PID=""
 URI=""
+URI_B=""
 LOGIN=guest
 PASSCODE=guest
 
@@ -145,6 +147,23 @@ start_target() {
 				'--herald.topics.rules[1].destinations[0]=/topic/conflate.#' '--herald.topics.rules[1].slow-consumer=conflate' \
 				>"$LOGS/herald.log" 2>&1 &
 			STARTED_PID=$!
+			;;
+		herald-cluster)
+			# two nodes sharing topics through the local RabbitMQ (AMQP on 5672), both on the broker CPU
+			port="$(free_port 18080)"
+			local second jar
+			second="$(free_port $((port + 1)))"
+			jar="$(ls broker/target/herald-broker-*-exec.jar | head -1)"
+			taskset -c "$BROKER_CPU" java "${jvm[@]}" -jar "$jar" --server.port="$second" --herald.tcp.port=-1 \
+				--herald.cluster.mode=rabbitmq --herald.cluster.node-id=bench-b \
+				--herald.cluster.rabbitmq.exchange=herald.bench.topics >"$LOGS/herald-cluster-b.log" 2>&1 &
+			SECOND_PID=$!
+			taskset -c "$BROKER_CPU" java "${jvm[@]}" -jar "$jar" --server.port="$port" --herald.tcp.port=-1 \
+				--herald.cluster.mode=rabbitmq --herald.cluster.node-id=bench-a \
+				--herald.cluster.rabbitmq.exchange=herald.bench.topics >"$LOGS/herald-cluster.log" 2>&1 &
+			STARTED_PID=$!
+			URI_B="ws://127.0.0.1:$second/ws"
+			wait_port "$second" 90 "$SECOND_PID" || return 1
 			;;
 		artemis|ceiling)
 			port="$(free_port 18180)"
@@ -209,7 +228,14 @@ stop_target() {
 		for _ in $(seq 1 100); do kill -0 "$STARTED_PID" 2>/dev/null || break; sleep 0.1; done
 		kill -9 "$STARTED_PID" 2>/dev/null || true
 	fi
+	if [ -n "$SECOND_PID" ]; then
+		kill "$SECOND_PID" 2>/dev/null || true
+		for _ in $(seq 1 100); do kill -0 "$SECOND_PID" 2>/dev/null || break; sleep 0.1; done
+		kill -9 "$SECOND_PID" 2>/dev/null || true
+	fi
 	STARTED_PID=""
+	SECOND_PID=""
+	URI_B=""
 	BROKER_PID=""
 }
 trap 'stop_target "${CURRENT:-}"' EXIT
@@ -247,7 +273,7 @@ for target in "${TARGET_LIST[@]}"; do
 			continue
 		fi
 		echo "   $scenario"
-		taskset -c "$GENERATOR_CPU" java $HEAP -cp "$GEN_CP" io.herald.bench.Generator --uri "$URI" \
+		taskset -c "$GENERATOR_CPU" java $HEAP -cp "$GEN_CP" io.herald.bench.Generator --uri "$URI" ${URI_B:+--uri-b "$URI_B"} \
 			--target "$target" --scenario "$scenario" $QUICK --soak-minutes "$SOAK_MINUTES" ${LATENCY_RATES:+--fanout-latency-rates "$LATENCY_RATES"} --login "$LOGIN" --passcode "$PASSCODE" \
 			--broker-pid "${BROKER_PID:-0}" --generator-cpu "$GENERATOR_CPU" --broker-cpu "$BROKER_CPU" --json "$JSON" 2>>"$LOGS/generator.log" | sed -e "s/^RESULT /     /" -e "s/^SAMPLE /       /" \
 			|| failed_row "$scenario" "$target" "generator failed"

@@ -67,6 +67,7 @@ public final class Generator {
 						Integer.parseInt(options.getOrDefault("broker-cpu", "-1")))
 					.soak(soakPlan(options, target))
 					.fanoutLatencyRates(latencyRates(options))
+					.secondNode(options.containsKey("uri-b") ? URI.create(options.get("uri-b")) : null)
 					.run(scenario.trim());
 			}
 			catch (Exception ex) {

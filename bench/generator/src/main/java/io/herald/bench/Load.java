@@ -70,6 +70,10 @@ final class Load implements AutoCloseable {
 
 	private final WebSocketClientProtocolConfig ws;
 
+	private InetSocketAddress secondRemote;
+
+	private WebSocketClientProtocolConfig secondWs;
+
 	private final long epoch = System.nanoTime();
 
 	private final List<StompConnection> connections = new ArrayList<>();
@@ -145,19 +149,31 @@ final class Load implements AutoCloseable {
 		this.group = new MultiThreadIoEventLoopGroup(1,
 				epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
 		this.loop = this.group.next();
-		WebSocketClientProtocolConfig ws = WebSocketClientProtocolConfig.newBuilder()
-			.webSocketUri(this.uri)
+		this.ws = webSocket(this.uri);
+		this.bootstrap = new Bootstrap().group(this.group)
+			.channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+			.option(ChannelOption.TCP_NODELAY, true)
+			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
+	}
+
+	private static WebSocketClientProtocolConfig webSocket(URI uri) {
+		return WebSocketClientProtocolConfig.newBuilder()
+			.webSocketUri(uri)
 			.subprotocol("v12.stomp,v11.stomp,v10.stomp")
 			.maxFramePayloadLength(1 << 20)
 			.handshakeTimeoutMillis(30_000)
 			.withUTF8Validator(false)
 			.generateOriginHeader(false)
 			.build();
-		this.ws = ws;
-		this.bootstrap = new Bootstrap().group(this.group)
-			.channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-			.option(ChannelOption.TCP_NODELAY, true)
-			.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 30_000);
+	}
+
+	/**
+	 * A second node of the same cluster: connections marked
+	 * {@link StompConnection#remote} open there.
+	 */
+	void secondNode(URI second) throws Exception {
+		this.secondRemote = new InetSocketAddress(InetAddress.getByName(second.getHost()), second.getPort());
+		this.secondWs = webSocket(second);
 	}
 
 	String login() {
@@ -240,14 +256,14 @@ final class Load implements AutoCloseable {
 				protected void initChannel(SocketChannel ch) {
 					ch.pipeline()
 						.addLast(new HttpClientCodec(), new HttpObjectAggregator(65536),
-								new WebSocketClientProtocolHandler(Load.this.ws), new WebSocketFrameAggregator(1 << 20),
-								c);
+								new WebSocketClientProtocolHandler(c.remote ? Load.this.secondWs : Load.this.ws),
+								new WebSocketFrameAggregator(1 << 20), c);
 				}
 			});
 			if (c.slowReader) {
 				b.option(ChannelOption.SO_RCVBUF, SLOW_READER_RECEIVE_BUFFER);
 			}
-			b.connect(this.remote, new InetSocketAddress(source, 0)).addListener((f) -> {
+			b.connect(c.remote ? this.secondRemote : this.remote, new InetSocketAddress(source, 0)).addListener((f) -> {
 				if (!f.isSuccess()) {
 					failed(c, "connect: " + f.cause());
 				}
@@ -305,7 +321,7 @@ final class Load implements AutoCloseable {
 	}
 
 	void delivered(StompConnection c, long sentNanos) {
-		if (c.slowReader && this.recording) {
+		if ((c.slowReader || c.remote) && this.recording) {
 			long micros = (nanos() - sentNanos) / 1000;
 			this.slowLatency.recordValue(Math.min(Math.max(micros, 0), MAX_LATENCY_MICROS));
 		}

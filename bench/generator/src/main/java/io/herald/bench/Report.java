@@ -180,6 +180,13 @@ public final class Report {
 					+ row.get("without_rule_delivered_per_sec_per_subscriber") + " on topics without the rule (p99 "
 					+ number(row.get("without_rule_p99_ms")) + " ms)");
 		}
+		if (row.get("rabbitmq_connections") != null) {
+			notes.add(row.get("subscribers_on_second_node") + " of " + row.get("subscribers")
+					+ " subscribers on the second node, through RabbitMQ: p50 " + number(row.get("remote_p50_ms"))
+					+ " ms, p99 " + number(row.get("remote_p99_ms")) + " ms; one publisher at "
+					+ number(row.get("publish_rate")) + "/s on the first; RabbitMQ connections of the nodes: "
+					+ row.get("rabbitmq_connections"));
+		}
 		if (row.get("catch_up_ms") != null) {
 			notes.add(row.get("subscribers") + " subscribers of " + row.get("destinations")
 					+ " topics dropped at once, " + "resumed after " + number(row.get("pause_ms"))

@@ -1,5 +1,6 @@
 package io.herald.bench;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -120,6 +121,14 @@ final class Scenarios {
 		return this;
 	}
 
+	/** The second node of a cluster ({@code --uri-b}), for the cluster scenario. */
+	private URI secondNode;
+
+	Scenarios secondNode(URI uri) {
+		this.secondNode = uri;
+		return this;
+	}
+
 	Map<String, Object> run(String scenario) throws Exception {
 		return switch (scenario) {
 			case "fanout" -> fanout();
@@ -129,6 +138,7 @@ final class Scenarios {
 			case "slow-consumer" -> slowConsumer();
 			case "resume" -> resume();
 			case "conflation" -> conflation();
+			case "cluster" -> cluster();
 			case "soak" ->
 				new Soak(this.settings, this.soakPlan, this.broker, this.target, this.generatorCore, this.brokerCore)
 					.run(row("soak"));
@@ -486,6 +496,83 @@ final class Scenarios {
 		row.put("without_rule_delivered_per_sec_per_subscriber", plain.get("delivered_per_sec_per_subscriber"));
 		row.put("without_rule_p99_ms", plain.get("p99_ms"));
 		return row;
+	}
+
+	/**
+	 * Two nodes of a cluster sharing a topic through RabbitMQ: a publisher on the first
+	 * at a fixed rate, subscribers split between the two; delivered/s, the latency of
+	 * each node's subscribers (the second's through RabbitMQ), the RabbitMQ connections
+	 * Herald's nodes hold while they serve them all.
+	 */
+	Map<String, Object> cluster() throws Exception {
+		Map<String, Object> row = row("cluster");
+		if (this.secondNode == null) {
+			row.put("error",
+					"the cluster scenario needs a second node (--uri-b; bench/run.sh --target herald-cluster)");
+			return row;
+		}
+		int subscribers = Math.min(1_000, this.scale.fanoutSubscribers());
+		double rate = 200;
+		String topic = "/topic/cluster.run" + Long.toString(System.nanoTime(), 36);
+		try (Load load = new Load(this.settings)) {
+			load.secondNode(this.secondNode);
+			StompConnection publisher = load.newConnection();
+			int stream = load.publication(publisher, topic);
+			int remote = 0;
+			for (int i = 0; i < subscribers; i++) {
+				StompConnection c = load.newConnection();
+				c.remote = i % 2 == 1;
+				remote += c.remote ? 1 : 0;
+				c.subscribe(topic, stream);
+			}
+			if (!open(load, row)) {
+				return row;
+			}
+			load.startRate(rate);
+			Thread.sleep(this.scale.warmupMillis());
+			Watched watched = watch(load);
+			Load.Counters start = watched.start();
+			Load.Counters stop = watched.stop();
+			Histogram latency = load.latencyCopy();
+			Histogram remoteLatency = load.slowLatencyCopy();
+			long connections = rabbitConnections();
+			load.stopPublishing();
+			load.drain(10_000);
+			double seconds = (stop.nanos() - start.nanos()) / 1e9;
+			row.put("delivered_per_sec", round((stop.delivered() - start.delivered()) / seconds));
+			latency(row, latency);
+			latency(row, "remote_", remoteLatency);
+			row.put("subscribers", subscribers);
+			row.put("subscribers_on_second_node", remote);
+			row.put("publish_rate", rate);
+			row.put("rabbitmq_connections", connections);
+			finish(load, row, watched.cpu());
+			return row;
+		}
+	}
+
+	/** The AMQP connections Herald nodes hold to the local RabbitMQ, or -1 if unknown. */
+	private static long rabbitConnections() {
+		try {
+			Process process = new ProcessBuilder("rabbitmqctl", "-q", "--no-table-headers", "list_connections",
+					"client_properties")
+				.redirectErrorStream(true)
+				.start();
+			String output = new String(process.getInputStream().readAllBytes(),
+					java.nio.charset.StandardCharsets.UTF_8);
+			if (!process.waitFor(30, TimeUnit.SECONDS)) {
+				process.destroyForcibly();
+				return -1;
+			}
+			return output.lines().filter((line) -> line.contains("\"herald-")).count();
+		}
+		catch (java.io.IOException ex) {
+			return -1;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return -1;
+		}
 	}
 
 	/**

@@ -59,6 +59,12 @@ final class StompConnection extends ChannelInboundHandlerAdapter {
 	 */
 	boolean slowReader;
 
+	/**
+	 * Connected to the second node of a cluster (the cluster scenario): its deliveries'
+	 * latency is kept apart, as the slow readers' is.
+	 */
+	boolean remote;
+
 	/** Bytes of the WebSocket frames received. */
 	long bytesRead;
 
