@@ -81,6 +81,22 @@ public final class RabbitBackplane implements Backplane {
 	/** How the cluster's {@code /queue/NAME} is named in RabbitMQ. */
 	static final String QUEUE_PREFIX = "herald.queue.";
 
+	private static final String PRESENCE_JOIN = "join";
+
+	private static final String PRESENCE_LEAVE = "leave";
+
+	private static final String PRESENCE_ALIVE = "alive";
+
+	private static final String PRESENCE_SYNC = "sync";
+
+	private static final String PRESENCE_GONE = "gone";
+
+	/** How often a node says it is alive. */
+	private static final long PRESENCE_TICK_MILLIS = 5_000;
+
+	/** A node not heard of for this long is gone, and its members with it. */
+	private static final long PRESENCE_SILENCE_NANOS = TimeUnit.SECONDS.toNanos(15);
+
 	/** Unacknowledged messages RabbitMQ hands a node per queue. */
 	private static final int PREFETCH = 100;
 
@@ -130,6 +146,19 @@ public final class RabbitBackplane implements Backplane {
 
 	private final AtomicLong lostQueueMessages = new AtomicLong();
 
+	/**
+	 * Presence members of other nodes, {@code ROOM\0SESSION} by node; the loop thread's.
+	 */
+	private final Map<String, Set<String>> remoteMembers = new HashMap<>();
+
+	/** When each other node was last heard of; the loop thread's. */
+	private final Map<String, Long> lastHeard = new HashMap<>();
+
+	/** The fanout exchange of presence, {@code EXCHANGE.presence}. */
+	private final String presenceExchange;
+
+	private boolean ticking;
+
 	/** The direct exchange of user queues, {@code EXCHANGE.users}. */
 	private final String usersExchange;
 
@@ -160,6 +189,7 @@ public final class RabbitBackplane implements Backplane {
 		this.nodeId = nodeId;
 		this.settings = settings;
 		this.usersExchange = settings.exchange() + ".users";
+		this.presenceExchange = settings.exchange() + ".presence";
 		this.loop = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "herald-cluster");
 			thread.setDaemon(true);
@@ -231,6 +261,105 @@ public final class RabbitBackplane implements Backplane {
 	@Override
 	public boolean carriesQueues() {
 		return true;
+	}
+
+	// ---- presence: every node tells the others of its own members ----
+
+	@Override
+	public void memberJoined(String room, String user, String session, String info) {
+		this.loop.execute(() -> tell(PRESENCE_JOIN, room, user, session, info));
+	}
+
+	@Override
+	public void memberLeft(String room, String session) {
+		this.loop.execute(() -> tell(PRESENCE_LEAVE, room, null, session, null));
+	}
+
+	private void tell(String what, String room, String user, String session, String info) {
+		if (!this.connected) {
+			// the others hear of it at the next sync
+			return;
+		}
+		Map<String, Object> headers = new HashMap<>();
+		headers.put("event", what);
+		if (room != null) {
+			headers.put("room", room);
+			headers.put("session", session);
+		}
+		if (user != null) {
+			headers.put("user", user);
+		}
+		byte[] body = (info != null) ? info.getBytes(StandardCharsets.UTF_8) : new byte[0];
+		if (info != null) {
+			headers.put("info", "json");
+		}
+		try {
+			this.channel.basicPublish(this.presenceExchange, "",
+					new AMQP.BasicProperties.Builder().appId(this.nodeId).headers(headers).build(), body);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.log(Level.FINE, "cluster: presence " + what + " not sent", ex);
+		}
+	}
+
+	/**
+	 * Says this node is alive, and forgets the members of nodes that have gone silent.
+	 */
+	private void presenceTick() {
+		tell(PRESENCE_ALIVE, null, null, null, null);
+		long now = System.nanoTime();
+		for (String node : List.copyOf(this.lastHeard.keySet())) {
+			if (now - this.lastHeard.get(node) > PRESENCE_SILENCE_NANOS) {
+				forgetNode(node);
+			}
+		}
+	}
+
+	/** On (re)connecting: this node's members for the others, and theirs asked for. */
+	private void presenceSync() {
+		this.router.forEachLocalMember(this);
+		tell(PRESENCE_SYNC, null, null, null, null);
+	}
+
+	private void forgetNode(String node) {
+		this.lastHeard.remove(node);
+		Set<String> members = this.remoteMembers.remove(node);
+		if (members != null) {
+			for (String member : members) {
+				int split = member.indexOf('\u0000');
+				this.router.memberLeftElsewhere(member.substring(0, split), member.substring(split + 1));
+			}
+		}
+	}
+
+	/** A presence message from another node; on the loop thread. */
+	private void presence(String node, Map<String, Object> headers, byte[] body) {
+		this.lastHeard.put(node, System.nanoTime());
+		String what = String.valueOf(headers.get("event"));
+		switch (what) {
+			case PRESENCE_JOIN -> {
+				String room = String.valueOf(headers.get("room"));
+				String session = String.valueOf(headers.get("session"));
+				String info = headers.containsKey("info") ? new String(body, StandardCharsets.UTF_8) : null;
+				this.remoteMembers.computeIfAbsent(node, (key) -> new java.util.HashSet<>())
+					.add(room + '\u0000' + session);
+				this.router.memberJoinedElsewhere(room, String.valueOf(headers.get("user")), session, info);
+			}
+			case PRESENCE_LEAVE -> {
+				String room = String.valueOf(headers.get("room"));
+				String session = String.valueOf(headers.get("session"));
+				Set<String> members = this.remoteMembers.get(node);
+				if (members != null) {
+					members.remove(room + '\u0000' + session);
+				}
+				this.router.memberLeftElsewhere(room, session);
+			}
+			case PRESENCE_SYNC -> this.router.forEachLocalMember(this);
+			case PRESENCE_GONE -> forgetNode(node);
+			default -> {
+				// alive: heard above
+			}
+		}
 	}
 
 	@Override
@@ -328,6 +457,7 @@ public final class RabbitBackplane implements Backplane {
 			this.channel = opened.createChannel();
 			this.channel.exchangeDeclare(this.settings.exchange(), BuiltinExchangeType.TOPIC, true);
 			this.channel.exchangeDeclare(this.usersExchange, BuiltinExchangeType.DIRECT, true);
+			this.channel.exchangeDeclare(this.presenceExchange, BuiltinExchangeType.FANOUT, true);
 			Map<String, Object> arguments = new HashMap<>();
 			arguments.put("x-max-length", this.settings.queueMaxLength());
 			arguments.put("x-overflow", "drop-head");
@@ -335,6 +465,7 @@ public final class RabbitBackplane implements Backplane {
 			Channel consuming = opened.createChannel();
 			consuming.basicConsume(this.queue, true, (tag, delivery) -> receive(delivery), (tag) -> {
 			});
+			this.channel.queueBind(this.queue, this.presenceExchange, "");
 			synchronized (this.bindings) {
 				for (Binding binding : this.bindings) {
 					this.channel.queueBind(this.queue, binding.exchange(), binding.key());
@@ -345,6 +476,12 @@ public final class RabbitBackplane implements Backplane {
 			this.connected = true;
 			for (String name : List.copyOf(this.wanted)) {
 				consume(name);
+			}
+			presenceSync();
+			if (!this.ticking) {
+				this.ticking = true;
+				this.loop.scheduleWithFixedDelay(this::presenceTick, PRESENCE_TICK_MILLIS, PRESENCE_TICK_MILLIS,
+						TimeUnit.MILLISECONDS);
 			}
 			logger.info(() -> "cluster: node " + this.nodeId + " connected to RabbitMQ at " + this.settings.addresses()
 					+ ", queue " + this.queue);
@@ -371,6 +508,7 @@ public final class RabbitBackplane implements Backplane {
 				@Override
 				public void handleRecovery(Recoverable recovered) {
 					RabbitBackplane.this.connected = true;
+					RabbitBackplane.this.loop.execute(RabbitBackplane.this::presenceSync);
 					logger.info("cluster: RabbitMQ is back, queue " + RabbitBackplane.this.queue);
 				}
 
@@ -554,6 +692,16 @@ public final class RabbitBackplane implements Backplane {
 			// this node's own: its subscribers had it from its router
 			return;
 		}
+		if (this.presenceExchange.equals(delivery.getEnvelope().getExchange())) {
+			String node = properties.getAppId();
+			Map<String, Object> headers = new HashMap<>();
+			if (properties.getHeaders() != null) {
+				properties.getHeaders().forEach((name, value) -> headers.put(name, String.valueOf(value)));
+			}
+			byte[] body = delivery.getBody();
+			this.loop.execute(() -> presence(node, headers, body));
+			return;
+		}
 		String key = delivery.getEnvelope().getRoutingKey();
 		Destination destination;
 		String shown;
@@ -586,6 +734,17 @@ public final class RabbitBackplane implements Backplane {
 
 	@Override
 	public void close() {
+		try {
+			// the others forget this node's members now, not after its silence
+			this.loop.submit(() -> tell(PRESENCE_GONE, null, null, null, null)).get(2, TimeUnit.SECONDS);
+		}
+		catch (java.util.concurrent.ExecutionException | TimeoutException
+				| java.util.concurrent.RejectedExecutionException ex) {
+			// leaving anyway
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		this.closed = true;
 		this.connected = false;
 		this.loop.shutdownNow();

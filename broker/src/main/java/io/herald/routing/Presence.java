@@ -49,6 +49,8 @@ final class Presence implements DestinationType {
 
 	private final Map<String, Room> rooms = new ConcurrentHashMap<>();
 
+	private volatile Upstream upstream = Upstream.NONE;
+
 	/** The message ids of presence messages, unique on the node. */
 	private final AtomicLong ids = new AtomicLong();
 
@@ -89,8 +91,50 @@ final class Presence implements DestinationType {
 	 * @return what to run when that subscription ends
 	 */
 	Runnable join(String roomName, String user, String session, String info) {
-		Room room = enter(roomName, (entered) -> entered.join(user, session, info));
-		return () -> leaveRoom(room, (left) -> left.leave(session));
+		Room room = enter(roomName, (entered) -> {
+			Member changed = entered.join(user, session, info, true);
+			if (changed != null) {
+				// under the room's monitor: the other nodes hear of a room's changes in
+				// order
+				this.upstream.memberJoined(roomName, user, session, changed.info());
+			}
+		});
+		return () -> leaveRoom(room, (left) -> {
+			if (left.leave(session, false)) {
+				this.upstream.memberLeft(roomName, session);
+			}
+		});
+	}
+
+	/** Another node's session entered a room, or changed its member info there. */
+	void joinedElsewhere(String roomName, String user, String session, String info) {
+		enter(roomName, (entered) -> entered.join(user, session, info, false));
+	}
+
+	/** Another node's session left a room (or its node is gone). */
+	void leftElsewhere(String roomName, String session) {
+		Room room = this.rooms.get(roomName);
+		if (room != null) {
+			leaveRoom(room, (left) -> left.leave(session, true));
+		}
+	}
+
+	/** Sets who hears of this node's own members: the cluster backplane. */
+	void upstream(Upstream upstream) {
+		this.upstream = upstream;
+	}
+
+	/** Tells {@code each} of every member of this node's own, room by room. */
+	void forEachLocalMember(Upstream each) {
+		for (Room room : this.rooms.values()) {
+			synchronized (room) {
+				for (Member member : room.members.values()) {
+					if (member.local()) {
+						each.memberJoined(room.name, member.user(), member.session(), member.info());
+					}
+				}
+			}
+		}
 	}
 
 	/** The room's snapshot as a {@code snapshot} or {@code counts} JSON body. */
@@ -167,8 +211,13 @@ final class Presence implements DestinationType {
 		}
 	}
 
-	/** One session in a room. */
-	private record Member(String user, String session, String info, int subscriptions) {
+	/**
+	 * One session in a room.
+	 *
+	 * @param local whether the session is this node's (else another node's, as the
+	 * cluster told)
+	 */
+	private record Member(String user, String session, String info, int subscriptions, boolean local) {
 	}
 
 	/** A room's members and watchers, guarded by its monitor. */
@@ -198,31 +247,45 @@ final class Presence implements DestinationType {
 			this.destination = "/presence" + DestinationName.TOPIC_PREFIX + name;
 		}
 
-		void join(String user, String session, String info) {
+		/**
+		 * A session subscribes to the room (another subscription of a member counts; a
+		 * remote member's join is its latest state).
+		 * @return the member as it now is when that is news to the other nodes (new, or
+		 * new info), else {@code null}
+		 */
+		Member join(String user, String session, String info, boolean local) {
 			Member present = this.members.get(session);
 			if (present != null) {
 				String kept = (info != null) ? info : present.info();
-				this.members.put(session, new Member(user, session, kept, present.subscriptions() + 1));
+				int subscriptions = local ? present.subscriptions() + 1 : 1;
+				Member now = new Member(user, session, kept, subscriptions, local);
+				this.members.put(session, now);
 				if (info != null && !info.equals(present.info())) {
-					changed("update", this.members.get(session));
+					changed("update", now);
+					return now;
 				}
-				return;
+				return null;
 			}
-			Member member = new Member(user, session, info, 1);
+			Member member = new Member(user, session, info, 1, local);
 			this.members.put(session, member);
 			int sessions = this.sessionsOfUser.merge(user, 1, Integer::sum);
 			changed((sessions == 1) ? "join" : "session-join", member);
+			return member;
 		}
 
-		void leave(String session) {
+		/**
+		 * A subscription of a session ends; {@code entirely} for a remote member gone.
+		 * @return whether the session left the room
+		 */
+		boolean leave(String session, boolean entirely) {
 			Member present = this.members.get(session);
 			if (present == null) {
-				return;
+				return false;
 			}
-			if (present.subscriptions() > 1) {
-				this.members.put(session,
-						new Member(present.user(), session, present.info(), present.subscriptions() - 1));
-				return;
+			if (present.subscriptions() > 1 && !entirely) {
+				this.members.put(session, new Member(present.user(), session, present.info(),
+						present.subscriptions() - 1, present.local()));
+				return false;
 			}
 			this.members.remove(session);
 			int left = this.sessionsOfUser.merge(present.user(), -1, Integer::sum);
@@ -230,6 +293,7 @@ final class Presence implements DestinationType {
 				this.sessionsOfUser.remove(present.user());
 			}
 			changed((left == 0) ? "leave" : "session-leave", present);
+			return true;
 		}
 
 		/**

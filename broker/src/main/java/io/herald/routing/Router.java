@@ -187,6 +187,25 @@ public final class Router {
 	/** Sets where this node's topic messages go for the other nodes; once, at start. */
 	public void upstream(Upstream upstream) {
 		this.upstream = upstream;
+		this.presence.upstream(upstream);
+	}
+
+	/**
+	 * Another node's session entered a presence room, or changed its member info there:
+	 * this node's watchers of the room are told as of its own members.
+	 */
+	public void memberJoinedElsewhere(String room, String user, String session, String info) {
+		this.presence.joinedElsewhere(room, user, session, info);
+	}
+
+	/** Another node's session left a presence room, or its node is gone. */
+	public void memberLeftElsewhere(String room, String session) {
+		this.presence.leftElsewhere(room, session);
+	}
+
+	/** Tells {@code each} of every presence member of this node's own. */
+	public void forEachLocalMember(Upstream each) {
+		this.presence.forEachLocalMember(each);
 	}
 
 	/**

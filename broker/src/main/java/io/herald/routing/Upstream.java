@@ -34,6 +34,17 @@ public interface Upstream {
 	}
 
 	/**
+	 * One of this node's sessions entered a presence room, or changed its member info
+	 * there; called under the room's monitor, in the order of the room's changes.
+	 */
+	default void memberJoined(String room, String user, String session, String info) {
+	}
+
+	/** One of this node's sessions left a presence room. */
+	default void memberLeft(String room, String session) {
+	}
+
+	/**
 	 * A message this node's clients published to a topic, or to a user's queue
 	 * ({@link Destination#user()} set).
 	 */

@@ -51,7 +51,8 @@ class ClusterIT {
 				"--herald.security.jwt.secret=" + Tokens.SECRET,
 				// the queue test publishes 50,000 SENDs as fast as it can
 				"--herald.limits.inbound-frames-per-second=0",
-				"--herald.topics.rules[0].destinations[0]=/topic/cl-ret.#", "--herald.topics.rules[0].retain=last" };
+				"--herald.topics.rules[0].destinations[0]=/topic/cl-ret.#", "--herald.topics.rules[0].retain=last",
+				"--herald.topics.rules[1].destinations[0]=/topic/cl-room.#", "--herald.topics.rules[1].presence=true" };
 	}
 
 	private static Backplane backplane(HeraldExtension node) {
@@ -219,6 +220,38 @@ class ClusterIT {
 				assertThat(retained.header("x-herald-retained")).isEqualTo("true");
 			}
 		});
+	}
+
+	@Test
+	void aRoomsWatcherOnOneNodeSeesMembersOfEveryNodeComeAndGo() throws Exception {
+		for (HeraldExtension node : List.of(a, b)) {
+			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> backplane(node).status().connected());
+		}
+		String room = "cl-room." + HeraldServer.unique("lobby");
+		String user = HeraldServer.unique("alice");
+		try (StompConnection watcher = Transport.TCP.connect(b);
+				StompConnection onA = Transport.TCP.open(a);
+				StompConnection onB = Transport.WEBSOCKET.open(b)) {
+			watcher.subscribe("/presence/topic/" + room, "w");
+			assertThat(watcher.receive("MESSAGE").header("x-herald-presence-event")).isEqualTo("snapshot");
+			onA.connect("Authorization", "Bearer " + Tokens.valid(user));
+			onA.subscribe("/topic/" + room, "in", "x-herald-presence-info", "{\"via\":\"a\"}");
+			StompFrame joined = watcher.receive("MESSAGE");
+			assertThat(joined.header("x-herald-presence-event")).isEqualTo("join");
+			assertThat(joined.bodyText()).contains("\"user\":\"" + user + "\"").contains("{\"via\":\"a\"}");
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(5))
+				.until(() -> JsonHttp.get(b, "/api/v1/presence/topic/" + room).body().size() == 1);
+			onB.connect("Authorization", "Bearer " + Tokens.valid(user));
+			onB.subscribe("/topic/" + room, "in");
+			assertThat(watcher.receive("MESSAGE").header("x-herald-presence-event")).isEqualTo("session-join");
+			onA.disconnect();
+			assertThat(watcher.receive("MESSAGE").header("x-herald-presence-event"))
+				.as("the user is still in through the session on B")
+				.isEqualTo("session-leave");
+			onB.unsubscribe("in");
+			assertThat(watcher.receive("MESSAGE").header("x-herald-presence-event")).isEqualTo("leave");
+		}
 	}
 
 	@Test
