@@ -119,6 +119,13 @@ restart_rabbitmq() {
 	fi
 }
 
+# The cluster targets' RabbitMQ runs on the broker CPU too, beside them (undone by stop_target).
+RABBIT_PINNED=""
+pin_rabbitmq() {
+	RABBIT_PINNED="$(rabbitmqctl -q eval 'list_to_integer(os:getpid()).' 2>/dev/null | tr -dc '0-9')"
+	[ -n "$RABBIT_PINNED" ] && taskset -a -cp "$BROKER_CPU" "$RABBIT_PINNED" >/dev/null
+}
+
 BROKER_PID=""
 STARTED_PID=""
 SECOND_PID=""
@@ -150,6 +157,7 @@ start_target() {
 			;;
 		herald-cluster)
 			# two nodes sharing topics through the local RabbitMQ (AMQP on 5672), both on the broker CPU
+			pin_rabbitmq
 			port="$(free_port 18080)"
 			local second jar
 			second="$(free_port $((port + 1)))"
@@ -172,6 +180,34 @@ start_target() {
 			[ "$target" = ceiling ] && main=io.herald.bench.targets.CeilingTarget
 			taskset -c "$BROKER_CPU" java "${jvm[@]}" -cp "$cp" "$main" --port="$port" >"$LOGS/$target.log" 2>&1 &
 			STARTED_PID=$!
+			;;
+		spring-relay)
+			# two Spring apps with enableStompBrokerRelay to RabbitMQ's STOMP plugin (61613): the cluster
+			# scenario's comparison, one RabbitMQ connection per browser
+			if ! rabbitmq-plugins -q list -e rabbitmq_stomp 2>/dev/null | grep -q rabbitmq_stomp; then
+				rabbitmq-plugins -q enable rabbitmq_stomp >/dev/null
+			fi
+			local rpid rfds
+			rpid="$(rabbitmqctl -q eval 'list_to_integer(os:getpid()).' 2>/dev/null | tr -dc '0-9')"
+			rfds="$(awk '/Max open files/ {print $4}' "/proc/$rpid/limits" 2>/dev/null || echo 0)"
+			if [ "${rfds:-0}" -lt 20000 ] && [ "${BENCH_RESTART_RABBITMQ:-1}" = 1 ]; then
+				echo "   restarting rabbitmq with 20000 open files (was $rfds)" >&2
+				restart_rabbitmq
+			fi
+			for _ in $(seq 1 60); do (exec 3<>/dev/tcp/127.0.0.1/61613) 2>/dev/null && break; sleep 0.5; done
+			pin_rabbitmq
+			port="$(free_port 18280)"
+			local relay_second
+			relay_second="$(free_port $((port + 1)))"
+			cp="$(module_cp bench/spring-simple)"
+			taskset -c "$BROKER_CPU" java "${jvm[@]}" -cp "$cp" io.herald.bench.simple.SpringSimpleBroker --port="$relay_second" \
+				--relay-port=61613 >"$LOGS/spring-relay-b.log" 2>&1 &
+			SECOND_PID=$!
+			taskset -c "$BROKER_CPU" java "${jvm[@]}" -cp "$cp" io.herald.bench.simple.SpringSimpleBroker --port="$port" \
+				--relay-port=61613 >"$LOGS/spring-relay.log" 2>&1 &
+			STARTED_PID=$!
+			URI_B="ws://127.0.0.1:$relay_second/ws"
+			wait_port "$relay_second" 90 "$SECOND_PID" || return 1
 			;;
 		spring-simple)
 			port="$(free_port 18280)"
@@ -232,6 +268,10 @@ stop_target() {
 		kill "$SECOND_PID" 2>/dev/null || true
 		for _ in $(seq 1 100); do kill -0 "$SECOND_PID" 2>/dev/null || break; sleep 0.1; done
 		kill -9 "$SECOND_PID" 2>/dev/null || true
+	fi
+	if [ -n "$RABBIT_PINNED" ]; then
+		taskset -a -cp "0-$(($(nproc) - 1))" "$RABBIT_PINNED" >/dev/null 2>&1 || true
+		RABBIT_PINNED=""
 	fi
 	STARTED_PID=""
 	SECOND_PID=""
