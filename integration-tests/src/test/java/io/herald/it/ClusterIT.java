@@ -301,10 +301,7 @@ class ClusterIT {
 		try (StompConnection onB = Transport.TCP.connect(b);
 				StompConnection onA = Transport.TCP.connect(a);
 				StompConnection publisher = Transport.TCP.connect(a)) {
-			onB.subscribe(prefix + ".*", "remote");
-			onA.subscribe(prefix + ".*", "local");
-			awaitBound(onB, prefix + ".probe");
-			drain(onA);
+			subscribeOnBoth(onB, onA, prefix);
 			for (String pid : rabbitmqctl("list_connections", "pid", "client_properties").stream()
 				.filter((line) -> line.contains("\"herald-" + backplane(a).nodeId() + "\""))
 				.map((line) -> line.substring(0, line.indexOf('\t')))
@@ -324,10 +321,7 @@ class ClusterIT {
 		try (StompConnection onB = Transport.TCP.connect(b);
 				StompConnection onA = Transport.TCP.connect(a);
 				StompConnection publisher = Transport.TCP.connect(a)) {
-			onB.subscribe(prefix + ".*", "remote");
-			onA.subscribe(prefix + ".*", "local");
-			awaitBound(onB, prefix + ".probe");
-			drain(onA);
+			subscribeOnBoth(onB, onA, prefix);
 			rabbitmqctl("stop_app");
 			try {
 				Awaitility.await()
@@ -346,6 +340,14 @@ class ClusterIT {
 				.until(() -> JsonHttp.get(a, "/actuator/health/readiness").status() == 200);
 			awaitBound(onB, prefix + ".probe");
 		}
+	}
+
+	/** PREFIX.* subscribed on B and on A, B bound upstream, the probes gone. */
+	private static void subscribeOnBoth(StompConnection onB, StompConnection onA, String prefix) {
+		onB.subscribe(prefix + ".*", "remote");
+		onA.subscribe(prefix + ".*", "local");
+		awaitBound(onB, prefix + ".probe");
+		drain(onA);
 	}
 
 	private static void drain(StompConnection subscriber) {
