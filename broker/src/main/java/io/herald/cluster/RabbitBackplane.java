@@ -440,6 +440,7 @@ public final class RabbitBackplane implements Backplane {
 		if (this.closed) {
 			return;
 		}
+		Connection opened = null;
 		try {
 			ConnectionFactory factory = new ConnectionFactory();
 			factory.setVirtualHost(this.settings.virtualHost());
@@ -453,7 +454,7 @@ public final class RabbitBackplane implements Backplane {
 			if (this.settings.ssl() != null) {
 				factory.useSslProtocol(this.settings.ssl());
 			}
-			Connection opened = factory.newConnection(this.settings.addresses(), "herald-" + this.nodeId);
+			opened = factory.newConnection(this.settings.addresses(), "herald-" + this.nodeId);
 			this.channel = opened.createChannel();
 			this.channel.exchangeDeclare(this.settings.exchange(), BuiltinExchangeType.TOPIC, true);
 			this.channel.exchangeDeclare(this.usersExchange, BuiltinExchangeType.DIRECT, true);
@@ -487,11 +488,46 @@ public final class RabbitBackplane implements Backplane {
 					+ ", queue " + this.queue);
 		}
 		catch (IOException | TimeoutException | RuntimeException ex) {
+			if (opened != null) {
+				// half set up: nothing of it may go on consuming beside the next attempt
+				opened.abort();
+			}
+			this.connected = false;
 			this.problem = "cannot reach RabbitMQ at " + this.settings.addresses() + ": " + ex;
 			logger.log(Level.WARNING, "cluster: " + this.problem + "; trying again in "
 					+ this.settings.recoveryInterval().toMillis() + " ms");
 			this.loop.schedule(this::connect, this.settings.recoveryInterval().toMillis(), TimeUnit.MILLISECONDS);
 		}
+	}
+
+	/**
+	 * Back after an outage: what changed meanwhile is applied (patterns bound and queues
+	 * consumed while the link was down; the client's recovery only restores what it had
+	 * recorded), the node's queues drop their copies of what RabbitMQ hands out again,
+	 * and presence is synced.
+	 */
+	private void afterRecovery() {
+		synchronized (this.bindings) {
+			for (Binding binding : this.bindings) {
+				try {
+					this.channel.queueBind(this.queue, binding.exchange(), binding.key());
+				}
+				catch (IOException | RuntimeException ex) {
+					logger.log(Level.FINE, "cluster: bind " + binding + " after recovery failed", ex);
+				}
+			}
+		}
+		for (String name : List.copyOf(this.wanted)) {
+			if (this.consumers.containsKey(name)) {
+				// its unacknowledged messages come again from RabbitMQ
+				this.router.purge(name);
+			}
+			else {
+				consume(name);
+			}
+		}
+		presenceSync();
+		logger.info("cluster: RabbitMQ is back, queue " + this.queue);
 	}
 
 	/** Follows the connection going down and, by the client's recovery, up again. */
@@ -508,8 +544,7 @@ public final class RabbitBackplane implements Backplane {
 				@Override
 				public void handleRecovery(Recoverable recovered) {
 					RabbitBackplane.this.connected = true;
-					RabbitBackplane.this.loop.execute(RabbitBackplane.this::presenceSync);
-					logger.info("cluster: RabbitMQ is back, queue " + RabbitBackplane.this.queue);
+					RabbitBackplane.this.loop.execute(RabbitBackplane.this::afterRecovery);
 				}
 
 				@Override
@@ -519,7 +554,12 @@ public final class RabbitBackplane implements Backplane {
 		}
 		if (opened instanceof AutorecoveringConnection recovering) {
 			// the queue is named by the server: it has a new name after a recovery
-			recovering.addQueueRecoveryListener((oldName, newName) -> this.queue = newName);
+			// told of every queue it recovers: only the node's own is named by the server
+			recovering.addQueueRecoveryListener((oldName, newName) -> {
+				if (oldName.equals(this.queue)) {
+					this.queue = newName;
+				}
+			});
 		}
 	}
 
@@ -747,6 +787,14 @@ public final class RabbitBackplane implements Backplane {
 		}
 		this.closed = true;
 		this.connected = false;
+		// what was handed to the link is sent before it closes, within a bound
+		this.loop.shutdown();
+		try {
+			this.loop.awaitTermination(2, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 		this.loop.shutdownNow();
 		Connection current = this.connection;
 		if (current != null) {

@@ -157,9 +157,13 @@ public final class Message {
 
 	/** Runs what {@link #onSettled} set, once; for the queues. */
 	void settled() {
-		Runnable settle = this.settlement;
-		if (settle != null) {
+		Runnable settle;
+		synchronized (this) {
+			// once, however many threads settle it
+			settle = this.settlement;
 			this.settlement = null;
+		}
+		if (settle != null) {
 			settle.run();
 		}
 	}

@@ -319,6 +319,7 @@ class ClusterIT {
 	void whenRabbitStopsTheNodesAreNotReadyButServeTheirClientsAndComeBackWhenItStarts() throws Exception {
 		String prefix = "/topic/cl." + HeraldServer.unique("stop");
 		try (StompConnection onB = Transport.TCP.connect(b);
+				StompConnection lateOnB = Transport.TCP.connect(b);
 				StompConnection onA = Transport.TCP.connect(a);
 				StompConnection publisher = Transport.TCP.connect(a)) {
 			subscribeOnBoth(onB, onA, prefix);
@@ -331,6 +332,9 @@ class ClusterIT {
 					.isFalse();
 				publisher.sendWithReceipt(StompFrame.create("SEND").header("destination", prefix + ".x").body("alone"));
 				assertThat(onA.receive("MESSAGE").bodyText()).as("local pub/sub goes on").isEqualTo("alone");
+				// a subscriber that arrives while RabbitMQ is away is bound when it is
+				// back
+				lateOnB.subscribe(prefix + ".late.*", "late");
 			}
 			finally {
 				rabbitmqctl("start_app");
@@ -339,6 +343,7 @@ class ClusterIT {
 				.atMost(Duration.ofSeconds(30))
 				.until(() -> JsonHttp.get(a, "/actuator/health/readiness").status() == 200);
 			awaitBound(onB, prefix + ".probe");
+			awaitBound(lateOnB, prefix + ".late.probe");
 		}
 	}
 
