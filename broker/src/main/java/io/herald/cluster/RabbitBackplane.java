@@ -138,6 +138,9 @@ public final class RabbitBackplane implements Backplane {
 	/** Bindings of retaining topics, never unbound; the loop thread's. */
 	private final Set<Binding> pinned = new java.util.HashSet<>();
 
+	/** The cluster queues this node's SENDs went to, bounded by max-queues. */
+	private final Set<String> sentQueues = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
 	/** Queues with local consumers; the loop thread's. */
 	private final Set<String> wanted = new LinkedHashSet<>();
 
@@ -371,6 +374,15 @@ public final class RabbitBackplane implements Backplane {
 		}
 		if (!fits(queue)) {
 			return "cannot store " + destination.clientName() + ": its name is over RabbitMQ's 255 bytes";
+		}
+		if (!this.sentQueues.contains(queue)) {
+			// every name a SEND makes is a durable queue in RabbitMQ: bounded as local
+			// queues are
+			if (this.sentQueues.size() >= this.router.maxQueues()) {
+				return "queue '" + destination.clientName() + "' cannot be created: this node made "
+						+ this.sentQueues.size() + " queues in RabbitMQ, its limit (herald.queues.max-queues)";
+			}
+			this.sentQueues.add(queue);
 		}
 		if (this.queued.incrementAndGet() > this.settings.maxQueued()) {
 			this.queued.decrementAndGet();

@@ -243,6 +243,11 @@ final class Queues implements DestinationType {
 		};
 	}
 
+	/** {@code herald.queues.max-queues}: most queues a SEND may create. */
+	int maxQueues() {
+		return this.limits.maxQueues();
+	}
+
 	private PublishResult tooMany(String name) {
 		return PublishResult
 			.refused("queue '" + Destination.QUEUE_PREFIX + name + "' cannot be created: the node holds "

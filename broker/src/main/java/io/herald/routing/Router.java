@@ -357,6 +357,14 @@ public final class Router {
 		return this.queues.purge(queueName);
 	}
 
+	/**
+	 * {@code herald.queues.max-queues}: most queues a SEND may create (the cluster's
+	 * too).
+	 */
+	public int maxQueues() {
+		return this.queues.maxQueues();
+	}
+
 	/** Number of queues, buffering or consumed. */
 	public int queueCount() {
 		return this.queues.count();

@@ -255,6 +255,29 @@ class ClusterIT {
 	}
 
 	@Test
+	void theQueuesASendMayCreateInRabbitMqAreBoundedAsLocalOnesAre() throws Exception {
+		String base = "/queue/cl-" + RUN + "-" + HeraldServer.unique("capped");
+		try (HeraldServer capped = HeraldServer.start(java.util.stream.Stream
+			.concat(java.util.Arrays.stream(node("d")), java.util.stream.Stream.of("--herald.queues.max-queues=2"))
+			.toArray(String[]::new)); StompConnection sender = Transport.TCP.connect(capped)) {
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> capped.context().getBean(Backplane.class).status().connected());
+			for (int i = 0; i < 2; i++) {
+				assertThat(sender.sendWithReceipt(StompFrame.create("SEND").header("destination", base + i).body("x"))
+					.command()).isEqualTo("RECEIPT");
+			}
+			sender.send(StompFrame.create("SEND").header("destination", base + 2).header("receipt", "r").body("x"));
+			assertThat(sender.expectErrorAndClose().header("message")).contains("herald.queues.max-queues");
+		}
+		finally {
+			for (int i = 0; i < 2; i++) {
+				rabbitmqctl("delete_queue", "herald.queue." + base.substring("/queue/".length()) + i);
+			}
+		}
+	}
+
+	@Test
 	void aNodeIsBoundOnlyWhileItHasLocalSubscribers() throws Exception {
 		String prefix = "/topic/cl." + HeraldServer.unique("bind");
 		try (StompConnection onB = Transport.TCP.connect(b)) {
