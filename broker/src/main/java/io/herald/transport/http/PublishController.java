@@ -205,9 +205,9 @@ public class PublishController {
 	}
 
 	/**
-	 * Serves one call: at most {@link #concurrency} at a time, authenticated, its body
-	 * read within {@code maxBytes} and counted against the node's memory budget (with
-	 * what its parsed tree takes) until the answer is made.
+	 * * Serves one call: at most {@link #concurrency} at a time, its body read within
+	 * {@code maxBytes} and counted against the node's memory budget (with what its parsed
+	 * tree takes) until the answer is made, then authenticated.
 	 */
 	private ResponseEntity<Object> serve(HttpServletRequest request, int maxBytes, Handler handler) {
 		if (!this.inFlight.tryAcquire()) {
@@ -216,11 +216,21 @@ public class PublishController {
 		}
 		long[] reserved = { 0 };
 		try {
-			Identity identity = authenticate(request);
-			return ResponseEntity.ok(handler.handle(identity, read(request, maxBytes, reserved)));
+			// the body first, whatever the answer: a connection kept alive must not be
+			// left with the rest of a request in it
+			JsonNode json = read(request, maxBytes, reserved);
+			return ResponseEntity.ok(handler.handle(authenticate(request), json));
 		}
 		catch (PublishException ex) {
-			return HttpApi.problem(ex);
+			ResponseEntity<Object> problem = HttpApi.problem(ex);
+			if (request.getContentLengthLong() <= maxBytes) {
+				return problem;
+			}
+			// a body too large to read is left unread: the connection goes with it
+			return ResponseEntity.status(problem.getStatusCode()).headers((headers) -> {
+				headers.addAll(problem.getHeaders());
+				headers.setConnection("close");
+			}).body(problem.getBody());
 		}
 		finally {
 			this.memory.release(reserved[0]);
@@ -244,6 +254,7 @@ public class PublishController {
 	private JsonNode read(HttpServletRequest request, int maxBytes, long[] reserved) throws PublishException {
 		String type = request.getContentType();
 		if (type == null || !isJson(type)) {
+			discard(request, maxBytes);
 			throw new PublishException(Fault.UNSUPPORTED_TYPE, "Content-Type must be application/json, was " + type);
 		}
 		long declared = request.getContentLengthLong();
@@ -278,6 +289,24 @@ public class PublishController {
 		}
 		catch (JacksonException ex) {
 			throw new PublishException(Fault.BAD_REQUEST, "the request is not valid JSON: " + ex.getOriginalMessage());
+		}
+	}
+
+	/**
+	 * Reads and drops up to {@code maxBytes} of a body refused unread: a kept-alive
+	 * connection must not keep the rest of a request for the next one.
+	 */
+	private static void discard(HttpServletRequest request, int maxBytes) {
+		byte[] chunk = new byte[8192];
+		long left = maxBytes;
+		try (InputStream in = request.getInputStream()) {
+			int n;
+			while (left > 0 && (n = in.read(chunk, 0, (int) Math.min(chunk.length, left))) >= 0) {
+				left -= n;
+			}
+		}
+		catch (IOException ex) {
+			// the connection is going anyway
 		}
 	}
 
