@@ -123,15 +123,7 @@ final class ClientFrames {
 					"invalid ack mode '" + frame.header("ack") + "'; use auto, client or client-individual");
 		}
 		Destination destination = parse(destinationName, false);
-		String guarded = Destination.guardedName(destination, destinationName);
-		if (guarded.equals(destinationName)) {
-			authorize(Action.SUBSCRIBE, destinationName);
-		}
-		else if (!this.services.policy().allows(this.session.identity(), Action.SUBSCRIBE, guarded)) {
-			// watching who is in a room takes the right to join it
-			throw new StompViolation(CloseReason.ACCESS_DENIED, "access denied: " + describe()
-					+ " may not subscribe to '" + guarded + "', which watching '" + destinationName + "' needs");
-		}
+		authorize(Action.SUBSCRIBE, destinationName, Destination.guardedName(destination, destinationName));
 		String notWatchable = this.services.router().presenceRefusal(destination);
 		if (notWatchable != null) {
 			throw new StompViolation(notWatchable);
@@ -381,9 +373,18 @@ final class ClientFrames {
 	}
 
 	private void authorize(Action action, String destination) throws StompViolation {
-		if (!this.services.policy().allows(this.session.identity(), action, destination)) {
+		authorize(action, destination, destination);
+	}
+
+	/**
+	 * @param guarded the destination the rules judge: for a presence destination its
+	 * room's topic (watching who is in a room takes the right to join it)
+	 */
+	private void authorize(Action action, String destination, String guarded) throws StompViolation {
+		if (!this.services.policy().allows(this.session.identity(), action, guarded)) {
+			String why = guarded.equals(destination) ? "" : ", which watching '" + destination + "' needs";
 			throw new StompViolation(CloseReason.ACCESS_DENIED, "access denied: " + describe() + " may not "
-					+ action.name().toLowerCase(java.util.Locale.ROOT) + " to '" + destination + "'");
+					+ action.name().toLowerCase(java.util.Locale.ROOT) + " to '" + guarded + "'" + why);
 		}
 	}
 

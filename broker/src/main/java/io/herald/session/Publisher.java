@@ -321,25 +321,21 @@ public final class Publisher {
 			throw new PublishException(Fault.TOO_LARGE,
 					headers.size() + " headers, over herald.limits.max-headers of " + limits.maxHeaderCount());
 		}
-		String[] bad = { null };
-		headers.forEach((name, value) -> {
-			if (bad[0] != null) {
-				return;
-			}
+		for (int i = 0; i < headers.size(); i++) {
+			String name = headers.name(i);
+			String value = headers.value(i);
 			if (name.isEmpty() || !printable(name) || name.indexOf(':') >= 0) {
-				bad[0] = "header name '" + name + "' must be non-empty, without ':' or control characters";
+				throw new PublishException(Fault.BAD_REQUEST,
+						"header name '" + name + "' must be non-empty, without ':' or control characters");
 			}
-			else if (!printable(value)) {
-				bad[0] = "header '" + name + "' has a control character in its value";
+			if (!printable(value)) {
+				throw new PublishException(Fault.BAD_REQUEST,
+						"header '" + name + "' has a control character in its value");
 			}
-			else if (name.length() + value.length() + 1 > limits.maxHeaderLineBytes()) {
-				bad[0] = "header '" + name + "' is over herald.limits.max-header-line-size of "
-						+ limits.maxHeaderLineBytes();
+			if (name.length() + value.length() + 1 > limits.maxHeaderLineBytes()) {
+				throw new PublishException(Fault.TOO_LARGE, "header '" + name
+						+ "' is over herald.limits.max-header-line-size of " + limits.maxHeaderLineBytes());
 			}
-		});
-		if (bad[0] != null) {
-			throw new PublishException(bad[0].contains("max-header-line-size") ? Fault.TOO_LARGE : Fault.BAD_REQUEST,
-					bad[0]);
 		}
 	}
 
