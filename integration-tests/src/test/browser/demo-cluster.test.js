@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, until } from './chromium.js';
+import { enterChat, launch, openPage, until } from './chromium.js';
 
 const A = process.env.DEMO_A_URL;
 const B = process.env.DEMO_B_URL;
@@ -19,23 +19,8 @@ before(async () => {
 });
 after(() => browser?.close());
 
-async function page(url) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const opened = await context.newPage();
-  opened.problems = [];
-  opened.on('pageerror', (error) => opened.problems.push(error.message));
-  await opened.goto(url);
-  return opened;
-}
-
-async function enter(node, nickname) {
-  const chat = await page(`${node}/demo/chat.html`);
-  await chat.getByLabel('Nickname').fill(nickname);
-  await chat.getByRole('textbox', { name: 'Room' }).fill('cluster');
-  await chat.getByRole('button', { name: 'Join' }).click();
-  await chat.getByRole('status').filter({ hasText: 'connected as' }).waitFor({ timeout: 10_000 });
-  return chat;
-}
+const page = (url) => openPage(browser, url);
+const enter = (node, nickname) => enterChat(browser, `${node}/demo/chat.html`, nickname, 'cluster');
 
 const messages = (chat) => chat.locator('#messages li');
 

@@ -8,7 +8,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, until } from './chromium.js';
+import { enterChat, launch, openPage, until } from './chromium.js';
 
 const URL = process.env.DEMO_URL;
 const SHOTS = process.env.SCREENSHOT_DIR ?? 'target/screenshots';
@@ -20,23 +20,8 @@ before(async () => {
 });
 after(() => browser?.close());
 
-async function page(path) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const opened = await context.newPage();
-  opened.problems = [];
-  opened.on('pageerror', (error) => opened.problems.push(error.message));
-  await opened.goto(`${URL}${path}`);
-  return opened;
-}
-
-async function enter(path, nickname) {
-  const chat = await page(path);
-  await chat.getByLabel('Nickname').fill(nickname);
-  await chat.getByRole('textbox', { name: 'Room' }).fill('demo');
-  await chat.getByRole('button', { name: 'Join' }).click();
-  await chat.getByRole('status').filter({ hasText: 'connected as' }).waitFor({ timeout: 10_000 });
-  return chat;
-}
+const page = (path) => openPage(browser, `${URL}${path}`);
+const enter = (path, nickname) => enterChat(browser, `${URL}${path}`, nickname, 'demo');
 
 const messages = (chat) => chat.locator('#messages li');
 
