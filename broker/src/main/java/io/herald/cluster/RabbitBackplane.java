@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,9 +60,15 @@ import io.herald.routing.Router;
  * <li>The patterns of topic rules that retain are bound from the start and never unbound:
  * every node sees every retained topic's messages, so every node holds every retained
  * value.</li>
+ * <li>Retained values published before a node connected are handed to it by the others
+ * when it asks ({@code sync}), straight into its queue; a value it has already wins.</li>
+ * <li>The cluster's queues are {@link QueueLink}'s, presence is
+ * {@link PresenceLink}'s.</li>
  * <li>Lost connections come back by themselves (the client's automatic recovery, which
  * declares the queue again and restores its bindings); while down, topic messages for the
- * other nodes are dropped and counted, local traffic goes on.</li>
+ * other nodes are dropped and counted, local traffic goes on. A channel RabbitMQ closes
+ * while the connection lives (an exchange deleted, the node's queue deleted) is opened
+ * again, and readiness is down until it is.</li>
  * </ul>
  *
  * <p>
@@ -79,26 +85,16 @@ public final class RabbitBackplane implements Backplane {
 	private static final int MAX_ROUTING_KEY = 255;
 
 	/** How the cluster's {@code /queue/NAME} is named in RabbitMQ. */
-	static final String QUEUE_PREFIX = "herald.queue.";
+	static final String QUEUE_PREFIX = QueueLink.QUEUE_PREFIX;
 
-	private static final String PRESENCE_JOIN = "join";
+	/** The AMQP type of a retained value handed to a node that asked. */
+	private static final String RETAINED_TYPE = "herald.retained";
 
-	private static final String PRESENCE_LEAVE = "leave";
+	/** The header naming the topic of a handed-over retained value. */
+	private static final String TOPIC_HEADER = "x-herald-cluster-topic";
 
-	private static final String PRESENCE_ALIVE = "alive";
-
-	private static final String PRESENCE_SYNC = "sync";
-
-	private static final String PRESENCE_GONE = "gone";
-
-	/** How often a node says it is alive. */
-	private static final long PRESENCE_TICK_MILLIS = 5_000;
-
-	/** A node not heard of for this long is gone, and its members with it. */
-	private static final long PRESENCE_SILENCE_NANOS = TimeUnit.SECONDS.toNanos(15);
-
-	/** Unacknowledged messages RabbitMQ hands a node per queue. */
-	private static final int PREFETCH = 100;
+	/** How long to wait before opening a channel RabbitMQ closed again. */
+	private static final long REOPEN_MILLIS = 1_000;
 
 	/**
 	 * The link's settings ({@code herald.cluster.rabbitmq.*}).
@@ -126,41 +122,21 @@ public final class RabbitBackplane implements Backplane {
 
 	private final ScheduledExecutorService loop;
 
+	private final QueueLink queues;
+
+	private final PresenceLink presence;
+
 	/**
 	 * Topic patterns and user queues with local subscribers: changed by the loop thread,
 	 * counted by status().
 	 */
 	private final Set<Binding> bindings = new LinkedHashSet<>();
 
-	/** Queues declared on this link; the loop thread's. */
-	private final Set<String> declared = new java.util.HashSet<>();
-
 	/** Bindings of retaining topics, never unbound; the loop thread's. */
 	private final Set<Binding> pinned = new java.util.HashSet<>();
 
-	/** The cluster queues this node's SENDs went to, bounded by max-queues. */
-	private final Set<String> sentQueues = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
-	/** Queues with local consumers; the loop thread's. */
-	private final Set<String> wanted = new LinkedHashSet<>();
-
-	/** The consuming channel of each queue with local consumers; the loop thread's. */
-	private final Map<String, Channel> consumers = new HashMap<>();
-
-	private final AtomicLong lostQueueMessages = new AtomicLong();
-
-	/**
-	 * Presence members of other nodes, {@code ROOM\0SESSION} by node; the loop thread's.
-	 */
-	private final Map<String, Set<String>> remoteMembers = new HashMap<>();
-
-	/** When each other node was last heard of; the loop thread's. */
-	private final Map<String, Long> lastHeard = new HashMap<>();
-
 	/** The fanout exchange of presence, {@code EXCHANGE.presence}. */
 	private final String presenceExchange;
-
-	private boolean ticking;
 
 	/** The direct exchange of user queues, {@code EXCHANGE.users}. */
 	private final String usersExchange;
@@ -180,13 +156,21 @@ public final class RabbitBackplane implements Backplane {
 	/** Publishes and binds; the loop thread's. */
 	private Channel channel;
 
+	/** Consumes the node's queue; the loop thread's. */
+	private Channel consuming;
+
 	private volatile String queue;
 
 	private volatile boolean connected;
 
+	/** Why a channel of the link is closed though the connection is up, or null. */
+	private volatile String broken;
+
 	private volatile String problem = "not connected yet";
 
 	private volatile boolean closed;
+
+	private boolean ticking;
 
 	public RabbitBackplane(String nodeId, Settings settings) {
 		this.nodeId = nodeId;
@@ -198,6 +182,9 @@ public final class RabbitBackplane implements Backplane {
 			thread.setDaemon(true);
 			return thread;
 		});
+		this.queues = new QueueLink(nodeId, this.loop, () -> this.connected ? null : this.problem,
+				settings.maxQueued());
+		this.presence = new PresenceLink(this::sendPresence);
 	}
 
 	@Override
@@ -208,6 +195,8 @@ public final class RabbitBackplane implements Backplane {
 	@Override
 	public void start(Router router) {
 		this.router = router;
+		this.queues.start(router);
+		this.presence.start(router);
 		router.upstream(this);
 		this.loop.execute(() -> {
 			for (String pattern : router.retainingPatterns()) {
@@ -226,13 +215,23 @@ public final class RabbitBackplane implements Backplane {
 
 	@Override
 	public Status status() {
-		String detail = this.connected ? this.settings.addresses() + ", queue " + this.queue : this.problem;
+		String down = down();
+		String detail = (down == null) ? this.settings.addresses() + ", queue " + this.queue : down;
 		int bound;
 		synchronized (this.bindings) {
 			bound = this.bindings.size();
 		}
-		return new Status("rabbitmq", this.connected, detail, bound, this.published.get(), this.received.get(),
-				this.dropped.get() + this.lostQueueMessages.get());
+		return new Status("rabbitmq", down == null, detail, bound, this.published.get() + this.queues.stored(),
+				this.received.get() + this.queues.received(), this.dropped.get() + this.queues.refused());
+	}
+
+	/** Why the link does not do all it should now, or {@code null} while it does. */
+	private String down() {
+		if (!this.connected) {
+			return this.problem;
+		}
+		String channelProblem = this.broken;
+		return (channelProblem != null) ? channelProblem : this.queues.problem();
 	}
 
 	// ---- from the router, on its threads ----
@@ -240,7 +239,7 @@ public final class RabbitBackplane implements Backplane {
 	@Override
 	public void interestGained(Destination destination) {
 		if (destination.kind() == Destination.Kind.QUEUE) {
-			this.loop.execute(() -> consume(destination.name()));
+			this.loop.execute(() -> this.queues.consume(destination.name()));
 			return;
 		}
 		Binding binding = binding(destination);
@@ -252,7 +251,7 @@ public final class RabbitBackplane implements Backplane {
 	@Override
 	public void interestLost(Destination destination) {
 		if (destination.kind() == Destination.Kind.QUEUE) {
-			this.loop.execute(() -> stopConsuming(destination.name()));
+			this.loop.execute(() -> this.queues.stopConsuming(destination.name()));
 			return;
 		}
 		Binding binding = binding(destination);
@@ -266,134 +265,19 @@ public final class RabbitBackplane implements Backplane {
 		return true;
 	}
 
-	// ---- presence: every node tells the others of its own members ----
+	@Override
+	public CompletionStage<String> enqueue(Destination destination, Message message) {
+		return this.queues.enqueue(destination, message);
+	}
 
 	@Override
 	public void memberJoined(String room, String user, String session, String info) {
-		this.loop.execute(() -> tell(PRESENCE_JOIN, room, user, session, info));
+		this.loop.execute(() -> this.presence.joined(room, user, session, info));
 	}
 
 	@Override
 	public void memberLeft(String room, String session) {
-		this.loop.execute(() -> tell(PRESENCE_LEAVE, room, null, session, null));
-	}
-
-	private void tell(String what, String room, String user, String session, String info) {
-		if (!this.connected) {
-			// the others hear of it at the next sync
-			return;
-		}
-		Map<String, Object> headers = new HashMap<>();
-		headers.put("event", what);
-		if (room != null) {
-			headers.put("room", room);
-			headers.put("session", session);
-		}
-		if (user != null) {
-			headers.put("user", user);
-		}
-		byte[] body = (info != null) ? info.getBytes(StandardCharsets.UTF_8) : new byte[0];
-		if (info != null) {
-			headers.put("info", "json");
-		}
-		try {
-			this.channel.basicPublish(this.presenceExchange, "",
-					new AMQP.BasicProperties.Builder().appId(this.nodeId).headers(headers).build(), body);
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.log(Level.FINE, "cluster: presence " + what + " not sent", ex);
-		}
-	}
-
-	/**
-	 * Says this node is alive, and forgets the members of nodes that have gone silent.
-	 */
-	private void presenceTick() {
-		tell(PRESENCE_ALIVE, null, null, null, null);
-		long now = System.nanoTime();
-		for (String node : List.copyOf(this.lastHeard.keySet())) {
-			if (now - this.lastHeard.get(node) > PRESENCE_SILENCE_NANOS) {
-				forgetNode(node);
-			}
-		}
-	}
-
-	/** On (re)connecting: this node's members for the others, and theirs asked for. */
-	private void presenceSync() {
-		this.router.forEachLocalMember(this);
-		tell(PRESENCE_SYNC, null, null, null, null);
-	}
-
-	private void forgetNode(String node) {
-		this.lastHeard.remove(node);
-		Set<String> members = this.remoteMembers.remove(node);
-		if (members != null) {
-			for (String member : members) {
-				int split = member.indexOf('\u0000');
-				this.router.memberLeftElsewhere(member.substring(0, split), member.substring(split + 1));
-			}
-		}
-	}
-
-	/** A presence message from another node; on the loop thread. */
-	private void presence(String node, Map<String, Object> headers, byte[] body) {
-		this.lastHeard.put(node, System.nanoTime());
-		String what = String.valueOf(headers.get("event"));
-		switch (what) {
-			case PRESENCE_JOIN -> {
-				String room = String.valueOf(headers.get("room"));
-				String session = String.valueOf(headers.get("session"));
-				String info = headers.containsKey("info") ? new String(body, StandardCharsets.UTF_8) : null;
-				this.remoteMembers.computeIfAbsent(node, (key) -> new java.util.HashSet<>())
-					.add(room + '\u0000' + session);
-				this.router.memberJoinedElsewhere(room, String.valueOf(headers.get("user")), session, info);
-			}
-			case PRESENCE_LEAVE -> {
-				String room = String.valueOf(headers.get("room"));
-				String session = String.valueOf(headers.get("session"));
-				Set<String> members = this.remoteMembers.get(node);
-				if (members != null) {
-					members.remove(room + '\u0000' + session);
-				}
-				this.router.memberLeftElsewhere(room, session);
-			}
-			case PRESENCE_SYNC -> this.router.forEachLocalMember(this);
-			case PRESENCE_GONE -> forgetNode(node);
-			default -> {
-				// alive: heard above
-			}
-		}
-	}
-
-	@Override
-	public String enqueue(Destination destination, Message message) {
-		String queue = QUEUE_PREFIX + destination.name();
-		if (!this.connected) {
-			return "cannot store " + destination.clientName() + ": the cluster's RabbitMQ is not reachable ("
-					+ this.problem + "); nothing was stored";
-		}
-		if (!fits(queue)) {
-			return "cannot store " + destination.clientName() + ": its name is over RabbitMQ's 255 bytes";
-		}
-		if (!this.sentQueues.contains(queue)) {
-			// every name a SEND makes is a durable queue in RabbitMQ: bounded as local
-			// queues are
-			if (this.sentQueues.size() >= this.router.maxQueues()) {
-				return "queue '" + destination.clientName() + "' cannot be created: this node made "
-						+ this.sentQueues.size() + " queues in RabbitMQ, its limit (herald.queues.max-queues)";
-			}
-			this.sentQueues.add(queue);
-		}
-		if (this.queued.incrementAndGet() > this.settings.maxQueued()) {
-			this.queued.decrementAndGet();
-			return "cannot store " + destination.clientName()
-					+ ": the link to the cluster's RabbitMQ is behind; nothing was stored";
-		}
-		this.loop.execute(() -> {
-			this.queued.decrementAndGet();
-			store(queue, message);
-		});
-		return null;
+		this.loop.execute(() -> this.presence.left(room, session));
 	}
 
 	/**
@@ -440,7 +324,7 @@ public final class RabbitBackplane implements Backplane {
 		});
 	}
 
-	private static boolean fits(String routingKey) {
+	static boolean fits(String routingKey) {
 		// a char takes at most three UTF-8 bytes (four for a pair of two chars)
 		return routingKey.length() * 3 <= MAX_ROUTING_KEY
 				|| routingKey.getBytes(StandardCharsets.UTF_8).length <= MAX_ROUTING_KEY;
@@ -467,34 +351,17 @@ public final class RabbitBackplane implements Backplane {
 				factory.useSslProtocol(this.settings.ssl());
 			}
 			opened = factory.newConnection(this.settings.addresses(), "herald-" + this.nodeId);
-			this.channel = opened.createChannel();
-			this.channel.exchangeDeclare(this.settings.exchange(), BuiltinExchangeType.TOPIC, true);
-			this.channel.exchangeDeclare(this.usersExchange, BuiltinExchangeType.DIRECT, true);
-			this.channel.exchangeDeclare(this.presenceExchange, BuiltinExchangeType.FANOUT, true);
-			Map<String, Object> arguments = new HashMap<>();
-			arguments.put("x-max-length", this.settings.queueMaxLength());
-			arguments.put("x-overflow", "drop-head");
-			this.queue = this.channel.queueDeclare("", false, true, true, arguments).getQueue();
-			Channel consuming = opened.createChannel();
-			consuming.basicConsume(this.queue, true, (tag, delivery) -> receive(delivery), (tag) -> {
-			});
-			this.channel.queueBind(this.queue, this.presenceExchange, "");
-			synchronized (this.bindings) {
-				for (Binding binding : this.bindings) {
-					this.channel.queueBind(this.queue, binding.exchange(), binding.key());
-				}
-			}
-			watch(opened);
 			this.connection = opened;
+			openChannel();
+			openNodeQueue();
+			watch(opened);
 			this.connected = true;
-			for (String name : List.copyOf(this.wanted)) {
-				consume(name);
-			}
-			presenceSync();
+			this.queues.opened(opened);
+			this.presence.connected();
 			if (!this.ticking) {
 				this.ticking = true;
-				this.loop.scheduleWithFixedDelay(this::presenceTick, PRESENCE_TICK_MILLIS, PRESENCE_TICK_MILLIS,
-						TimeUnit.MILLISECONDS);
+				this.loop.scheduleWithFixedDelay(this.presence::tick, PresenceLink.TICK_MILLIS,
+						PresenceLink.TICK_MILLIS, TimeUnit.MILLISECONDS);
 			}
 			logger.info(() -> "cluster: node " + this.nodeId + " connected to RabbitMQ at " + this.settings.addresses()
 					+ ", queue " + this.queue);
@@ -513,10 +380,86 @@ public final class RabbitBackplane implements Backplane {
 	}
 
 	/**
-	 * Back after an outage: what changed meanwhile is applied (patterns bound and queues
-	 * consumed while the link was down; the client's recovery only restores what it had
-	 * recorded), the node's queues drop their copies of what RabbitMQ hands out again,
-	 * and presence is synced.
+	 * The channel that publishes topic messages and presence and binds the node's queue,
+	 * with the exchanges it needs. RabbitMQ closing it while the connection lives (an
+	 * exchange deleted under it) opens it again.
+	 */
+	private void openChannel() throws IOException {
+		Channel opened = this.connection.createChannel();
+		opened.exchangeDeclare(this.settings.exchange(), BuiltinExchangeType.TOPIC, true);
+		opened.exchangeDeclare(this.usersExchange, BuiltinExchangeType.DIRECT, true);
+		opened.exchangeDeclare(this.presenceExchange, BuiltinExchangeType.FANOUT, true);
+		opened.addShutdownListener((cause) -> {
+			if (!cause.isInitiatedByApplication() && !cause.isHardError()) {
+				this.broken = "RabbitMQ closed the publishing channel: " + QueueLink.reason(cause);
+				logger.warning("cluster: " + this.broken + "; opening it again");
+				this.loop.execute(() -> reopen(opened));
+			}
+		});
+		this.channel = opened;
+	}
+
+	/**
+	 * The node's own queue (exclusive, deleted with the connection, bounded), consumed
+	 * and bound to presence and to every binding the node needs.
+	 */
+	private void openNodeQueue() throws IOException {
+		Map<String, Object> arguments = new HashMap<>();
+		arguments.put("x-max-length", this.settings.queueMaxLength());
+		arguments.put("x-overflow", "drop-head");
+		this.queue = this.channel.queueDeclare("", false, true, true, arguments).getQueue();
+		Channel opened = this.connection.createChannel();
+		opened.basicConsume(this.queue, true, (tag, delivery) -> receive(delivery), (tag) -> {
+			// the queue was deleted under the node: a new one, bound as the old was
+			this.broken = "RabbitMQ deleted the node's queue " + this.queue;
+			logger.warning("cluster: " + this.broken + "; declaring a new one");
+			this.loop.execute(() -> reopen(opened));
+		});
+		opened.addShutdownListener((cause) -> {
+			if (!cause.isInitiatedByApplication() && !cause.isHardError()) {
+				this.broken = "RabbitMQ closed the consuming channel: " + QueueLink.reason(cause);
+				this.loop.execute(() -> reopen(opened));
+			}
+		});
+		this.consuming = opened;
+		this.channel.queueBind(this.queue, this.presenceExchange, "");
+		synchronized (this.bindings) {
+			for (Binding binding : this.bindings) {
+				this.channel.queueBind(this.queue, binding.exchange(), binding.key());
+			}
+		}
+	}
+
+	/**
+	 * Opens again what RabbitMQ closed under a living connection ({@code failed}, the
+	 * publishing channel or the node queue's consumer), trying again until it can.
+	 */
+	private void reopen(Channel failed) {
+		if (this.closed || !this.connected || (failed != this.channel && failed != this.consuming)) {
+			return;
+		}
+		try {
+			if (failed == this.channel || !this.channel.isOpen()) {
+				openChannel();
+			}
+			this.consuming.abort();
+			openNodeQueue();
+			this.broken = null;
+			this.presence.connected();
+			logger.info("cluster: channels opened again, queue " + this.queue);
+		}
+		catch (IOException | RuntimeException ex) {
+			this.broken = "cannot open a channel to RabbitMQ again: " + QueueLink.reason(ex);
+			logger.warning("cluster: " + this.broken + "; trying again in " + REOPEN_MILLIS + " ms");
+			Channel retry = (failed == this.channel) ? this.channel : this.consuming;
+			this.loop.schedule(() -> reopen(retry), REOPEN_MILLIS, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	/**
+	 * Back after an outage: what changed meanwhile is applied (patterns bound while the
+	 * link was down; the client's recovery only restores what it had recorded), the
+	 * queues' channels come again, and presence and retained values are synced.
 	 */
 	private void afterRecovery() {
 		synchronized (this.bindings) {
@@ -529,16 +472,8 @@ public final class RabbitBackplane implements Backplane {
 				}
 			}
 		}
-		for (String name : List.copyOf(this.wanted)) {
-			if (this.consumers.containsKey(name)) {
-				// its unacknowledged messages come again from RabbitMQ
-				this.router.purge(name);
-			}
-			else {
-				consume(name);
-			}
-		}
-		presenceSync();
+		this.queues.recovered();
+		this.presence.connected();
 		logger.info("cluster: RabbitMQ is back, queue " + this.queue);
 	}
 
@@ -608,116 +543,6 @@ public final class RabbitBackplane implements Backplane {
 		}
 	}
 
-	/** A queue of the cluster in RabbitMQ: durable, declared once per link. */
-	private void declare(Channel on, String queue) throws IOException {
-		if (this.declared.add(queue)) {
-			on.queueDeclare(queue, true, false, false, null);
-		}
-	}
-
-	private void store(String queue, Message message) {
-		try {
-			declare(this.channel, queue);
-			AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().appId(this.nodeId)
-				.messageId(message.messageId())
-				.headers(amqpHeaders(message))
-				.deliveryMode(2)
-				.build();
-			this.channel.basicPublish("", queue, properties, message.body());
-			this.published.incrementAndGet();
-		}
-		catch (IOException | RuntimeException ex) {
-			this.declared.clear();
-			this.lostQueueMessages.incrementAndGet();
-			logger.log(Level.WARNING, "cluster: a message for " + queue + " could not be stored", ex);
-		}
-	}
-
-	/**
-	 * The node's first consumer of a queue: RabbitMQ hands its messages to this node, a
-	 * prefetch at a time, on a channel of their own; each is acknowledged upstream when
-	 * it is settled here (acknowledged by its consumer, or written in auto mode). What
-	 * the node's queue still held from a previous consumer goes: RabbitMQ has it again.
-	 */
-	private void consume(String name) {
-		this.wanted.add(name);
-		if (!this.connected || this.consumers.containsKey(name)) {
-			return;
-		}
-		String queue = QUEUE_PREFIX + name;
-		try {
-			this.router.purge(name);
-			Channel consuming = this.connection.createChannel();
-			consuming.basicQos(PREFETCH);
-			declare(consuming, queue);
-			Destination destination = new Destination(Destination.Kind.QUEUE, name, null);
-			consuming.basicConsume(queue, false, (tag, delivery) -> {
-				Message message = inbound(delivery, "/queue/" + name);
-				long deliveryTag = delivery.getEnvelope().getDeliveryTag();
-				message.onSettled(() -> this.loop.execute(() -> acknowledge(consuming, deliveryTag)));
-				this.received.incrementAndGet();
-				if (!this.router.publishFromUpstream(destination, message).accepted()) {
-					// this node's queue is full: RabbitMQ keeps it for another
-					this.loop.execute(() -> reject(consuming, deliveryTag));
-				}
-			}, (tag) -> {
-			});
-			this.consumers.put(name, consuming);
-		}
-		catch (IOException | RuntimeException ex) {
-			this.declared.clear();
-			logger.log(Level.WARNING, "cluster: cannot consume " + queue, ex);
-		}
-	}
-
-	/**
-	 * The node's last consumer of a queue left: what the node held of it goes back to
-	 * RabbitMQ (its channel closes, unacknowledged deliveries return to the queue).
-	 */
-	private void stopConsuming(String name) {
-		this.wanted.remove(name);
-		Channel consuming = this.consumers.remove(name);
-		if (consuming == null) {
-			return;
-		}
-		this.router.purge(name);
-		try {
-			consuming.close();
-		}
-		catch (IOException | TimeoutException | RuntimeException ex) {
-			logger.log(Level.FINE, "cluster: closing the consumer of " + name, ex);
-		}
-	}
-
-	private static void acknowledge(Channel consuming, long deliveryTag) {
-		try {
-			if (consuming.isOpen()) {
-				consuming.basicAck(deliveryTag, false);
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			// a channel closed meanwhile gave the message back to RabbitMQ
-			logger.log(Level.FINE, "cluster: ack failed", ex);
-		}
-	}
-
-	private static void reject(Channel consuming, long deliveryTag) {
-		try {
-			if (consuming.isOpen()) {
-				consuming.basicNack(deliveryTag, false, true);
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.log(Level.FINE, "cluster: nack failed", ex);
-		}
-	}
-
-	private static Map<String, Object> amqpHeaders(Message message) {
-		Map<String, Object> headers = new LinkedHashMap<>();
-		message.headers().forEach(headers::put);
-		return headers;
-	}
-
 	private void send(Binding binding, Message message) {
 		if (!this.connected) {
 			this.dropped.incrementAndGet();
@@ -725,7 +550,7 @@ public final class RabbitBackplane implements Backplane {
 		}
 		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().appId(this.nodeId)
 			.messageId(message.messageId())
-			.headers(amqpHeaders(message))
+			.headers(QueueLink.amqpHeaders(message))
 			.build();
 		try {
 			this.channel.basicPublish(binding.exchange(), binding.key(), properties, message.body());
@@ -733,6 +558,53 @@ public final class RabbitBackplane implements Backplane {
 		}
 		catch (IOException | RuntimeException ex) {
 			this.dropped.incrementAndGet();
+		}
+	}
+
+	/**
+	 * A presence event for the other nodes; a {@code sync} names the node's queue, where
+	 * the others hand it their retained values.
+	 */
+	private void sendPresence(String event, Map<String, Object> headers, byte[] body) {
+		if (!this.connected || this.channel == null) {
+			// the others hear of it at the next snapshot
+			return;
+		}
+		headers.put("event", event);
+		AMQP.BasicProperties.Builder properties = new AMQP.BasicProperties.Builder().appId(this.nodeId)
+			.headers(headers);
+		if (PresenceLink.SYNC.equals(event)) {
+			properties.replyTo(this.queue);
+		}
+		try {
+			this.channel.basicPublish(this.presenceExchange, "", properties.build(), body);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.log(Level.FINE, "cluster: presence " + event + " not sent", ex);
+		}
+	}
+
+	/**
+	 * Another node connected and asked: this node's retained values go straight to its
+	 * queue, for the topics it holds none of.
+	 */
+	private void handOverRetained(String replyTo) {
+		for (String pattern : this.router.retainingPatterns()) {
+			this.router.forEachRetained(new Destination(Destination.Kind.TOPIC, pattern, null), (message) -> {
+				Map<String, Object> headers = QueueLink.amqpHeaders(message);
+				headers.put(TOPIC_HEADER, message.destination());
+				AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().appId(this.nodeId)
+					.type(RETAINED_TYPE)
+					.messageId(message.messageId())
+					.headers(headers)
+					.build();
+				try {
+					this.channel.basicPublish("", replyTo, properties, message.body());
+				}
+				catch (IOException | RuntimeException ex) {
+					logger.log(Level.FINE, "cluster: retained value not handed over", ex);
+				}
+			});
 		}
 	}
 
@@ -744,20 +616,37 @@ public final class RabbitBackplane implements Backplane {
 			// this node's own: its subscribers had it from its router
 			return;
 		}
-		if (this.presenceExchange.equals(delivery.getEnvelope().getExchange())) {
+		String exchange = delivery.getEnvelope().getExchange();
+		if (this.presenceExchange.equals(exchange)) {
 			String node = properties.getAppId();
-			Map<String, Object> headers = new HashMap<>();
+			Map<String, String> headers = new HashMap<>();
 			if (properties.getHeaders() != null) {
 				properties.getHeaders().forEach((name, value) -> headers.put(name, String.valueOf(value)));
 			}
+			String event = String.valueOf(headers.get("event"));
 			byte[] body = delivery.getBody();
-			this.loop.execute(() -> presence(node, headers, body));
+			String replyTo = properties.getReplyTo();
+			this.loop.execute(() -> {
+				this.presence.received(node, event, headers, body);
+				if (PresenceLink.SYNC.equals(event) && replyTo != null) {
+					handOverRetained(replyTo);
+				}
+			});
+			return;
+		}
+		if (RETAINED_TYPE.equals(properties.getType())) {
+			Object topic = (properties.getHeaders() != null) ? properties.getHeaders().get(TOPIC_HEADER) : null;
+			String shown = String.valueOf(topic);
+			if (topic != null && shown.startsWith("/topic/")) {
+				this.router.adoptRetained(new Destination(Destination.Kind.TOPIC, shown.substring(7), null),
+						inbound(delivery, shown));
+			}
 			return;
 		}
 		String key = delivery.getEnvelope().getRoutingKey();
 		Destination destination;
 		String shown;
-		if (this.usersExchange.equals(delivery.getEnvelope().getExchange())) {
+		if (this.usersExchange.equals(exchange)) {
 			// USER/queue/NAME: shown to the user's sessions as /user/queue/NAME
 			int slash = key.indexOf('/');
 			destination = new Destination(Destination.Kind.USER, key.substring(slash), key.substring(0, slash));
@@ -774,11 +663,15 @@ public final class RabbitBackplane implements Backplane {
 	/**
 	 * A delivery as the message subscribers see, shown as sent to {@code destination}.
 	 */
-	private static Message inbound(Delivery delivery, String destination) {
+	static Message inbound(Delivery delivery, String destination) {
 		AMQP.BasicProperties properties = delivery.getProperties();
 		Headers.Builder headers = Headers.builder();
 		if (properties.getHeaders() != null) {
-			properties.getHeaders().forEach((name, value) -> headers.add(name, String.valueOf(value)));
+			properties.getHeaders().forEach((name, value) -> {
+				if (!TOPIC_HEADER.equals(name)) {
+					headers.add(name, String.valueOf(value));
+				}
+			});
 		}
 		byte[] body = delivery.getBody();
 		return new Message(destination, headers.build(), body, properties.getMessageId(), !Utf8.isValid(body));
@@ -788,7 +681,7 @@ public final class RabbitBackplane implements Backplane {
 	public void close() {
 		try {
 			// the others forget this node's members now, not after its silence
-			this.loop.submit(() -> tell(PRESENCE_GONE, null, null, null, null)).get(2, TimeUnit.SECONDS);
+			this.loop.submit(this.presence::leaving).get(2, TimeUnit.SECONDS);
 		}
 		catch (java.util.concurrent.ExecutionException | TimeoutException
 				| java.util.concurrent.RejectedExecutionException ex) {
@@ -808,6 +701,7 @@ public final class RabbitBackplane implements Backplane {
 			Thread.currentThread().interrupt();
 		}
 		this.loop.shutdownNow();
+		this.queues.close();
 		Connection current = this.connection;
 		if (current != null) {
 			try {

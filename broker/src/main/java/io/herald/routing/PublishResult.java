@@ -1,5 +1,12 @@
 package io.herald.routing;
 
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
 /**
  * What became of a published message.
  *
@@ -7,8 +14,24 @@ package io.herald.routing;
  * @param receivers how many subscribers it was handed to (queue messages: 0 or 1, as they
  * may wait in the buffer)
  * @param refusal why it was refused, when not accepted
+ * @param stored completes with {@code null} once the message is kept where it goes (at
+ * once, but for a cluster queue's message, which RabbitMQ confirms later), or with why it
+ * was not
  */
-public record PublishResult(boolean accepted, int receivers, String refusal) {
+public record PublishResult(boolean accepted, int receivers, String refusal, CompletionStage<String> stored) {
+
+	/**
+	 * How long a caller waits at most for {@link #stored()}: beyond the cluster link's
+	 * own bound, which answers first.
+	 */
+	public static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(15);
+
+	/** Kept at once. */
+	static final CompletionStage<String> STORED = CompletableFuture.completedStage(null);
+
+	public PublishResult(boolean accepted, int receivers, String refusal) {
+		this(accepted, receivers, refusal, STORED);
+	}
 
 	/**
 	 * A SEND whose idempotency key was seen within the window: accepted (its RECEIPT is
@@ -36,6 +59,42 @@ public record PublishResult(boolean accepted, int receivers, String refusal) {
 			}
 		}
 		return delivered(delivered);
+	}
+
+	/** Whether the message waits for a confirmation ({@link #stored()}) yet. */
+	public boolean isPending() {
+		return this.stored != STORED;
+	}
+
+	/**
+	 * Waits for {@link #stored()}, for a caller that answers only once the message is
+	 * kept (the HTTP publish API, the Spring template).
+	 * @return {@code null} once stored, or why not (refused, or not confirmed within
+	 * {@link #CONFIRM_TIMEOUT})
+	 */
+	public String awaitStored() {
+		Duration timeout = CONFIRM_TIMEOUT;
+		if (!isPending()) {
+			return null;
+		}
+		try {
+			return this.stored.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			return "not confirmed within " + timeout.toMillis() + " ms: the message may or may not be stored";
+		}
+		catch (ExecutionException ex) {
+			return "not stored: " + ex.getCause().getMessage();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return "interrupted while waiting for its confirmation: the message may or may not be stored";
+		}
+	}
+
+	/** Taken, to be confirmed by {@code stored}. */
+	static PublishResult pending(CompletionStage<String> stored) {
+		return new PublishResult(true, 0, null, stored);
 	}
 
 	static PublishResult refused(String reason) {

@@ -3,6 +3,8 @@ package io.herald.routing;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.function.Consumer;
 
 import io.herald.memory.MemoryBudget;
@@ -146,8 +148,9 @@ public final class Router {
 	 */
 	public PublishResult publish(Destination destination, Message message) {
 		if (destination.kind() == Destination.Kind.QUEUE && this.upstream.carriesQueues()) {
-			String refusal = this.upstream.enqueue(destination, message);
-			return (refusal == null) ? PublishResult.delivered(0) : PublishResult.refused(refusal);
+			CompletableFuture<String> stored = this.upstream.enqueue(destination, message).toCompletableFuture();
+			String refusal = stored.getNow(null);
+			return (refusal != null) ? PublishResult.refused(refusal) : PublishResult.pending(stored);
 		}
 		PublishResult result = this.types[destination.kind().ordinal()].publish(destination, message);
 		Destination.Kind kind = destination.kind();
@@ -219,16 +222,20 @@ public final class Router {
 	public PublishResult publishAll(List<Publication> publications) {
 		if (this.upstream.carriesQueues()) {
 			// the cluster's queues live in RabbitMQ: one by one, the first refusal ends
-			// it
+			// it (those sent before it are kept); the COMMIT's RECEIPT waits for them all
 			int receivers = 0;
+			CompletionStage<String> stored = PublishResult.STORED;
 			for (Publication publication : publications) {
 				PublishResult result = publish(publication.destination(), publication.message());
 				if (!result.accepted()) {
 					return result;
 				}
 				receivers += result.receivers();
+				if (result.isPending()) {
+					stored = stored.thenCombine(result.stored(), (first, next) -> (first != null) ? first : next);
+				}
 			}
-			return PublishResult.delivered(receivers);
+			return new PublishResult(true, receivers, null, stored);
 		}
 		return this.queues.publishAll(publications, (other) -> publish(other.destination(), other.message()));
 	}
@@ -240,6 +247,16 @@ public final class Router {
 	 */
 	public Route subscribe(Destination destination, String user, Subscriber subscriber) {
 		return this.types[destination.kind().ordinal()].subscribe(destination, user, subscriber);
+	}
+
+	/**
+	 * Takes the retained value of a topic that another node of the cluster holds, unless
+	 * this node holds one: not delivered to anyone (a node that connects hears so of the
+	 * values published before).
+	 * @return whether it was taken
+	 */
+	public boolean adoptRetained(Destination topic, Message message) {
+		return this.topics.adopt(topic, message);
 	}
 
 	/**

@@ -134,6 +134,40 @@ final class TopicMemory {
 		return result;
 	}
 
+	/**
+	 * Takes the retained value another node of the cluster holds for a topic this node
+	 * holds none of (a node that starts, or comes back, hears so of the values published
+	 * before): stored, not delivered; a value of this node's own wins.
+	 * @return whether it was stored
+	 */
+	boolean adopt(String topic, Message message, TopicRules.Rule rule) {
+		if (rule.retain() == TopicRules.Retain.NONE || message.body().length == 0) {
+			return false;
+		}
+		List<Map.Entry<String, Message>> victims = List.of();
+		try {
+			while (true) {
+				Slot slot = this.slots.computeIfAbsent(topic, Slot::new);
+				synchronized (slot) {
+					if (slot.removed) {
+						continue;
+					}
+					if (slot.value.get() != null) {
+						return false;
+					}
+					slot.rule = rule;
+					message.setRetainSequence(this.sequence.incrementAndGet());
+					slot.value.set(message);
+					victims = account(slot.topic, message);
+					return true;
+				}
+			}
+		}
+		finally {
+			clearVictims(victims);
+		}
+	}
+
 	private void clearVictims(List<Map.Entry<String, Message>> victims) {
 		for (Map.Entry<String, Message> victim : victims) {
 			Slot slot = this.slots.get(victim.getKey());

@@ -62,6 +62,13 @@ final class Topics implements DestinationType {
 		return topic.publish(message);
 	}
 
+	/** See {@link TopicMemory#adopt}. */
+	boolean adopt(Destination destination, Message message) {
+		TopicRules.Rule rule = this.rules.ruleOf(destination.name());
+		message.setRule(rule);
+		return this.memory.adopt(destination.name(), message, rule);
+	}
+
 	/**
 	 * Hands the retained value of every topic the subscription's pattern matches to the
 	 * consumer, in name order; see {@link TopicMemory} for the ordering with live

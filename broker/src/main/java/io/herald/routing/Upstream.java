@@ -1,5 +1,8 @@
 package io.herald.routing;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
  * Where a node hands the topic and user-queue messages its own clients published, for the
  * other nodes of a cluster (the RabbitMQ backplane).Messages that came from another node
@@ -27,10 +30,11 @@ public interface Upstream {
 	/**
 	 * Takes a {@code /queue/} message a client of this node sent, for the queue shared by
 	 * the cluster's nodes.
-	 * @return {@code null} when taken, or why it was refused (nothing was stored)
+	 * @return completes with {@code null} once stored upstream, or with why it was not
+	 * (completed at once when refused before anything was sent)
 	 */
-	default String enqueue(Destination destination, Message message) {
-		return "queues are not shared";
+	default CompletionStage<String> enqueue(Destination destination, Message message) {
+		return CompletableFuture.completedStage("queues are not shared");
 	}
 
 	/**

@@ -105,6 +105,9 @@ final class ClientFrames {
 		if (!result.accepted()) {
 			throw new StompViolation(CloseReason.LIMIT_EXCEEDED, result.refusal());
 		}
+		if (result.isPending()) {
+			this.session.awaitStored(result.stored());
+		}
 	}
 
 	private void subscribe(Frame frame) throws StompViolation {
@@ -355,6 +358,9 @@ final class ClientFrames {
 			PublishResult result = this.services.ingress().publishAll(publications);
 			if (!result.accepted()) {
 				throw new StompViolation(CloseReason.LIMIT_EXCEEDED, result.refusal());
+			}
+			if (result.isPending()) {
+				this.session.awaitStored(result.stored());
 			}
 		}
 		for (Frame frame : settlements) {

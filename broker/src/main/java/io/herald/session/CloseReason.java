@@ -57,6 +57,12 @@ public enum CloseReason {
 	/** A fault of the broker or of a plug-in while handling a frame. */
 	INTERNAL_ERROR("internal-error", 1011, true),
 
+	/**
+	 * A message the node took for somewhere else (a queue of the cluster, in RabbitMQ)
+	 * was not stored there: refused, or not confirmed in time.
+	 */
+	NOT_STORED("not-stored", 1011, true),
+
 	/** DISCONNECT: the client asked to end the session. */
 	CLIENT_DISCONNECT("client-disconnect", 1000, false),
 

@@ -80,7 +80,10 @@ public final class Publisher {
 		RATE_LIMITED,
 		/** The destination is a queue that holds its limit. */
 		QUEUE_FULL,
-		/** The node refuses publishing now (its memory alarm). */
+		/**
+		 * The node refuses publishing now (its memory alarm), or the cluster's RabbitMQ
+		 * did not store a queue message.
+		 */
 		UNAVAILABLE
 
 	}
@@ -254,6 +257,11 @@ public final class Publisher {
 		if (!result.accepted()) {
 			Fault fault = ingress.isRefusing() ? Fault.UNAVAILABLE : Fault.QUEUE_FULL;
 			throw new PublishException(fault, result.refusal(), 1000);
+		}
+		// a cluster queue's message: answered once RabbitMQ has it
+		String notStored = result.awaitStored();
+		if (notStored != null) {
+			throw new PublishException(Fault.UNAVAILABLE, notStored, 1000);
 		}
 		boolean queue = destination.kind() != Destination.Kind.TOPIC;
 		return new Outcome(destinationName, message.messageId(), queue ? 0 : result.receivers(), queue,

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -88,6 +89,17 @@ public final class Session {
 
 	private String receiptHeaderValue;
 
+	/**
+	 * What the frame being handled waits for before its RECEIPT; owned by the mailbox.
+	 */
+	private CompletionStage<String> awaited;
+
+	/** RECEIPTs behind confirmations still to come; owned by the mailbox. */
+	private final ReceiptGate receipts;
+
+	/** DISCONNECT came while confirmations were outstanding; owned by the mailbox. */
+	private boolean disconnecting;
+
 	Session(SessionServices services, String id, TransportConnection transport) {
 		this.services = services;
 		this.id = id;
@@ -103,6 +115,22 @@ public final class Session {
 		this.subscriptions = new SubscriptionRegistry(settings.maxSubscriptions());
 		this.transactions = new Transactions(settings.maxTransactionFrames(), services.memory());
 		this.clientFrames = new ClientFrames(this, this.subscriptions, this.transactions, services);
+		this.receipts = new ReceiptGate(new ReceiptGate.Sink() {
+			@Override
+			public void receipt(OutboundFrame receipt) {
+				enqueue(receipt);
+			}
+
+			@Override
+			public void refused(String why, String receiptId) {
+				close(CloseReason.NOT_STORED, why, receiptId, null);
+			}
+
+			@Override
+			public void disconnect(String receiptId) {
+				close(CloseReason.CLIENT_DISCONNECT, null, receiptId, null);
+			}
+		});
 		this.expiry = new TokenExpiry(services.authenticator(), services.timer(), services.wallClock(),
 				this.mailbox::runOrPost, () -> close(CloseReason.TOKEN_EXPIRED, "token expired", null, null));
 		this.timer = schedule(this::connectTimedOut, settings.connectTimeoutMillis());
@@ -233,9 +261,10 @@ public final class Session {
 	}
 
 	private void onFrame(Frame frame) {
-		if (!isOpen() || this.phase == Phase.REFUSING) {
+		if (!isOpen() || this.phase == Phase.REFUSING || this.disconnecting) {
 			return;
 		}
+		this.awaited = null;
 		String receipt = frame.header("receipt");
 		this.services.stats().frameIn(frame.command());
 		this.framesIn++;
@@ -249,15 +278,30 @@ public final class Session {
 				connect(frame);
 			}
 			else if (frame.command() == Command.DISCONNECT) {
-				// the RECEIPT is the last frame, sent by the close
-				close(CloseReason.CLIENT_DISCONNECT, null, receipt, null);
+				if (this.receipts.isHolding()) {
+					// its RECEIPT says all before it was processed: after their
+					// confirmations
+					this.disconnecting = true;
+					this.receipts.disconnect(receipt);
+				}
+				else {
+					// the RECEIPT is the last frame, sent by the close
+					close(CloseReason.CLIENT_DISCONNECT, null, receipt, null);
+				}
 				return;
 			}
 			else {
 				this.clientFrames.handle(frame);
 			}
-			if (receipt != null && this.phase == Phase.CONNECTED) {
-				enqueue(ControlFrames.receipt(receipt, this.receiptHeaderName, this.receiptHeaderValue, this.version));
+			OutboundFrame receiptFrame = (receipt != null && this.phase == Phase.CONNECTED)
+					? ControlFrames.receipt(receipt, this.receiptHeaderName, this.receiptHeaderValue, this.version)
+					: null;
+			if (this.awaited != null) {
+				awaitConfirmation(this.awaited, receiptFrame, receipt);
+				this.awaited = null;
+			}
+			else if (receiptFrame != null) {
+				this.receipts.receipt(receiptFrame);
 			}
 			this.receiptHeaderName = null;
 			this.subscriptions.startPending();
@@ -327,6 +371,25 @@ public final class Session {
 	 */
 	void refreshToken(String token) throws StompViolation {
 		this.identity = this.expiry.refresh(this.identity, token);
+	}
+
+	/**
+	 * The frame being handled is done only when {@code stored} completes (a queue SEND
+	 * the cluster's RabbitMQ confirms later): its RECEIPT, and those of the frames after
+	 * it, wait; a refusal ends the session with an ERROR. On the owner's thread.
+	 */
+	void awaitStored(CompletionStage<String> stored) {
+		this.awaited = (this.awaited == null) ? stored
+				: this.awaited.thenCombine(stored, (first, next) -> (first != null) ? first : next);
+	}
+
+	private void awaitConfirmation(CompletionStage<String> stored, OutboundFrame receiptFrame, String receipt) {
+		Object handle = this.receipts.awaiting(receiptFrame, receipt);
+		stored.whenComplete((refusal, failure) -> this.mailbox.runOrPost(() -> {
+			if (isOpen()) {
+				this.receipts.confirmed(handle, (failure != null) ? "not stored: " + failure.getMessage() : refusal);
+			}
+		}));
 	}
 
 	/**
@@ -466,6 +529,7 @@ public final class Session {
 			subscription.close();
 		}
 		this.transactions.abortAll();
+		this.receipts.clear();
 		this.inbound.releasePartialFrame();
 		this.services.registry().remove(this);
 		this.services.stats().released(traffic());

@@ -89,6 +89,11 @@ public final class HeraldMessagingTemplate extends AbstractMessageSendingTemplat
 		if (!result.accepted()) {
 			throw new MessageDeliveryException(message, result.refusal());
 		}
+		// a cluster queue's message: returns once RabbitMQ has it
+		String notStored = result.awaitStored();
+		if (notStored != null) {
+			throw new MessageDeliveryException(message, notStored);
+		}
 	}
 
 }

@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.herald.cluster.Backplane;
 import io.herald.it.security.Tokens;
+import io.herald.it.support.ClusterRabbit;
 import io.herald.it.support.HeraldExtension;
 import io.herald.it.support.HeraldServer;
 import io.herald.it.support.JsonHttp;
@@ -22,10 +23,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two Herald nodes sharing their topics through the RabbitMQ on 127.0.0.1:5672 (this
- * machine's; {@code .ci/run} relies on it being there): cross-node fan-out with wildcards
- * in each publisher's order and never twice, bindings that follow local interest, and one
- * RabbitMQ connection per node whatever the number of clients.
+ * Three Herald nodes sharing topics, queues, user queues, retained values and presence
+ * through RabbitMQ ({@link ClusterRabbit}: a Testcontainers RabbitMQ where Docker runs,
+ * else the one on 127.0.0.1:5672, which {@code .ci/run} starts): cross-node fan-out with
+ * wildcards in each publisher's order and never twice, bindings that follow local
+ * interest, one RabbitMQ connection per node whatever the number of clients, queue SENDs
+ * confirmed or refused by name, and the faults RabbitMQ can cause.
  */
 class ClusterIT {
 
@@ -34,6 +37,8 @@ class ClusterIT {
 	 * RabbitMQ, and a queue left by an earlier run must not feed this one.
 	 */
 	private static final String RUN = "r" + Long.toString(System.currentTimeMillis(), 36);
+
+	private static final ClusterRabbit RABBIT = ClusterRabbit.get();
 
 	@RegisterExtension
 	static final HeraldExtension a = HeraldExtension.withArgs(node("a"));
@@ -44,15 +49,23 @@ class ClusterIT {
 	@RegisterExtension
 	static final HeraldExtension c = HeraldExtension.withArgs(node("c"));
 
-	private static String[] node(String name) {
-		return new String[] { "--herald.cluster.mode=rabbitmq", "--herald.cluster.node-id=" + RUN + name,
+	/** A node's arguments; {@code more} adds to them or overrides them. */
+	private static String[] node(String name, String... more) {
+		List<String> arguments = new ArrayList<>(RABBIT.nodeArguments());
+		arguments.addAll(List.of("--herald.cluster.node-id=" + RUN + name,
 				"--herald.cluster.rabbitmq.exchange=herald.it.topics",
 				"--herald.cluster.rabbitmq.recovery-interval=500ms", "--herald.limits.max-connections-per-address=2000",
 				"--herald.security.jwt.secret=" + Tokens.SECRET,
 				// the queue test publishes 50,000 SENDs as fast as it can
 				"--herald.limits.inbound-frames-per-second=0",
 				"--herald.topics.rules[0].destinations[0]=/topic/cl-ret.#", "--herald.topics.rules[0].retain=last",
-				"--herald.topics.rules[1].destinations[0]=/topic/cl-room.#", "--herald.topics.rules[1].presence=true" };
+				"--herald.topics.rules[1].destinations[0]=/topic/cl-room.#", "--herald.topics.rules[1].presence=true"));
+		for (String argument : more) {
+			String property = argument.substring(0, argument.indexOf('=') + 1);
+			arguments.removeIf((earlier) -> earlier.startsWith(property));
+			arguments.add(argument);
+		}
+		return arguments.toArray(String[]::new);
 	}
 
 	private static Backplane backplane(HeraldExtension node) {
@@ -257,9 +270,8 @@ class ClusterIT {
 	@Test
 	void theQueuesASendMayCreateInRabbitMqAreBoundedAsLocalOnesAre() throws Exception {
 		String base = "/queue/cl-" + RUN + "-" + HeraldServer.unique("capped");
-		try (HeraldServer capped = HeraldServer.start(java.util.stream.Stream
-			.concat(java.util.Arrays.stream(node("d")), java.util.stream.Stream.of("--herald.queues.max-queues=2"))
-			.toArray(String[]::new)); StompConnection sender = Transport.TCP.connect(capped)) {
+		try (HeraldServer capped = HeraldServer.start(node("d", "--herald.queues.max-queues=2"));
+				StompConnection sender = Transport.TCP.connect(capped)) {
 			Awaitility.await()
 				.atMost(Duration.ofSeconds(10))
 				.until(() -> capped.context().getBean(Backplane.class).status().connected());
@@ -325,10 +337,7 @@ class ClusterIT {
 				StompConnection onA = Transport.TCP.connect(a);
 				StompConnection publisher = Transport.TCP.connect(a)) {
 			subscribeOnBoth(onB, onA, prefix);
-			for (String pid : rabbitmqctl("list_connections", "pid", "client_properties").stream()
-				.filter((line) -> line.contains("\"herald-" + backplane(a).nodeId() + "\""))
-				.map((line) -> line.substring(0, line.indexOf('\t')))
-				.toList()) {
+			for (String pid : connectionPids(backplane(a).nodeId())) {
 				rabbitmqctl("close_connection", pid, "closed by ClusterIT");
 			}
 			publisher.sendWithReceipt(StompFrame.create("SEND").header("destination", prefix + ".x").body("local"));
@@ -370,6 +379,128 @@ class ClusterIT {
 		}
 	}
 
+	@Test
+	void aQueueSendRabbitMqRefusesToStoreIsAnErrorNamingItNeverASilentLoss() throws Exception {
+		String name = "cl-" + RUN + "-" + HeraldServer.unique("reject");
+		String policy = "herald-it-" + name;
+		// RabbitMQ itself refuses what goes beyond one message in this queue
+		rabbitmqctl("set_policy", "--apply-to", "queues", policy, "^herald\\.queue\\." + name + "$",
+				"{\"max-length\":1,\"overflow\":\"reject-publish\"}");
+		try (StompConnection sender = Transport.TCP.connect(a)) {
+			assertThat(
+					sender.sendWithReceipt(StompFrame.create("SEND").header("destination", "/queue/" + name).body("1"))
+						.command())
+				.as("the first is stored and confirmed")
+				.isEqualTo("RECEIPT");
+			sender.send(StompFrame.create("SEND")
+				.header("destination", "/queue/" + name)
+				.header("receipt", "second")
+				.body("2"));
+			StompFrame error = sender.expectErrorAndClose();
+			assertThat(error.header("receipt-id")).isEqualTo("second");
+			assertThat(error.header("message")).contains("/queue/" + name).contains("RabbitMQ refused to store it");
+		}
+		finally {
+			rabbitmqctl("clear_policy", policy);
+			rabbitmqctl("delete_queue", "herald.queue." + name);
+		}
+		assertThat(backplane(a).status().connected()).as("the link lives on").isTrue();
+	}
+
+	@Test
+	void aQueueRabbitMqHoldsWithOtherArgumentsIsRefusedByNameAndOtherQueuesGoOn() throws Exception {
+		String odd = "cl-" + RUN + "-" + HeraldServer.unique("odd");
+		String plain = "/queue/cl-" + RUN + "-" + HeraldServer.unique("plain");
+		com.rabbitmq.client.ConnectionFactory factory = new com.rabbitmq.client.ConnectionFactory();
+		String[] hostPort = RABBIT.address().split(":");
+		factory.setHost(hostPort[0]);
+		factory.setPort(Integer.parseInt(hostPort[1]));
+		try (com.rabbitmq.client.Connection other = factory.newConnection("ClusterIT")) {
+			// declared by someone else, with an argument Herald does not give
+			other.createChannel()
+				.queueDeclare("herald.queue." + odd, true, false, false, java.util.Map.of("x-max-length", 5));
+		}
+		try (StompConnection sender = Transport.TCP.connect(b); StompConnection other = Transport.TCP.connect(b)) {
+			sender.send(StompFrame.create("SEND")
+				.header("destination", "/queue/" + odd)
+				.header("receipt", "odd")
+				.body("x"));
+			StompFrame error = sender.expectErrorAndClose();
+			assertThat(error.header("receipt-id")).isEqualTo("odd");
+			assertThat(error.header("message")).contains("herald.queue." + odd).contains("PRECONDITION_FAILED");
+			assertThat(
+					other.sendWithReceipt(StompFrame.create("SEND").header("destination", plain).body("y")).command())
+				.as("the node's other stores go on")
+				.isEqualTo("RECEIPT");
+			assertThat(backplane(b).status().connected()).isTrue();
+		}
+		finally {
+			rabbitmqctl("delete_queue", "herald.queue." + odd);
+			rabbitmqctl("delete_queue", "herald.queue." + plain.substring("/queue/".length()));
+		}
+	}
+
+	@Test
+	void whenRabbitMqDeletesANodesQueueTheNodeDeclaresAnotherAndIsBoundAgain() throws Exception {
+		String prefix = "/topic/cl." + HeraldServer.unique("deleted");
+		try (StompConnection onB = Transport.TCP.connect(b); StompConnection onA = Transport.TCP.connect(a)) {
+			subscribeOnBoth(onB, onA, prefix);
+			String detail = backplane(b).status().detail();
+			String queue = detail.substring(detail.lastIndexOf("queue ") + "queue ".length());
+			rabbitmqctl("delete_queue", queue);
+			awaitBound(onB, prefix + ".probe");
+			assertThat(backplane(b).status().detail()).as("a new queue").doesNotEndWith(queue);
+			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> backplane(b).status().connected());
+		}
+	}
+
+	@Test
+	void aMemberWhoLeftWhileItsNodeWasCutOffIsGoneForTheOthersOnceItIsBack() throws Exception {
+		String room = "cl-room." + HeraldServer.unique("cut");
+		try (HeraldServer slow = HeraldServer.start(node("e", "--herald.cluster.rabbitmq.recovery-interval=3s"));
+				StompConnection watcher = Transport.TCP.connect(a);
+				StompConnection member = Transport.TCP.connect(slow)) {
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> slow.context().getBean(Backplane.class).status().connected());
+			watcher.subscribe("/presence/topic/" + room, "w");
+			assertThat(watcher.receive("MESSAGE").header("x-herald-presence-event")).isEqualTo("snapshot");
+			member.subscribe("/topic/" + room, "in");
+			assertThat(watcher.receive("MESSAGE").header("x-herald-presence-event")).isEqualTo("join");
+			for (String pid : connectionPids(slow.context().getBean(Backplane.class).nodeId())) {
+				rabbitmqctl("close_connection", pid, "closed by ClusterIT");
+			}
+			Awaitility.await()
+				.atMost(Duration.ofSeconds(10))
+				.until(() -> !slow.context().getBean(Backplane.class).status().connected());
+			// its leave cannot be told now
+			member.unsubscribe("in");
+			StompFrame left = watcher.receive(Duration.ofSeconds(20));
+			assertThat(left).as("the snapshot the node sends when it is back says the member left").isNotNull();
+			assertThat(left.header("x-herald-presence-event")).isEqualTo("leave");
+			assertThat(JsonHttp.get(a, "/api/v1/presence/topic/" + room).body().size()).isZero();
+		}
+	}
+
+	@Test
+	void aNodeThatStartsLaterIsHandedTheRetainedValuesPublishedBefore() throws Exception {
+		String topic = "/topic/cl-ret." + HeraldServer.unique("before");
+		try (StompConnection publisher = Transport.TCP.connect(a)) {
+			publisher.sendWithReceipt(StompFrame.create("SEND").header("destination", topic).body("published before"));
+		}
+		try (HeraldServer late = HeraldServer.start(node("f"))) {
+			Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				try (StompConnection subscriber = Transport.TCP.connect(late)) {
+					subscriber.subscribe(topic, "s");
+					StompFrame retained = subscriber.poll(Duration.ofMillis(500));
+					assertThat(retained).isNotNull();
+					assertThat(retained.bodyText()).isEqualTo("published before");
+					assertThat(retained.header("x-herald-retained")).isEqualTo("true");
+				}
+			});
+		}
+	}
+
 	/** PREFIX.* subscribed on B and on A, B bound upstream, the probes gone. */
 	private static void subscribeOnBoth(StompConnection onB, StompConnection onA, String prefix) {
 		onB.subscribe(prefix + ".*", "remote");
@@ -392,6 +523,14 @@ class ClusterIT {
 			.toList();
 	}
 
+	/** The RabbitMQ connections a node opened, by pid. */
+	private static List<String> connectionPids(String nodeId) throws IOException, InterruptedException {
+		return rabbitmqctl("list_connections", "pid", "client_properties").stream()
+			.filter((line) -> line.contains("\"herald-" + nodeId + "\""))
+			.map((line) -> line.substring(0, line.indexOf('\t')))
+			.toList();
+	}
+
 	/** RabbitMQ connections a node opened (named herald-NODE). */
 	private static long connectionsOf(String nodeId) throws IOException, InterruptedException {
 		return rabbitmqctl("list_connections", "client_properties").stream()
@@ -400,17 +539,7 @@ class ClusterIT {
 	}
 
 	private static List<String> rabbitmqctl(String... arguments) throws IOException, InterruptedException {
-		List<String> command = new ArrayList<>(List.of("rabbitmqctl", "-q"));
-		if (arguments[0].startsWith("list_")) {
-			command.add("--no-table-headers");
-		}
-		command.addAll(List.of(arguments));
-		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-		String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-		if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-			throw new IOException("rabbitmqctl " + String.join(" ", arguments) + " failed: " + output);
-		}
-		return output.lines().toList();
+		return RABBIT.rabbitmqctl(arguments);
 	}
 
 }
