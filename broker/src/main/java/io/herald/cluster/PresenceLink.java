@@ -174,7 +174,12 @@ final class PresenceLink {
 				}
 				this.router.memberLeftElsewhere(room, session);
 			}
-			case SNAPSHOT -> replace(node, decode(body));
+			case SNAPSHOT -> {
+				List<Member> members = decode(body);
+				if (members != null) {
+					replace(node, members);
+				}
+			}
 			case SYNC -> sendSnapshot();
 			case GONE -> forget(node);
 			default -> {
@@ -238,7 +243,10 @@ final class PresenceLink {
 		return out.toByteArray();
 	}
 
-	/** The members a snapshot lists; none for a body that is not one (logged). */
+	/**
+	 * The members a snapshot lists, or {@code null} for a body that is not one (logged,
+	 * and the node's members left as they are).
+	 */
 	private static List<Member> decode(byte[] body) {
 		List<Member> members = new ArrayList<>();
 		try (JsonParser parser = JSON.createParser(ObjectReadContext.empty(), body)) {
@@ -259,6 +267,7 @@ final class PresenceLink {
 		catch (JacksonException | IllegalArgumentException ex) {
 			java.util.logging.Logger.getLogger(PresenceLink.class.getName())
 				.warning("cluster: a presence snapshot that is not one was ignored: " + ex.getMessage());
+			return null;
 		}
 		return members;
 	}

@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -93,6 +94,25 @@ final class QueueLink {
 
 	private final AtomicLong received = new AtomicLong();
 
+	/**
+	 * Completes stores and expires them: off the client's connection thread (a session's
+	 * RECEIPT or ERROR must not run there) and off the loop (which may wait on RabbitMQ).
+	 */
+	private final ScheduledExecutorService completer = Executors.newSingleThreadScheduledExecutor((task) -> {
+		Thread thread = new Thread(task, "herald-cluster-confirms");
+		thread.setDaemon(true);
+		return thread;
+	});
+
+	/** Stores taken and not yet published: failed if the node stops first. */
+	private final Set<CompletableFuture<String>> accepted = ConcurrentHashMap.newKeySet();
+
+	/** The queues consumed now, for the connection's threads ({@link #lost}). */
+	private final Set<String> consumed = ConcurrentHashMap.newKeySet();
+
+	/** Why RabbitMQ blocks this connection's publishers now, or {@code null}. */
+	private volatile String blocked;
+
 	private volatile Router router;
 
 	/** Confirmations of the storing channel now; replaced with the channel. */
@@ -130,7 +150,7 @@ final class QueueLink {
 
 	void start(Router router) {
 		this.router = router;
-		this.loop.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
+		this.completer.scheduleWithFixedDelay(this::expire, 1, 1, TimeUnit.SECONDS);
 	}
 
 	/** Messages stored, refused (not confirmed) and received since start. */
@@ -158,7 +178,7 @@ final class QueueLink {
 		String queue = QUEUE_PREFIX + destination.name();
 		String down = this.down.get();
 		if (down == null) {
-			down = this.broken;
+			down = (this.broken != null) ? this.broken : this.blocked;
 		}
 		if (down != null) {
 			return refuse("cannot store " + destination.clientName() + ": the cluster's RabbitMQ is not reachable ("
@@ -182,9 +202,17 @@ final class QueueLink {
 					+ ": the link to the cluster's RabbitMQ is behind; nothing was stored");
 		}
 		CompletableFuture<String> outcome = new CompletableFuture<>();
+		this.accepted.add(outcome);
 		this.loop.execute(() -> {
 			this.queued.decrementAndGet();
-			store(queue, destination.clientName(), message, outcome);
+			this.accepted.remove(outcome);
+			try {
+				store(queue, destination.clientName(), message, outcome);
+			}
+			catch (RuntimeException ex) {
+				logger.log(Level.WARNING, "cluster: storing a message for " + queue + " failed", ex);
+				complete(outcome, "cannot store " + destination.clientName() + ": " + ex);
+			}
 		});
 		return outcome;
 	}
@@ -199,6 +227,13 @@ final class QueueLink {
 	/** The link is up (first connected): channels opened, local consumers served. */
 	void opened(Connection opened) throws IOException {
 		this.connection = opened;
+		opened.addBlockedListener((reason) -> {
+			this.blocked = "RabbitMQ blocks publishers (" + reason + ")";
+			logger.warning("cluster: " + this.blocked + "; queue SENDs are refused meanwhile");
+		}, () -> {
+			this.blocked = null;
+			logger.info("cluster: RabbitMQ unblocked publishers");
+		});
 		openStoring();
 		openDeclaring();
 		for (String name : List.copyOf(this.wanted)) {
@@ -207,30 +242,34 @@ final class QueueLink {
 	}
 
 	/**
+	 * The connection is lost: what the node's queues hold of RabbitMQ's queues goes (it
+	 * is unacknowledged there, and handed out again once the connection is back). On the
+	 * connection's thread, before its recovery restarts the consumers.
+	 */
+	void lost() {
+		Router current = this.router;
+		for (String name : this.consumed) {
+			current.purge(name);
+		}
+	}
+
+	/**
 	 * Back after an outage: new storing and declaring channels (what the old storing
-	 * channel had not confirmed failed with it), consumers set up again; the node's
-	 * queues drop their copies of what RabbitMQ hands out again.
+	 * channel had not confirmed failed with it), and consumers for the queues wanted
+	 * meanwhile (the others came back with the connection).
 	 */
 	void recovered() {
 		this.declared.clear();
+		reopenStoring(this.storing);
 		try {
-			openStoring();
 			openDeclaring();
 		}
 		catch (IOException | RuntimeException ex) {
-			logger.log(Level.WARNING, "cluster: cannot open the storing channel after recovery", ex);
-			this.broken = "cannot open a channel to RabbitMQ: " + ex.getMessage();
-			this.loop.schedule(this::recovered, MIN_RETRY_MILLIS, TimeUnit.MILLISECONDS);
-			return;
+			// opened again by the next declaration that finds it closed
+			logger.log(Level.FINE, "cluster: cannot open the declaring channel after recovery", ex);
 		}
 		for (String name : List.copyOf(this.wanted)) {
-			if (this.consumers.containsKey(name)) {
-				// recovered with the connection: its unacknowledged messages come again
-				this.router.purge(name);
-			}
-			else {
-				consume(name);
-			}
+			consume(name);
 		}
 	}
 
@@ -247,7 +286,16 @@ final class QueueLink {
 		}
 		fail(this.confirms.kill(), "the link to RabbitMQ was lost before it confirmed: it may or may not be stored");
 		Channel channel = this.connection.createChannel();
-		channel.confirmSelect();
+		if (channel == null) {
+			throw new IOException("RabbitMQ has no channel left for this connection (channel_max)");
+		}
+		try {
+			channel.confirmSelect();
+		}
+		catch (IOException | RuntimeException ex) {
+			abort(channel);
+			throw ex;
+		}
 		Confirms tracker = new Confirms();
 		channel.addConfirmListener((seq, multiple) -> settled(tracker.settle(seq, multiple), null),
 				(seq, multiple) -> settled(tracker.settle(seq, multiple), "RabbitMQ refused to store it"));
@@ -258,6 +306,8 @@ final class QueueLink {
 				pending.returned = "RabbitMQ has no queue " + returned.getRoutingKey() + " (" + returned.getReplyText()
 						+ ")";
 			}
+			// deleted under the node: declared again by the next SEND
+			this.loop.execute(() -> this.declared.remove(returned.getRoutingKey()));
 		});
 		channel.addShutdownListener((cause) -> {
 			fail(tracker.kill(), "RabbitMQ closed the channel before it confirmed (" + reason(cause)
@@ -272,18 +322,27 @@ final class QueueLink {
 		this.broken = null;
 	}
 
+	/**
+	 * Opens the storing channel again in place of {@code failed}, unless another took its
+	 * place meanwhile; tried again with a growing delay while the link is up.
+	 */
 	private void reopenStoring(Channel failed) {
-		if (this.storing != failed) {
+		reopenStoring(failed, MIN_RETRY_MILLIS);
+	}
+
+	private void reopenStoring(Channel failed, long delayMillis) {
+		if ((this.storing != null && this.storing != failed) || this.down.get() != null) {
+			// replaced already, or the connection's recovery calls recovered()
 			return;
 		}
 		try {
 			openStoring();
-			logger.info("cluster: storing channel opened again");
 		}
 		catch (IOException | RuntimeException ex) {
-			this.broken = "cannot open a channel to RabbitMQ: " + ex.getMessage();
-			logger.log(Level.WARNING, "cluster: " + this.broken, ex);
-			this.loop.schedule(() -> reopenStoring(failed), MIN_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+			this.broken = "cannot open a channel to RabbitMQ: " + reason(ex);
+			logger.warning("cluster: " + this.broken + "; trying again in " + delayMillis + " ms");
+			this.loop.schedule(() -> reopenStoring(failed, Math.min(MAX_RETRY_MILLIS, delayMillis * 2)), delayMillis,
+					TimeUnit.MILLISECONDS);
 		}
 	}
 
@@ -322,7 +381,10 @@ final class QueueLink {
 	}
 
 	private void store(String queue, String shownName, Message message, CompletableFuture<String> outcome) {
-		String refused = (this.storing == null) ? "the link to RabbitMQ is down" : declare(queue);
+		String refused = (this.storing == null) ? "the link to RabbitMQ is down" : tooLarge(message);
+		if (refused == null) {
+			refused = declare(queue);
+		}
 		if (refused != null) {
 			complete(outcome, "cannot store " + shownName + ": " + refused + "; nothing was stored");
 			return;
@@ -344,12 +406,52 @@ final class QueueLink {
 			channel.basicPublish("", queue, true, properties, message.body());
 		}
 		catch (IOException | RuntimeException ex) {
-			// headers over RabbitMQ's frame size, a channel closed meanwhile
+			// the channel closed meanwhile, or the client refused the message: it counted
+			// a sequence number RabbitMQ did not, so the channel's confirmations would
+			// name the wrong stores from now on; it is replaced
 			Pending pending = tracker.remove(seq);
 			if (pending != null) {
-				complete(outcome, "cannot store " + shownName + ": " + reason(ex));
+				complete(outcome, "cannot store " + shownName + ": " + reason(ex) + "; nothing was stored");
 			}
+			abort(channel);
+			reopenStoring(channel);
 		}
+	}
+
+	/**
+	 * Why a message's headers do not fit RabbitMQ's frame (an AMQP content header is one
+	 * frame), or {@code null}: bytes counted exactly only when three per char would not
+	 * fit.
+	 */
+	private String tooLarge(Message message) {
+		int frameMax = this.connection.getFrameMax();
+		if (frameMax <= 0 || headerBytes(message, false) <= frameMax) {
+			return null;
+		}
+		long bytes = headerBytes(message, true);
+		if (bytes <= frameMax) {
+			return null;
+		}
+		return "its headers take " + bytes + " bytes, over RabbitMQ's frame size of " + frameMax + " bytes";
+	}
+
+	/**
+	 * A content header's bytes: properties within a fixed allowance, then each header as
+	 * AMQP encodes it (a short string, a type, a long string).
+	 */
+	private static long headerBytes(Message message, boolean exact) {
+		long bytes = 512 + length(message.messageId(), exact);
+		for (Map.Entry<String, Object> header : amqpHeaders(message).entrySet()) {
+			bytes += 6 + length(header.getKey(), exact) + length(String.valueOf(header.getValue()), exact);
+		}
+		return bytes;
+	}
+
+	private static long length(String text, boolean exact) {
+		if (text == null) {
+			return 0;
+		}
+		return exact ? text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length : text.length() * 3L;
 	}
 
 	private void settled(List<Pending> settled, String refusal) {
@@ -366,9 +468,18 @@ final class QueueLink {
 		}
 	}
 
+	/** Completes a store on the completer's thread (at once if it stopped). */
 	private void complete(CompletableFuture<String> outcome, String refusal) {
-		if (outcome.complete(refusal)) {
-			(refusal == null ? this.stored : this.refused).incrementAndGet();
+		Runnable completion = () -> {
+			if (outcome.complete(refusal)) {
+				(refusal == null ? this.stored : this.refused).incrementAndGet();
+			}
+		};
+		try {
+			this.completer.execute(completion);
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			completion.run();
 		}
 	}
 
@@ -415,6 +526,7 @@ final class QueueLink {
 				}
 			});
 			this.consumers.put(name, consuming);
+			this.consumed.add(name);
 			this.retryMillis.remove(name);
 		}
 		catch (IOException | RuntimeException ex) {
@@ -431,6 +543,7 @@ final class QueueLink {
 			return;
 		}
 		this.consumers.remove(name);
+		this.consumed.remove(name);
 		// what it handed out and is not settled comes again, perhaps to another node
 		this.router.purge(name);
 		abort(channel);
@@ -460,6 +573,7 @@ final class QueueLink {
 		this.wanted.remove(name);
 		this.retryMillis.remove(name);
 		Channel consuming = this.consumers.remove(name);
+		this.consumed.remove(name);
 		if (consuming == null) {
 			return;
 		}
@@ -472,9 +586,19 @@ final class QueueLink {
 		}
 	}
 
-	/** The node stops: what is not confirmed yet fails. */
+	/** The node stops: what is not confirmed yet fails, and what was not sent. */
 	void close() {
 		fail(this.confirms.kill(), "the node stopped before RabbitMQ confirmed: it may or may not be stored");
+		for (CompletableFuture<String> outcome : List.copyOf(this.accepted)) {
+			complete(outcome, "the node stopped before it was sent to RabbitMQ; nothing was stored");
+		}
+		this.completer.shutdown();
+		try {
+			this.completer.awaitTermination(1, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	private static void acknowledge(Channel consuming, long deliveryTag) {

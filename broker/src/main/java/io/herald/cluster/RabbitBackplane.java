@@ -93,8 +93,10 @@ public final class RabbitBackplane implements Backplane {
 	/** The header naming the topic of a handed-over retained value. */
 	private static final String TOPIC_HEADER = "x-herald-cluster-topic";
 
-	/** How long to wait before opening a channel RabbitMQ closed again. */
+	/** How long to wait before opening a channel RabbitMQ closed again, at first. */
 	private static final long REOPEN_MILLIS = 1_000;
+
+	private static final long MAX_REOPEN_MILLIS = 30_000;
 
 	/**
 	 * The link's settings ({@code herald.cluster.rabbitmq.*}).
@@ -198,7 +200,7 @@ public final class RabbitBackplane implements Backplane {
 		this.queues.start(router);
 		this.presence.start(router);
 		router.upstream(this);
-		this.loop.execute(() -> {
+		onLoop(() -> {
 			for (String pattern : router.retainingPatterns()) {
 				Binding binding = binding(new Destination(Destination.Kind.TOPIC, pattern, null));
 				if (binding != null) {
@@ -239,24 +241,24 @@ public final class RabbitBackplane implements Backplane {
 	@Override
 	public void interestGained(Destination destination) {
 		if (destination.kind() == Destination.Kind.QUEUE) {
-			this.loop.execute(() -> this.queues.consume(destination.name()));
+			onLoop(() -> this.queues.consume(destination.name()));
 			return;
 		}
 		Binding binding = binding(destination);
 		if (binding != null) {
-			this.loop.execute(() -> bind(binding));
+			onLoop(() -> bind(binding));
 		}
 	}
 
 	@Override
 	public void interestLost(Destination destination) {
 		if (destination.kind() == Destination.Kind.QUEUE) {
-			this.loop.execute(() -> this.queues.stopConsuming(destination.name()));
+			onLoop(() -> this.queues.stopConsuming(destination.name()));
 			return;
 		}
 		Binding binding = binding(destination);
 		if (binding != null) {
-			this.loop.execute(() -> unbind(binding));
+			onLoop(() -> unbind(binding));
 		}
 	}
 
@@ -272,12 +274,12 @@ public final class RabbitBackplane implements Backplane {
 
 	@Override
 	public void memberJoined(String room, String user, String session, String info) {
-		this.loop.execute(() -> this.presence.joined(room, user, session, info));
+		onLoop(() -> this.presence.joined(room, user, session, info));
 	}
 
 	@Override
 	public void memberLeft(String room, String session) {
-		this.loop.execute(() -> this.presence.left(room, session));
+		onLoop(() -> this.presence.left(room, session));
 	}
 
 	/**
@@ -318,7 +320,7 @@ public final class RabbitBackplane implements Backplane {
 			this.dropped.incrementAndGet();
 			return;
 		}
-		this.loop.execute(() -> {
+		onLoop(() -> {
 			this.queued.decrementAndGet();
 			send(binding, message);
 		});
@@ -331,6 +333,27 @@ public final class RabbitBackplane implements Backplane {
 	}
 
 	// ---- on the loop thread ----
+
+	/**
+	 * Runs a task on the loop thread; a failure of one is logged, not fatal to the loop.
+	 */
+	private void onLoop(Runnable task) {
+		try {
+			this.loop.execute(() -> safely(task));
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
+			// the node stops
+		}
+	}
+
+	private static void safely(Runnable task) {
+		try {
+			task.run();
+		}
+		catch (RuntimeException ex) {
+			logger.log(Level.WARNING, "cluster: a task of the link failed", ex);
+		}
+	}
 
 	private void connect() {
 		if (this.closed) {
@@ -360,7 +383,7 @@ public final class RabbitBackplane implements Backplane {
 			this.presence.connected();
 			if (!this.ticking) {
 				this.ticking = true;
-				this.loop.scheduleWithFixedDelay(this.presence::tick, PresenceLink.TICK_MILLIS,
+				this.loop.scheduleWithFixedDelay(() -> safely(this.presence::tick), PresenceLink.TICK_MILLIS,
 						PresenceLink.TICK_MILLIS, TimeUnit.MILLISECONDS);
 			}
 			logger.info(() -> "cluster: node " + this.nodeId + " connected to RabbitMQ at " + this.settings.addresses()
@@ -393,7 +416,7 @@ public final class RabbitBackplane implements Backplane {
 			if (!cause.isInitiatedByApplication() && !cause.isHardError()) {
 				this.broken = "RabbitMQ closed the publishing channel: " + QueueLink.reason(cause);
 				logger.warning("cluster: " + this.broken + "; opening it again");
-				this.loop.execute(() -> reopen(opened));
+				onLoop(() -> reopen(opened));
 			}
 		});
 		this.channel = opened;
@@ -413,12 +436,12 @@ public final class RabbitBackplane implements Backplane {
 			// the queue was deleted under the node: a new one, bound as the old was
 			this.broken = "RabbitMQ deleted the node's queue " + this.queue;
 			logger.warning("cluster: " + this.broken + "; declaring a new one");
-			this.loop.execute(() -> reopen(opened));
+			onLoop(() -> reopen(opened));
 		});
 		opened.addShutdownListener((cause) -> {
 			if (!cause.isInitiatedByApplication() && !cause.isHardError()) {
 				this.broken = "RabbitMQ closed the consuming channel: " + QueueLink.reason(cause);
-				this.loop.execute(() -> reopen(opened));
+				onLoop(() -> reopen(opened));
 			}
 		});
 		this.consuming = opened;
@@ -432,9 +455,14 @@ public final class RabbitBackplane implements Backplane {
 
 	/**
 	 * Opens again what RabbitMQ closed under a living connection ({@code failed}, the
-	 * publishing channel or the node queue's consumer), trying again until it can.
+	 * publishing channel or the node queue's consumer), trying again with a growing delay
+	 * until it can; an outage meanwhile leaves it to {@link #afterRecovery}.
 	 */
 	private void reopen(Channel failed) {
+		reopen(failed, REOPEN_MILLIS);
+	}
+
+	private void reopen(Channel failed, long delayMillis) {
 		if (this.closed || !this.connected || (failed != this.channel && failed != this.consuming)) {
 			return;
 		}
@@ -442,7 +470,7 @@ public final class RabbitBackplane implements Backplane {
 			if (failed == this.channel || !this.channel.isOpen()) {
 				openChannel();
 			}
-			this.consuming.abort();
+			QueueLink.abort(this.consuming);
 			openNodeQueue();
 			this.broken = null;
 			this.presence.connected();
@@ -450,9 +478,10 @@ public final class RabbitBackplane implements Backplane {
 		}
 		catch (IOException | RuntimeException ex) {
 			this.broken = "cannot open a channel to RabbitMQ again: " + QueueLink.reason(ex);
-			logger.warning("cluster: " + this.broken + "; trying again in " + REOPEN_MILLIS + " ms");
+			logger.warning("cluster: " + this.broken + "; trying again in " + delayMillis + " ms");
 			Channel retry = (failed == this.channel) ? this.channel : this.consuming;
-			this.loop.schedule(() -> reopen(retry), REOPEN_MILLIS, TimeUnit.MILLISECONDS);
+			this.loop.schedule(() -> safely(() -> reopen(retry, Math.min(MAX_REOPEN_MILLIS, delayMillis * 2))),
+					delayMillis, TimeUnit.MILLISECONDS);
 		}
 	}
 
@@ -462,6 +491,10 @@ public final class RabbitBackplane implements Backplane {
 	 * queues' channels come again, and presence and retained values are synced.
 	 */
 	private void afterRecovery() {
+		if (this.broken != null) {
+			// a channel RabbitMQ had closed before the outage
+			reopen(this.channel.isOpen() ? this.consuming : this.channel);
+		}
 		synchronized (this.bindings) {
 			for (Binding binding : this.bindings) {
 				try {
@@ -483,6 +516,7 @@ public final class RabbitBackplane implements Backplane {
 			if (!cause.isInitiatedByApplication()) {
 				this.connected = false;
 				this.problem = "lost RabbitMQ: " + cause.getMessage();
+				this.queues.lost();
 				logger.warning("cluster: " + this.problem + "; reconnecting");
 			}
 		});
@@ -491,7 +525,7 @@ public final class RabbitBackplane implements Backplane {
 				@Override
 				public void handleRecovery(Recoverable recovered) {
 					RabbitBackplane.this.connected = true;
-					RabbitBackplane.this.loop.execute(RabbitBackplane.this::afterRecovery);
+					RabbitBackplane.this.onLoop(RabbitBackplane.this::afterRecovery);
 				}
 
 				@Override
@@ -626,7 +660,7 @@ public final class RabbitBackplane implements Backplane {
 			String event = String.valueOf(headers.get("event"));
 			byte[] body = delivery.getBody();
 			String replyTo = properties.getReplyTo();
-			this.loop.execute(() -> {
+			onLoop(() -> {
 				this.presence.received(node, event, headers, body);
 				if (PresenceLink.SYNC.equals(event) && replyTo != null) {
 					handOverRetained(replyTo);

@@ -408,6 +408,30 @@ class ClusterIT {
 	}
 
 	@Test
+	void aQueueSendWithHeadersOverRabbitMqsFrameSizeIsRefusedAndTheNodesOtherStoresGoOn() throws Exception {
+		String queue = "/queue/cl-" + RUN + "-" + HeraldServer.unique("headers");
+		try (StompConnection sender = Transport.TCP.connect(a); StompConnection other = Transport.TCP.connect(a)) {
+			StompFrame large = StompFrame.create("SEND").header("destination", queue).header("receipt", "large");
+			for (int i = 0; i < 24; i++) {
+				// within Herald's limits (64 headers of 8 KB), over RabbitMQ's 128 KiB
+				// frame
+				large.header("x-part-" + i, "p".repeat(7_000));
+			}
+			sender.send(large.body("x"));
+			StompFrame error = sender.expectErrorAndClose();
+			assertThat(error.header("receipt-id")).isEqualTo("large");
+			assertThat(error.header("message")).contains(queue).contains("over RabbitMQ's frame size");
+			for (int i = 0; i < 3; i++) {
+				assertThat(other.sendWithReceipt(StompFrame.create("SEND").header("destination", queue).body("small"))
+					.command()).as("the node's stores go on, each confirmed").isEqualTo("RECEIPT");
+			}
+		}
+		finally {
+			rabbitmqctl("delete_queue", "herald.queue." + queue.substring("/queue/".length()));
+		}
+	}
+
+	@Test
 	void aQueueRabbitMqHoldsWithOtherArgumentsIsRefusedByNameAndOtherQueuesGoOn() throws Exception {
 		String odd = "cl-" + RUN + "-" + HeraldServer.unique("odd");
 		String plain = "/queue/cl-" + RUN + "-" + HeraldServer.unique("plain");

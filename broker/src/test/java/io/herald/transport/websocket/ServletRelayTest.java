@@ -199,6 +199,52 @@ class ServletRelayTest {
 		}
 	}
 
+	@Test
+	void aClientStillSendingWhenTheContainerAnswersAndClosesReadsTheAnswerAndACleanClose() throws Exception {
+		try (ServerSocket server = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+			this.servlet.set((InetSocketAddress) server.getLocalSocketAddress());
+			// answers before the body, half-closes, swallows some of it and closes, as
+			// Tomcat does beyond its swallow size
+			Thread container = new Thread(() -> {
+				try (Socket socket = server.accept()) {
+					readHead(socket.getInputStream());
+					socket.getOutputStream()
+						.write("HTTP/1.1 413 Payload Too Large\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+							.getBytes(StandardCharsets.ISO_8859_1));
+					socket.shutdownOutput();
+					socket.getInputStream().readNBytes(1024 * 1024);
+				}
+				catch (IOException ex) {
+					// the test fails on its side
+				}
+			});
+			container.start();
+			this.edge.start();
+			try (Socket client = clientFrom("127.0.0.1")) {
+				int length = 8 * 1024 * 1024;
+				Thread sender = new Thread(() -> {
+					try {
+						send(client, "POST /upload HTTP/1.1\r\nHost: h\r\nContent-Length: " + length + "\r\n\r\n");
+						byte[] chunk = new byte[64 * 1024];
+						for (int sent = 0; sent < length; sent += chunk.length) {
+							client.getOutputStream().write(chunk);
+						}
+					}
+					catch (IOException ex) {
+						// the edge may stop reading: what it read was enough
+					}
+				});
+				sender.start();
+				// like most clients, it reads the answer once it has sent the request
+				sender.join(10_000);
+				assertThat(sender.isAlive()).as("the edge took (or refused) the whole body").isFalse();
+				assertThat(readHead(client.getInputStream())).startsWith("HTTP/1.1 413");
+				assertThat(client.getInputStream().read()).as("closed cleanly, not reset").isEqualTo(-1);
+			}
+			container.join(5_000);
+		}
+	}
+
 	/** A stand-in container answering {@code ok PATH} and recording the last headers. */
 	private Map<String, String> startContainer() throws IOException {
 		Map<String, String> seen = new ConcurrentHashMap<>();
