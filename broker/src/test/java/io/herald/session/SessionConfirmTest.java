@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +32,15 @@ class SessionConfirmTest {
 
 	@BeforeEach
 	void queuesGoUpstream() {
+		queuesGoTo(() -> {
+			CompletableFuture<String> store = new CompletableFuture<>();
+			this.stores.add(store);
+			return store;
+		});
+	}
+
+	/** The router's queue SENDs go upstream, each stored as {@code store} says. */
+	private void queuesGoTo(Supplier<CompletionStage<String>> store) {
 		this.harness.broker().router().upstream(new Upstream() {
 			@Override
 			public boolean carriesQueues() {
@@ -39,9 +49,7 @@ class SessionConfirmTest {
 
 			@Override
 			public CompletionStage<String> enqueue(Destination destination, Message message) {
-				CompletableFuture<String> store = new CompletableFuture<>();
-				SessionConfirmTest.this.stores.add(store);
-				return store;
+				return store.get();
 			}
 
 			@Override
@@ -126,21 +134,7 @@ class SessionConfirmTest {
 	@Test
 	void aStoreConfirmedAtOnceIsReceiptedAtOnce() {
 		StompClient client = this.harness.connect();
-		this.harness.broker().router().upstream(new Upstream() {
-			@Override
-			public boolean carriesQueues() {
-				return true;
-			}
-
-			@Override
-			public CompletionStage<String> enqueue(Destination destination, Message message) {
-				return CompletableFuture.completedStage(null);
-			}
-
-			@Override
-			public void published(Destination destination, Message message) {
-			}
-		});
+		queuesGoTo(() -> CompletableFuture.completedStage(null));
 		client.publish("/queue/jobs", "1", "receipt", "q1");
 		client.expectReceipt("q1");
 	}
