@@ -253,15 +253,22 @@ final class PresenceLink {
 			if (parser.nextToken() != JsonToken.START_ARRAY) {
 				throw new IllegalArgumentException("not an array");
 			}
-			while (parser.nextToken() == JsonToken.START_OBJECT) {
+			JsonToken token;
+			while ((token = parser.nextToken()) == JsonToken.START_OBJECT) {
 				Map<String, String> fields = new HashMap<>();
 				while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
 					String name = parser.currentName();
 					parser.nextToken();
 					fields.put(name, parser.getString());
 				}
+				if (fields.get("room") == null || fields.get("session") == null) {
+					throw new IllegalArgumentException("a member without room or session");
+				}
 				members
 					.add(new Member(fields.get("room"), fields.get("user"), fields.get("session"), fields.get("info")));
+			}
+			if (token != JsonToken.END_ARRAY) {
+				throw new IllegalArgumentException("not an array of members");
 			}
 		}
 		catch (JacksonException | IllegalArgumentException ex) {

@@ -104,14 +104,17 @@ final class QueueLink {
 		return thread;
 	});
 
-	/** Stores taken and not yet published: failed if the node stops first. */
-	private final Set<CompletableFuture<String>> accepted = ConcurrentHashMap.newKeySet();
-
-	/** The queues consumed now, for the connection's threads ({@link #lost}). */
-	private final Set<String> consumed = ConcurrentHashMap.newKeySet();
+	/**
+	 * Stores taken and not yet published, with when: the loop claims each by taking it
+	 * out, or the completer does when it waited too long (or the node stops).
+	 */
+	private final Map<CompletableFuture<String>, Long> accepted = new ConcurrentHashMap<>();
 
 	/** Why RabbitMQ blocks this connection's publishers now, or {@code null}. */
 	private volatile String blocked;
+
+	/** The storing channel's pending reopening, or {@code null}; the loop thread's. */
+	private java.util.concurrent.ScheduledFuture<?> storingRetry;
 
 	private volatile Router router;
 
@@ -202,18 +205,28 @@ final class QueueLink {
 					+ ": the link to the cluster's RabbitMQ is behind; nothing was stored");
 		}
 		CompletableFuture<String> outcome = new CompletableFuture<>();
-		this.accepted.add(outcome);
-		this.loop.execute(() -> {
+		this.accepted.put(outcome, System.nanoTime());
+		try {
+			this.loop.execute(() -> {
+				this.queued.decrementAndGet();
+				if (this.accepted.remove(outcome) == null) {
+					// expired while it waited: its sender was told nothing was stored
+					return;
+				}
+				try {
+					store(queue, destination.clientName(), message, outcome);
+				}
+				catch (RuntimeException ex) {
+					logger.log(Level.WARNING, "cluster: storing a message for " + queue + " failed", ex);
+					complete(outcome, "cannot store " + destination.clientName() + ": " + ex);
+				}
+			});
+		}
+		catch (java.util.concurrent.RejectedExecutionException ex) {
 			this.queued.decrementAndGet();
 			this.accepted.remove(outcome);
-			try {
-				store(queue, destination.clientName(), message, outcome);
-			}
-			catch (RuntimeException ex) {
-				logger.log(Level.WARNING, "cluster: storing a message for " + queue + " failed", ex);
-				complete(outcome, "cannot store " + destination.clientName() + ": " + ex);
-			}
-		});
+			return refuse("cannot store " + destination.clientName() + ": the node is stopping; nothing was stored");
+		}
 		return outcome;
 	}
 
@@ -227,13 +240,6 @@ final class QueueLink {
 	/** The link is up (first connected): channels opened, local consumers served. */
 	void opened(Connection opened) throws IOException {
 		this.connection = opened;
-		opened.addBlockedListener((reason) -> {
-			this.blocked = "RabbitMQ blocks publishers (" + reason + ")";
-			logger.warning("cluster: " + this.blocked + "; queue SENDs are refused meanwhile");
-		}, () -> {
-			this.blocked = null;
-			logger.info("cluster: RabbitMQ unblocked publishers");
-		});
 		openStoring();
 		openDeclaring();
 		for (String name : List.copyOf(this.wanted)) {
@@ -242,15 +248,11 @@ final class QueueLink {
 	}
 
 	/**
-	 * The connection is lost: what the node's queues hold of RabbitMQ's queues goes (it
-	 * is unacknowledged there, and handed out again once the connection is back). On the
-	 * connection's thread, before its recovery restarts the consumers.
+	 * RabbitMQ blocks the connection's publishers (a memory or disk alarm), or no longer
+	 * ({@code null}): queue SENDs are refused meanwhile, not left waiting.
 	 */
-	void lost() {
-		Router current = this.router;
-		for (String name : this.consumed) {
-			current.purge(name);
-		}
+	void blocked(String why) {
+		this.blocked = why;
 	}
 
 	/**
@@ -335,13 +337,19 @@ final class QueueLink {
 			// replaced already, or the connection's recovery calls recovered()
 			return;
 		}
+		if (this.storingRetry != null) {
+			// one attempt at a time, whoever asks
+			this.storingRetry.cancel(false);
+			this.storingRetry = null;
+		}
 		try {
 			openStoring();
 		}
 		catch (IOException | RuntimeException ex) {
 			this.broken = "cannot open a channel to RabbitMQ: " + reason(ex);
 			logger.warning("cluster: " + this.broken + "; trying again in " + delayMillis + " ms");
-			this.loop.schedule(() -> reopenStoring(failed, Math.min(MAX_RETRY_MILLIS, delayMillis * 2)), delayMillis,
+			this.storingRetry = this.loop.schedule(
+					() -> reopenStoring(failed, Math.min(MAX_RETRY_MILLIS, delayMillis * 2)), delayMillis,
 					TimeUnit.MILLISECONDS);
 		}
 	}
@@ -381,7 +389,8 @@ final class QueueLink {
 	}
 
 	private void store(String queue, String shownName, Message message, CompletableFuture<String> outcome) {
-		String refused = (this.storing == null) ? "the link to RabbitMQ is down" : tooLarge(message);
+		String refused = (this.storing == null) ? "the link to RabbitMQ is down"
+				: (this.blocked != null) ? this.blocked : tooLarge(message);
 		if (refused == null) {
 			refused = declare(queue);
 		}
@@ -411,7 +420,10 @@ final class QueueLink {
 			// name the wrong stores from now on; it is replaced
 			Pending pending = tracker.remove(seq);
 			if (pending != null) {
-				complete(outcome, "cannot store " + shownName + ": " + reason(ex) + "; nothing was stored");
+				// what failed writing may have reached RabbitMQ; what the client refused
+				// did not
+				complete(outcome, "cannot store " + shownName + ": " + reason(ex)
+						+ ((ex instanceof IOException) ? ": it may or may not be stored" : "; nothing was stored"));
 			}
 			abort(channel);
 			reopenStoring(channel);
@@ -424,6 +436,15 @@ final class QueueLink {
 	 * fit.
 	 */
 	private String tooLarge(Message message) {
+		for (String name : amqpHeaders(message).keySet()) {
+			if (!RabbitBackplane.fits(name)) {
+				return "header name '" + name.substring(0, Math.min(40, name.length()))
+						+ "...' is over AMQP's 255 bytes";
+			}
+		}
+		if (message.messageId() != null && !RabbitBackplane.fits(message.messageId())) {
+			return "its message-id is over AMQP's 255 bytes";
+		}
 		int frameMax = this.connection.getFrameMax();
 		if (frameMax <= 0 || headerBytes(message, false) <= frameMax) {
 			return null;
@@ -483,11 +504,20 @@ final class QueueLink {
 		}
 	}
 
-	/** What RabbitMQ did not confirm in time fails: its sender hears of it. */
+	/**
+	 * What RabbitMQ did not confirm in time fails, and what waited as long to be sent
+	 * (the loop held up): their senders hear of it.
+	 */
 	private void expire() {
 		long before = System.nanoTime() - TimeUnit.SECONDS.toNanos(CONFIRM_TIMEOUT_SECONDS);
 		fail(this.confirms.expire(before),
 				"RabbitMQ did not confirm within " + CONFIRM_TIMEOUT_SECONDS + " s: it may or may not be stored");
+		for (Map.Entry<CompletableFuture<String>, Long> waiting : this.accepted.entrySet()) {
+			if (waiting.getValue() - before < 0 && this.accepted.remove(waiting.getKey(), waiting.getValue())) {
+				complete(waiting.getKey(), "cannot store it: the link to RabbitMQ did not send it within "
+						+ CONFIRM_TIMEOUT_SECONDS + " s; nothing was stored");
+			}
+		}
 	}
 
 	/**
@@ -519,14 +549,22 @@ final class QueueLink {
 					// for this one once it has room, not at once
 					this.loop.schedule(() -> reject(channel, deliveryTag), REQUEUE_DELAY_MILLIS, TimeUnit.MILLISECONDS);
 				}
-			}, (tag) -> this.loop.execute(() -> lostConsumer(name, channel, "RabbitMQ cancelled the consumer")));
+			}, (tag) -> this.loop.execute(() -> lostConsumer(name, channel, "RabbitMQ cancelled the consumer")),
+					(tag, signal) -> {
+						if (!signal.isInitiatedByApplication()) {
+							// after the channel's last delivery: what the node's queue
+							// holds
+							// is unacknowledged in RabbitMQ, handed out again after
+							// recovery
+							this.router.purge(name);
+						}
+					});
 			consuming.addShutdownListener((cause) -> {
 				if (!cause.isInitiatedByApplication() && !cause.isHardError()) {
 					this.loop.execute(() -> lostConsumer(name, channel, reason(cause)));
 				}
 			});
 			this.consumers.put(name, consuming);
-			this.consumed.add(name);
 			this.retryMillis.remove(name);
 		}
 		catch (IOException | RuntimeException ex) {
@@ -543,7 +581,6 @@ final class QueueLink {
 			return;
 		}
 		this.consumers.remove(name);
-		this.consumed.remove(name);
 		// what it handed out and is not settled comes again, perhaps to another node
 		this.router.purge(name);
 		abort(channel);
@@ -573,7 +610,6 @@ final class QueueLink {
 		this.wanted.remove(name);
 		this.retryMillis.remove(name);
 		Channel consuming = this.consumers.remove(name);
-		this.consumed.remove(name);
 		if (consuming == null) {
 			return;
 		}
@@ -589,8 +625,10 @@ final class QueueLink {
 	/** The node stops: what is not confirmed yet fails, and what was not sent. */
 	void close() {
 		fail(this.confirms.kill(), "the node stopped before RabbitMQ confirmed: it may or may not be stored");
-		for (CompletableFuture<String> outcome : List.copyOf(this.accepted)) {
-			complete(outcome, "the node stopped before it was sent to RabbitMQ; nothing was stored");
+		for (CompletableFuture<String> outcome : List.copyOf(this.accepted.keySet())) {
+			if (this.accepted.remove(outcome) != null) {
+				complete(outcome, "the node stopped before it was sent to RabbitMQ; nothing was stored");
+			}
 		}
 		this.completer.shutdown();
 		try {

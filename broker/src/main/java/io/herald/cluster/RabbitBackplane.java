@@ -107,15 +107,17 @@ public final class RabbitBackplane implements Backplane {
 	 * @param password the password
 	 * @param ssl TLS to RabbitMQ, or {@code null} for plain AMQP
 	 * @param heartbeat the AMQP heart-beat asked for
-	 * @param recoveryInterval how long to wait between attempts to connect again
+	 * @param recoveryInterval how long to wait before the first attempt to connect again,
+	 * doubled after each that fails
+	 * @param maxRecoveryInterval the longest wait between attempts
 	 * @param exchange the topic exchange the nodes share
 	 * @param maxQueued most topic messages waiting to be sent upstream
 	 * @param queueMaxLength most messages the node's queue holds in RabbitMQ; beyond it
 	 * the oldest go
 	 */
 	public record Settings(List<Address> addresses, String virtualHost, String username, String password,
-			SSLContext ssl, Duration heartbeat, Duration recoveryInterval, String exchange, int maxQueued,
-			int queueMaxLength) {
+			SSLContext ssl, Duration heartbeat, Duration recoveryInterval, Duration maxRecoveryInterval,
+			String exchange, int maxQueued, int queueMaxLength) {
 	}
 
 	private final String nodeId;
@@ -165,6 +167,9 @@ public final class RabbitBackplane implements Backplane {
 
 	private volatile boolean connected;
 
+	/** Why RabbitMQ blocks the connection's publishers, or null. */
+	private volatile String blocked;
+
 	/** Why a channel of the link is closed though the connection is up, or null. */
 	private volatile String broken;
 
@@ -173,6 +178,9 @@ public final class RabbitBackplane implements Backplane {
 	private volatile boolean closed;
 
 	private boolean ticking;
+
+	/** Failed attempts to connect so far; the loop thread's. */
+	private int attempts;
 
 	public RabbitBackplane(String nodeId, Settings settings) {
 		this.nodeId = nodeId;
@@ -231,6 +239,9 @@ public final class RabbitBackplane implements Backplane {
 	private String down() {
 		if (!this.connected) {
 			return this.problem;
+		}
+		if (this.blocked != null) {
+			return this.blocked;
 		}
 		String channelProblem = this.broken;
 		return (channelProblem != null) ? channelProblem : this.queues.problem();
@@ -368,7 +379,8 @@ public final class RabbitBackplane implements Backplane {
 			factory.setRequestedHeartbeat((int) Math.max(1, this.settings.heartbeat().toSeconds()));
 			factory.setAutomaticRecoveryEnabled(true);
 			factory.setTopologyRecoveryEnabled(true);
-			factory.setNetworkRecoveryInterval(this.settings.recoveryInterval().toMillis());
+			// backing off: recoveryInterval, twice that, ... up to maxRecoveryInterval
+			factory.setRecoveryDelayHandler(this::recoveryDelay);
 			factory.setConnectionTimeout(10_000);
 			if (this.settings.ssl() != null) {
 				factory.useSslProtocol(this.settings.ssl());
@@ -378,6 +390,16 @@ public final class RabbitBackplane implements Backplane {
 			openChannel();
 			openNodeQueue();
 			watch(opened);
+			opened.addBlockedListener((reason) -> {
+				blocked("RabbitMQ blocks publishers (" + reason + ")");
+				logger.warning("cluster: " + this.blocked + "; messages for the other nodes are refused meanwhile");
+			}, () -> {
+				blocked(null);
+				logger.info("cluster: RabbitMQ unblocked publishers");
+				// what changed meanwhile
+				onLoop(this.presence::connected);
+			});
+			this.attempts = 0;
 			this.connected = true;
 			this.queues.opened(opened);
 			this.presence.connected();
@@ -396,10 +418,18 @@ public final class RabbitBackplane implements Backplane {
 			}
 			this.connected = false;
 			this.problem = "cannot reach RabbitMQ at " + this.settings.addresses() + ": " + ex;
-			logger.log(Level.WARNING, "cluster: " + this.problem + "; trying again in "
-					+ this.settings.recoveryInterval().toMillis() + " ms");
-			this.loop.schedule(this::connect, this.settings.recoveryInterval().toMillis(), TimeUnit.MILLISECONDS);
+			long delay = recoveryDelay(++this.attempts);
+			logger.log(Level.WARNING, "cluster: " + this.problem + "; trying again in " + delay + " ms");
+			this.loop.schedule(() -> safely(this::connect), delay, TimeUnit.MILLISECONDS);
 		}
+	}
+
+	/** The wait before the attempt-th attempt to connect (again): doubling, capped. */
+	private long recoveryDelay(int attempt) {
+		long first = this.settings.recoveryInterval().toMillis();
+		long cap = this.settings.maxRecoveryInterval().toMillis();
+		int doublings = Math.min(Math.max(0, attempt - 1), 20);
+		return Math.min(cap, first << doublings);
 	}
 
 	/**
@@ -516,7 +546,8 @@ public final class RabbitBackplane implements Backplane {
 			if (!cause.isInitiatedByApplication()) {
 				this.connected = false;
 				this.problem = "lost RabbitMQ: " + cause.getMessage();
-				this.queues.lost();
+				// a new connection is blocked anew if the alarm is still on
+				blocked(null);
 				logger.warning("cluster: " + this.problem + "; reconnecting");
 			}
 		});
@@ -577,8 +608,13 @@ public final class RabbitBackplane implements Backplane {
 		}
 	}
 
+	private void blocked(String why) {
+		this.blocked = why;
+		this.queues.blocked(why);
+	}
+
 	private void send(Binding binding, Message message) {
-		if (!this.connected) {
+		if (!this.connected || this.blocked != null) {
 			this.dropped.incrementAndGet();
 			return;
 		}
@@ -600,7 +636,7 @@ public final class RabbitBackplane implements Backplane {
 	 * the others hand it their retained values.
 	 */
 	private void sendPresence(String event, Map<String, Object> headers, byte[] body) {
-		if (!this.connected || this.channel == null) {
+		if (!this.connected || this.channel == null || this.blocked != null) {
 			// the others hear of it at the next snapshot
 			return;
 		}

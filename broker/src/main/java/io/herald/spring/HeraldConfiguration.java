@@ -133,8 +133,8 @@ class HeraldConfiguration implements WebSocketConfigurer {
 				? sslBundles.getBundle(rabbit.sslBundle()).createSslContext() : null;
 		return new RabbitBackplane(nodeId,
 				new RabbitBackplane.Settings(addresses, rabbit.virtualHost(), rabbit.username(), rabbit.password(), ssl,
-						rabbit.heartbeat(), rabbit.recoveryInterval(), rabbit.exchange(), rabbit.maxQueued(),
-						rabbit.queueMaxLength()));
+						rabbit.heartbeat(), rabbit.recoveryInterval(), rabbit.maxRecoveryInterval(), rabbit.exchange(),
+						rabbit.maxQueued(), rabbit.queueMaxLength()));
 	}
 
 	@Bean

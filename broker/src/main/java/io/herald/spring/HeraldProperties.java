@@ -340,7 +340,9 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 		 * @param password the password
 		 * @param sslBundle a Spring Boot SSL bundle for AMQPS, or empty for plain AMQP
 		 * @param heartbeat the AMQP heart-beat asked for
-		 * @param recoveryInterval the wait between attempts to connect again
+		 * @param recoveryInterval the wait before the first attempt to connect again,
+		 * doubled after each that fails
+		 * @param maxRecoveryInterval the longest wait between attempts to connect again
 		 * @param exchange the topic exchange the nodes share
 		 * @param maxQueued most topic messages waiting to go upstream; beyond, they are
 		 * dropped and counted
@@ -350,14 +352,18 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 		public record Rabbitmq(@DefaultValue("127.0.0.1:5672") List<String> addresses,
 				@DefaultValue("/") String virtualHost, @DefaultValue("guest") String username,
 				@DefaultValue("guest") String password, String sslBundle, @DefaultValue("10s") Duration heartbeat,
-				@DefaultValue("2s") Duration recoveryInterval, @DefaultValue("herald.topics") String exchange,
-				@DefaultValue("100000") int maxQueued, @DefaultValue("100000") int queueMaxLength) {
+				@DefaultValue("2s") Duration recoveryInterval, @DefaultValue("30s") Duration maxRecoveryInterval,
+				@DefaultValue("herald.topics") String exchange, @DefaultValue("100000") int maxQueued,
+				@DefaultValue("100000") int queueMaxLength) {
 
 			public Rabbitmq {
 				check(!addresses.isEmpty(), "herald.cluster.rabbitmq.addresses", "must name at least one host:port",
 						addresses);
 				check(recoveryInterval != null && recoveryInterval.toMillis() >= 100,
 						"herald.cluster.rabbitmq.recovery-interval", "must be at least 100ms", recoveryInterval);
+				check(maxRecoveryInterval != null && maxRecoveryInterval.compareTo(recoveryInterval) >= 0,
+						"herald.cluster.rabbitmq.max-recovery-interval", "must not be shorter than recovery-interval",
+						maxRecoveryInterval);
 				check(maxQueued > 0, "herald.cluster.rabbitmq.max-queued", "must be positive", maxQueued);
 				check(queueMaxLength > 0, "herald.cluster.rabbitmq.queue-max-length", "must be positive",
 						queueMaxLength);

@@ -432,6 +432,41 @@ class ClusterIT {
 	}
 
 	@Test
+	void whileRabbitMqBlocksPublishersQueueSendsAreRefusedByNameAndTheNodeIsNotReady() throws Exception {
+		String queue = "/queue/cl-" + RUN + "-" + HeraldServer.unique("blocked");
+		String watermark = rabbitmqctl("eval", "vm_memory_monitor:get_vm_memory_high_watermark().").get(0).trim();
+		if (!watermark.matches("[0-9.]+")) {
+			watermark = "0.4";
+		}
+		try (StompConnection sender = Transport.TCP.connect(a)) {
+			// RabbitMQ's memory alarm: it blocks every connection that publishes
+			rabbitmqctl("set_vm_memory_high_watermark", "0.0001");
+			try {
+				Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !backplane(a).status().connected());
+				assertThat(backplane(a).status().detail()).contains("RabbitMQ blocks publishers");
+				assertThat(JsonHttp.get(a, "/actuator/health/readiness").status()).isEqualTo(503);
+				sender.send(
+						StompFrame.create("SEND").header("destination", queue).header("receipt", "blocked").body("x"));
+				StompFrame error = sender.expectErrorAndClose();
+				assertThat(error.header("receipt-id")).isEqualTo("blocked");
+				assertThat(error.header("message")).contains(queue).contains("RabbitMQ blocks publishers");
+			}
+			finally {
+				rabbitmqctl("set_vm_memory_high_watermark", watermark);
+			}
+		}
+		try (StompConnection sender = Transport.TCP.connect(a)) {
+			Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> backplane(a).status().connected());
+			assertThat(
+					sender.sendWithReceipt(StompFrame.create("SEND").header("destination", queue).body("y")).command())
+				.isEqualTo("RECEIPT");
+		}
+		finally {
+			rabbitmqctl("delete_queue", "herald.queue." + queue.substring("/queue/".length()));
+		}
+	}
+
+	@Test
 	void aQueueRabbitMqHoldsWithOtherArgumentsIsRefusedByNameAndOtherQueuesGoOn() throws Exception {
 		String odd = "cl-" + RUN + "-" + HeraldServer.unique("odd");
 		String plain = "/queue/cl-" + RUN + "-" + HeraldServer.unique("plain");

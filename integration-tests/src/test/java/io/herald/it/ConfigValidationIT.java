@@ -24,6 +24,7 @@ class ConfigValidationIT {
 			herald.queues.max-length = 0
 			herald.routing.match-cache-size = 0
 			herald.websocket.path = ws
+			herald.cluster.rabbitmq.max-recovery-interval = 100ms
 			""")
 	void invalidValueStopsTheStartNamingTheKey(String key, String value) {
 		Throwable failure = catchThrowable(() -> HeraldServer.start("--" + key + "=" + value).close());
