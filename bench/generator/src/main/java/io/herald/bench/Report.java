@@ -273,13 +273,15 @@ public final class Report {
 				p99.addSeries(target, scenarioList, latency);
 			}
 			Map<String, Object> connections = find(rows, "connections", target);
-			memory.addSeries(target, List.of("RSS", "heap"),
-					List.of(value(connections, "rss_bytes_per_connection", 1024),
-							value(connections, "heap_bytes_per_connection", 1024)));
+			if (!connections.isEmpty()) {
+				memory.addSeries(target, List.of("RSS", "heap"),
+						List.of(value(connections, "rss_bytes_per_connection", 1024),
+								value(connections, "heap_bytes_per_connection", 1024)));
+			}
 		}
-		// XChart cannot draw a chart without series (a run of only rate-paced scenarios
-		// has
-		// no maximum throughput).
+		// a chart without series is left out: XChart cannot draw it, and a run without
+		// the scenario it shows (only rate-paced ones, or no connections scenario) has
+		// nothing to draw there
 		List<Chart<?, ?>> charts = new ArrayList<>();
 		for (CategoryChart chart : List.of(throughput, p99, memory)) {
 			if (!chart.getSeriesMap().isEmpty()) {

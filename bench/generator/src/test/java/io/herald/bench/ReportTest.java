@@ -63,6 +63,9 @@ class ReportTest {
 		List<Map<String, Object>> rows = Report.read(json);
 		String md = Report.markdown(rows, "", "", Path.of("soak.png"));
 		Report.chart(rows, dir.resolve("soak.png"));
+		assertThat(javax.imageio.ImageIO.read(dir.resolve("soak.png").toFile()).getWidth())
+			.as("one panel, p99: no maximum-rate scenario, no connections scenario to draw")
+			.isEqualTo(700);
 
 		assertThat(md).contains("| soak | herald | 30,000 |")
 			.contains("3.0 min; queues: 36,000 sent, 0 lost, 0 unflagged dup, 132 redelivered")
