@@ -1,16 +1,11 @@
 package io.herald.cluster;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NavigableMap;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,7 +22,6 @@ import java.util.logging.Logger;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ShutdownSignalException;
 
 import io.herald.routing.Destination;
 import io.herald.routing.Message;
@@ -187,7 +181,7 @@ final class QueueLink {
 			return refuse("cannot store " + destination.clientName() + ": the cluster's RabbitMQ is not reachable ("
 					+ down + "); nothing was stored");
 		}
-		if (!RabbitBackplane.fits(queue)) {
+		if (!Amqp.fits(queue)) {
 			return refuse("cannot store " + destination.clientName() + ": its name is over RabbitMQ's 255 bytes");
 		}
 		if (!this.sentQueues.contains(queue)) {
@@ -284,7 +278,7 @@ final class QueueLink {
 		Channel previous = this.storing;
 		this.storing = null;
 		if (previous != null) {
-			abort(previous);
+			Amqp.abort(previous);
 		}
 		fail(this.confirms.kill(), "the link to RabbitMQ was lost before it confirmed: it may or may not be stored");
 		Channel channel = this.connection.createChannel();
@@ -295,14 +289,14 @@ final class QueueLink {
 			channel.confirmSelect();
 		}
 		catch (IOException | RuntimeException ex) {
-			abort(channel);
+			Amqp.abort(channel);
 			throw ex;
 		}
 		Confirms tracker = new Confirms();
 		channel.addConfirmListener((seq, multiple) -> settled(tracker.settle(seq, multiple), null),
 				(seq, multiple) -> settled(tracker.settle(seq, multiple), "RabbitMQ refused to store it"));
 		channel.addReturnListener((returned) -> {
-			Pending pending = tracker.get(Long.parseLong(returned.getProperties().getCorrelationId()));
+			Confirms.Pending pending = tracker.get(Long.parseLong(returned.getProperties().getCorrelationId()));
 			if (pending != null) {
 				// the ack follows: it completes with this
 				pending.returned = "RabbitMQ has no queue " + returned.getRoutingKey() + " (" + returned.getReplyText()
@@ -312,7 +306,7 @@ final class QueueLink {
 			this.loop.execute(() -> this.declared.remove(returned.getRoutingKey()));
 		});
 		channel.addShutdownListener((cause) -> {
-			fail(tracker.kill(), "RabbitMQ closed the channel before it confirmed (" + reason(cause)
+			fail(tracker.kill(), "RabbitMQ closed the channel before it confirmed (" + Amqp.reason(cause)
 					+ "): it may or may not be stored");
 			if (!cause.isInitiatedByApplication() && !cause.isHardError()) {
 				// a channel error (the connection lives on): not left to recovery
@@ -346,7 +340,7 @@ final class QueueLink {
 			openStoring();
 		}
 		catch (IOException | RuntimeException ex) {
-			this.broken = "cannot open a channel to RabbitMQ: " + reason(ex);
+			this.broken = "cannot open a channel to RabbitMQ: " + Amqp.reason(ex);
 			logger.warning("cluster: " + this.broken + "; trying again in " + delayMillis + " ms");
 			this.storingRetry = this.loop.schedule(
 					() -> reopenStoring(failed, Math.min(MAX_RETRY_MILLIS, delayMillis * 2)), delayMillis,
@@ -357,7 +351,7 @@ final class QueueLink {
 	private void openDeclaring() throws IOException {
 		Channel previous = this.declaring;
 		if (previous != null) {
-			abort(previous);
+			Amqp.abort(previous);
 		}
 		this.declaring = this.connection.createChannel();
 	}
@@ -376,7 +370,7 @@ final class QueueLink {
 			return null;
 		}
 		catch (IOException | RuntimeException ex) {
-			String why = reason(ex);
+			String why = Amqp.reason(ex);
 			try {
 				// a refused declaration closed the channel
 				openDeclaring();
@@ -401,14 +395,14 @@ final class QueueLink {
 		Channel channel = this.storing;
 		Confirms tracker = this.confirms;
 		long seq = channel.getNextPublishSeqNo();
-		if (!tracker.add(seq, new Pending(outcome, shownName, System.nanoTime()))) {
+		if (!tracker.add(seq, new Confirms.Pending(outcome, shownName, System.nanoTime()))) {
 			complete(outcome, "cannot store " + shownName + ": the link to RabbitMQ is down; nothing was stored");
 			return;
 		}
 		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().appId(this.nodeId)
 			.messageId(message.messageId())
 			.correlationId(Long.toString(seq))
-			.headers(amqpHeaders(message))
+			.headers(Amqp.headers(message))
 			.deliveryMode(2)
 			.build();
 		try {
@@ -418,14 +412,14 @@ final class QueueLink {
 			// the channel closed meanwhile, or the client refused the message: it counted
 			// a sequence number RabbitMQ did not, so the channel's confirmations would
 			// name the wrong stores from now on; it is replaced
-			Pending pending = tracker.remove(seq);
+			Confirms.Pending pending = tracker.remove(seq);
 			if (pending != null) {
 				// what failed writing may have reached RabbitMQ; what the client refused
 				// did not
-				complete(outcome, "cannot store " + shownName + ": " + reason(ex)
+				complete(outcome, "cannot store " + shownName + ": " + Amqp.reason(ex)
 						+ ((ex instanceof IOException) ? ": it may or may not be stored" : "; nothing was stored"));
 			}
-			abort(channel);
+			Amqp.abort(channel);
 			reopenStoring(channel);
 		}
 	}
@@ -436,13 +430,13 @@ final class QueueLink {
 	 * fit.
 	 */
 	private String tooLarge(Message message) {
-		for (String name : amqpHeaders(message).keySet()) {
-			if (!RabbitBackplane.fits(name)) {
+		for (String name : Amqp.headers(message).keySet()) {
+			if (!Amqp.fits(name)) {
 				return "header name '" + name.substring(0, Math.min(40, name.length()))
 						+ "...' is over AMQP's 255 bytes";
 			}
 		}
-		if (message.messageId() != null && !RabbitBackplane.fits(message.messageId())) {
+		if (message.messageId() != null && !Amqp.fits(message.messageId())) {
 			return "its message-id is over AMQP's 255 bytes";
 		}
 		int frameMax = this.connection.getFrameMax();
@@ -462,7 +456,7 @@ final class QueueLink {
 	 */
 	private static long headerBytes(Message message, boolean exact) {
 		long bytes = 512 + length(message.messageId(), exact);
-		for (Map.Entry<String, Object> header : amqpHeaders(message).entrySet()) {
+		for (Map.Entry<String, Object> header : Amqp.headers(message).entrySet()) {
 			bytes += 6 + length(header.getKey(), exact) + length(String.valueOf(header.getValue()), exact);
 		}
 		return bytes;
@@ -475,16 +469,16 @@ final class QueueLink {
 		return exact ? text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length : text.length() * 3L;
 	}
 
-	private void settled(List<Pending> settled, String refusal) {
-		for (Pending pending : settled) {
+	private void settled(List<Confirms.Pending> settled, String refusal) {
+		for (Confirms.Pending pending : settled) {
 			String why = (refusal != null) ? refusal : pending.returned;
 			complete(pending.outcome,
 					(why != null) ? "cannot store " + pending.name + ": " + why + "; nothing was stored" : null);
 		}
 	}
 
-	private void fail(List<Pending> failed, String why) {
-		for (Pending pending : failed) {
+	private void fail(List<Confirms.Pending> failed, String why) {
+		for (Confirms.Pending pending : failed) {
 			complete(pending.outcome, "cannot store " + pending.name + ": " + why);
 		}
 	}
@@ -540,7 +534,7 @@ final class QueueLink {
 			Channel channel = consuming;
 			Destination destination = new Destination(Destination.Kind.QUEUE, name, null);
 			consuming.basicConsume(queue, false, (tag, delivery) -> {
-				Message message = RabbitBackplane.inbound(delivery, "/queue/" + name);
+				Message message = Amqp.inbound(delivery, "/queue/" + name);
 				long deliveryTag = delivery.getEnvelope().getDeliveryTag();
 				message.onSettled(() -> this.loop.execute(() -> acknowledge(channel, deliveryTag)));
 				this.received.incrementAndGet();
@@ -561,7 +555,7 @@ final class QueueLink {
 					});
 			consuming.addShutdownListener((cause) -> {
 				if (!cause.isInitiatedByApplication() && !cause.isHardError()) {
-					this.loop.execute(() -> lostConsumer(name, channel, reason(cause)));
+					this.loop.execute(() -> lostConsumer(name, channel, Amqp.reason(cause)));
 				}
 			});
 			this.consumers.put(name, consuming);
@@ -569,9 +563,9 @@ final class QueueLink {
 		}
 		catch (IOException | RuntimeException ex) {
 			if (consuming != null) {
-				abort(consuming);
+				Amqp.abort(consuming);
 			}
-			retryConsuming(name, reason(ex));
+			retryConsuming(name, Amqp.reason(ex));
 		}
 	}
 
@@ -583,7 +577,7 @@ final class QueueLink {
 		this.consumers.remove(name);
 		// what it handed out and is not settled comes again, perhaps to another node
 		this.router.purge(name);
-		abort(channel);
+		Amqp.abort(channel);
 		retryConsuming(name, why);
 	}
 
@@ -660,123 +654,6 @@ final class QueueLink {
 		catch (IOException | RuntimeException ex) {
 			logger.log(Level.FINE, "cluster: nack failed", ex);
 		}
-	}
-
-	/** Closes a channel without waiting for RabbitMQ's answer. */
-	static void abort(Channel channel) {
-		try {
-			channel.abort();
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.log(Level.FINE, "cluster: aborting a channel", ex);
-		}
-	}
-
-	static Map<String, Object> amqpHeaders(Message message) {
-		Map<String, Object> headers = new LinkedHashMap<>();
-		message.headers().forEach(headers::put);
-		return headers;
-	}
-
-	/** What RabbitMQ said, from the exception or signal that carries it. */
-	static String reason(Throwable failure) {
-		Throwable cause = failure;
-		while (cause != null && !(cause instanceof ShutdownSignalException)) {
-			cause = cause.getCause();
-		}
-		if (cause instanceof ShutdownSignalException signal && signal.getReason() instanceof AMQP.Channel.Close close) {
-			return close.getReplyText();
-		}
-		if (cause instanceof ShutdownSignalException signal
-				&& signal.getReason() instanceof AMQP.Connection.Close close) {
-			return close.getReplyText();
-		}
-		return String.valueOf(failure.getMessage());
-	}
-
-	/** A store waiting for its confirmation. */
-	private static final class Pending {
-
-		private final CompletableFuture<String> outcome;
-
-		private final String name;
-
-		private final long sentNanos;
-
-		/** Set when RabbitMQ returned it unroutable; its ack follows. */
-		private volatile String returned;
-
-		private Pending(CompletableFuture<String> outcome, String name, long sentNanos) {
-			this.outcome = outcome;
-			this.name = name;
-			this.sentNanos = sentNanos;
-		}
-
-	}
-
-	/**
-	 * The stores of one storing channel by sequence number; dead with its channel, after
-	 * which nothing is added (a store racing the channel's end fails at once).
-	 */
-	private static final class Confirms {
-
-		private final NavigableMap<Long, Pending> pending = new TreeMap<>();
-
-		private boolean dead;
-
-		static Confirms dead() {
-			Confirms confirms = new Confirms();
-			confirms.dead = true;
-			return confirms;
-		}
-
-		synchronized boolean add(long seq, Pending store) {
-			if (this.dead) {
-				return false;
-			}
-			this.pending.put(seq, store);
-			return true;
-		}
-
-		synchronized Pending get(long seq) {
-			return this.pending.get(seq);
-		}
-
-		synchronized Pending remove(long seq) {
-			return this.pending.remove(seq);
-		}
-
-		/** The store {@code seq}, or all up to it when {@code multiple}. */
-		synchronized List<Pending> settle(long seq, boolean multiple) {
-			if (!multiple) {
-				Pending one = this.pending.remove(seq);
-				return (one != null) ? List.of(one) : List.of();
-			}
-			Map<Long, Pending> head = this.pending.headMap(seq, true);
-			List<Pending> settled = new ArrayList<>(head.values());
-			head.clear();
-			return settled;
-		}
-
-		synchronized List<Pending> expire(long sentBefore) {
-			List<Pending> expired = new ArrayList<>();
-			for (Iterator<Pending> it = this.pending.values().iterator(); it.hasNext();) {
-				Pending store = it.next();
-				if (store.sentNanos - sentBefore < 0) {
-					expired.add(store);
-					it.remove();
-				}
-			}
-			return expired;
-		}
-
-		synchronized List<Pending> kill() {
-			this.dead = true;
-			List<Pending> all = new ArrayList<>(this.pending.values());
-			this.pending.clear();
-			return all;
-		}
-
 	}
 
 }

@@ -1,7 +1,6 @@
 package io.herald.cluster;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -32,8 +31,6 @@ import com.rabbitmq.client.RecoverableConnection;
 import com.rabbitmq.client.RecoveryListener;
 import com.rabbitmq.client.impl.recovery.AutorecoveringConnection;
 
-import io.herald.protocol.Headers;
-import io.herald.protocol.Utf8;
 import io.herald.routing.Destination;
 import io.herald.routing.InterestListener;
 import io.herald.routing.Message;
@@ -81,9 +78,6 @@ public final class RabbitBackplane implements Backplane {
 
 	private static final Logger logger = Logger.getLogger(RabbitBackplane.class.getName());
 
-	/** Most bytes of an AMQP routing key. */
-	private static final int MAX_ROUTING_KEY = 255;
-
 	/** How the cluster's {@code /queue/NAME} is named in RabbitMQ. */
 	static final String QUEUE_PREFIX = QueueLink.QUEUE_PREFIX;
 
@@ -91,7 +85,7 @@ public final class RabbitBackplane implements Backplane {
 	private static final String RETAINED_TYPE = "herald.retained";
 
 	/** The header naming the topic of a handed-over retained value. */
-	private static final String TOPIC_HEADER = "x-herald-cluster-topic";
+	private static final String TOPIC_HEADER = Amqp.INTERNAL_PREFIX + "topic";
 
 	/** How long to wait before opening a channel RabbitMQ closed again, at first. */
 	private static final long REOPEN_MILLIS = 1_000;
@@ -312,7 +306,7 @@ public final class RabbitBackplane implements Backplane {
 		else {
 			return null;
 		}
-		return fits(key) ? new Binding(exchange, key) : null;
+		return Amqp.fits(key) ? new Binding(exchange, key) : null;
 	}
 
 	/** One routing key on one exchange. */
@@ -335,12 +329,6 @@ public final class RabbitBackplane implements Backplane {
 			this.queued.decrementAndGet();
 			send(binding, message);
 		});
-	}
-
-	static boolean fits(String routingKey) {
-		// a char takes at most three UTF-8 bytes (four for a pair of two chars)
-		return routingKey.length() * 3 <= MAX_ROUTING_KEY
-				|| routingKey.getBytes(StandardCharsets.UTF_8).length <= MAX_ROUTING_KEY;
 	}
 
 	// ---- on the loop thread ----
@@ -444,7 +432,7 @@ public final class RabbitBackplane implements Backplane {
 		opened.exchangeDeclare(this.presenceExchange, BuiltinExchangeType.FANOUT, true);
 		opened.addShutdownListener((cause) -> {
 			if (!cause.isInitiatedByApplication() && !cause.isHardError()) {
-				this.broken = "RabbitMQ closed the publishing channel: " + QueueLink.reason(cause);
+				this.broken = "RabbitMQ closed the publishing channel: " + Amqp.reason(cause);
 				logger.warning("cluster: " + this.broken + "; opening it again");
 				onLoop(() -> reopen(opened));
 			}
@@ -470,7 +458,7 @@ public final class RabbitBackplane implements Backplane {
 		});
 		opened.addShutdownListener((cause) -> {
 			if (!cause.isInitiatedByApplication() && !cause.isHardError()) {
-				this.broken = "RabbitMQ closed the consuming channel: " + QueueLink.reason(cause);
+				this.broken = "RabbitMQ closed the consuming channel: " + Amqp.reason(cause);
 				onLoop(() -> reopen(opened));
 			}
 		});
@@ -500,14 +488,14 @@ public final class RabbitBackplane implements Backplane {
 			if (failed == this.channel || !this.channel.isOpen()) {
 				openChannel();
 			}
-			QueueLink.abort(this.consuming);
+			Amqp.abort(this.consuming);
 			openNodeQueue();
 			this.broken = null;
 			this.presence.connected();
 			logger.info("cluster: channels opened again, queue " + this.queue);
 		}
 		catch (IOException | RuntimeException ex) {
-			this.broken = "cannot open a channel to RabbitMQ again: " + QueueLink.reason(ex);
+			this.broken = "cannot open a channel to RabbitMQ again: " + Amqp.reason(ex);
 			logger.warning("cluster: " + this.broken + "; trying again in " + delayMillis + " ms");
 			Channel retry = (failed == this.channel) ? this.channel : this.consuming;
 			this.loop.schedule(() -> safely(() -> reopen(retry, Math.min(MAX_REOPEN_MILLIS, delayMillis * 2))),
@@ -620,7 +608,7 @@ public final class RabbitBackplane implements Backplane {
 		}
 		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().appId(this.nodeId)
 			.messageId(message.messageId())
-			.headers(QueueLink.amqpHeaders(message))
+			.headers(Amqp.headers(message))
 			.build();
 		try {
 			this.channel.basicPublish(binding.exchange(), binding.key(), properties, message.body());
@@ -661,7 +649,7 @@ public final class RabbitBackplane implements Backplane {
 	private void handOverRetained(String replyTo) {
 		for (String pattern : this.router.retainingPatterns()) {
 			this.router.forEachRetained(new Destination(Destination.Kind.TOPIC, pattern, null), (message) -> {
-				Map<String, Object> headers = QueueLink.amqpHeaders(message);
+				Map<String, Object> headers = Amqp.headers(message);
 				headers.put(TOPIC_HEADER, message.destination());
 				AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().appId(this.nodeId)
 					.type(RETAINED_TYPE)
@@ -709,7 +697,7 @@ public final class RabbitBackplane implements Backplane {
 			String shown = String.valueOf(topic);
 			if (topic != null && shown.startsWith("/topic/")) {
 				this.router.adoptRetained(new Destination(Destination.Kind.TOPIC, shown.substring(7), null),
-						inbound(delivery, shown));
+						Amqp.inbound(delivery, shown));
 			}
 			return;
 		}
@@ -727,24 +715,7 @@ public final class RabbitBackplane implements Backplane {
 			shown = "/topic/" + key;
 		}
 		this.received.incrementAndGet();
-		this.router.publishFromUpstream(destination, inbound(delivery, shown));
-	}
-
-	/**
-	 * A delivery as the message subscribers see, shown as sent to {@code destination}.
-	 */
-	static Message inbound(Delivery delivery, String destination) {
-		AMQP.BasicProperties properties = delivery.getProperties();
-		Headers.Builder headers = Headers.builder();
-		if (properties.getHeaders() != null) {
-			properties.getHeaders().forEach((name, value) -> {
-				if (!TOPIC_HEADER.equals(name)) {
-					headers.add(name, String.valueOf(value));
-				}
-			});
-		}
-		byte[] body = delivery.getBody();
-		return new Message(destination, headers.build(), body, properties.getMessageId(), !Utf8.isValid(body));
+		this.router.publishFromUpstream(destination, Amqp.inbound(delivery, shown));
 	}
 
 	@Override
