@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
@@ -136,15 +137,32 @@ public final class Broker {
 
 	/**
 	 * Ends every session with ERROR "server shutting down" and waits up to the timeout
-	 * for them to be released.
+	 * for them to be released and their connections closed (their ERROR written).
 	 */
 	public void shutdown(long timeoutMillis) {
 		this.accepting = false;
-		for (Session session : this.sessions.all()) {
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+		List<Session> closing = List.copyOf(this.sessions.all());
+		for (Session session : closing) {
 			session.close(CloseReason.SHUTDOWN, "server shutting down", null, null);
 		}
 		try {
 			this.sessions.awaitEmpty(timeoutMillis);
+			// released is not written: each ERROR reaches its client before the ports
+			// and the servlet container close (a transport that writes on a thread of its
+			// own, SockJS's, may not have sent it yet)
+			for (Session session : closing) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					break;
+				}
+				try {
+					session.transportClosed().get(left, TimeUnit.NANOSECONDS);
+				}
+				catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
+					// cut off by the deadline
+				}
+			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

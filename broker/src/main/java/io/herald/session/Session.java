@@ -56,6 +56,9 @@ public final class Session {
 
 	private final AtomicReference<CloseReason> closeReason = new AtomicReference<>();
 
+	/** Completed when the transport saw the connection close. */
+	private final CompletableFuture<Void> transportGone = new CompletableFuture<>();
+
 	private final HeartBeat heartBeat;
 
 	// ---- owned by the mailbox ----
@@ -243,6 +246,7 @@ public final class Session {
 		close(CloseReason.TRANSPORT_CLOSED, null, null, null);
 		// whatever still waits can never be written
 		this.outbound.discard();
+		this.transportGone.complete(null);
 	}
 
 	private void decode(ByteBuffer bytes) {
@@ -512,6 +516,14 @@ public final class Session {
 		}
 		this.mailbox.post(this::release);
 		return true;
+	}
+
+	/**
+	 * Completes when the transport saw the connection close: after the last frame was
+	 * written, or after the close grace cut off a client that does not read.
+	 */
+	CompletableFuture<Void> transportClosed() {
+		return this.transportGone;
 	}
 
 	/** Ends the session at an operator's request. */
