@@ -104,6 +104,7 @@ test('the dashboard shows live figures, lists sessions and disconnects the chose
   assert.match(await page.locator('#tile-connections').textContent(), /^\d+$/);
   assert.ok(Number(await page.locator('#tile-connections').textContent()) >= 5, 'the test\'s five connections');
   await until('a latency figure', async () => /ms$/.test(await page.locator('#tile-p99').textContent()));
+  assert.equal(await page.locator('#tile-cluster').textContent(), 'single node');
 
   // top destinations: the feed's topics, with their deliveries per second
   await until('the feed among the top destinations, delivering', async () => {

@@ -49,6 +49,20 @@ test('chat across two nodes: members, room messages and private ones cross', asy
   await alice.context().close();
 });
 
+test('the second node\'s dashboard shows it linked, with what crosses from the first', async () => {
+  const dashboard = await page(`${B}/admin`);
+  const tile = dashboard.locator('#tile-cluster');
+  await until('the cluster tile to say linked', async () => (await tile.textContent()) === 'linked');
+  const detail = dashboard.locator('#tile-cluster-detail');
+  await until('messages from the first node counted', async () => {
+    const received = /([\d,]+) in/.exec(await detail.textContent());
+    return received && Number(received[1].replace(/,/g, '')) > 0;
+  });
+  await dashboard.locator('#cluster').screenshot({ path: join(SHOTS, 'dashboard-cluster-tile.png') });
+  assert.deepEqual(dashboard.problems, []);
+  await dashboard.context().close();
+});
+
 test('the ticker on the second node moves with the feed that publishes to the first', async () => {
   const ticker = await page(`${B}/demo/ticker.html`);
   await ticker.getByRole('status').filter({ hasText: 'connected as' }).waitFor({ timeout: 10_000 });

@@ -104,6 +104,17 @@ function showOverview(o) {
   $('tile-slow').textContent = number.format(o.slowConsumers);
   $('tile-memory').textContent = `${decimal.format(100 * o.memory.usedBytes / Math.max(1, o.memory.maxBytes))} %`;
   $('tile-heap').textContent = `${bytes(o.memory.usedBytes)} of ${bytes(o.memory.maxBytes)}${o.memory.alarm ? ' · ALARM' : ''} · heap ${bytes(o.jvm.heapUsedBytes)}`;
+  showCluster(o.cluster);
+}
+
+// the link to the other nodes: a node alone, linked through RabbitMQ, or cut off (and why)
+function showCluster(c) {
+  const alone = c.mode === 'none';
+  $('tile-cluster').textContent = alone ? 'single node' : (c.connected ? 'linked' : 'DOWN');
+  $('cluster').classList.toggle('down', !alone && !c.connected);
+  const traffic = `${number.format(c.patterns)} bound · ${number.format(c.published)} up · ${number.format(c.received)} in · ${number.format(c.dropped)} dropped`;
+  $('tile-cluster-detail').textContent = alone ? 'no backplane' : (c.connected ? traffic : `${c.detail} · ${traffic}`);
+  $('tile-cluster-detail').title = c.detail;
 }
 
 // ---- tables ----
