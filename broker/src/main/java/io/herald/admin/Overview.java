@@ -38,7 +38,8 @@ import io.herald.session.SessionTraffic;
  * @param authenticationFailures refused logins
  * @param topics what topics remember: retained values, bytes held, evictions, duplicate
  * SENDs; and what flow control did to deliveries
- * @param memory the node's memory budget * @param jvm the JVM's heap and collections
+ * @param memory the node's memory budget
+ * @param jvm the JVM's heap and collections
  * @param cluster the link to the cluster's other nodes: mode, whether connected, patterns
  * bound upstream, messages published upstream, received from other nodes, dropped
  */

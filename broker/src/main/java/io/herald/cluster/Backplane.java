@@ -28,8 +28,8 @@ public interface Backplane extends InterestListener, Upstream, AutoCloseable {
 	 * @param mode {@code none} or {@code rabbitmq}
 	 * @param connected whether messages flow to and from the other nodes now (always
 	 * {@code true} for a node alone)
-	 * @param detail the RabbitMQ address and queue, or why it is down * @param patterns
-	 * topic patterns and user queues this node is bound to upstream
+	 * @param detail the RabbitMQ address and queue, or why it is down
+	 * @param patterns topic patterns and user queues this node is bound to upstream
 	 * @param published topic messages sent upstream
 	 * @param received messages from other nodes routed here
 	 * @param dropped topic messages not sent upstream: the link was down or behind

@@ -38,13 +38,13 @@ import io.herald.routing.Router;
 
 /**
  * The nodes of a cluster sharing their topics and user queues through RabbitMQ, over one
- * AMQP connection per node whatever the number of clients.*
+ * AMQP connection per node whatever the number of clients.
  * <ul>
  * <li>A node publishes each topic message its clients sent once, to a topic exchange,
  * with the topic's name as routing key (RabbitMQ's {@code *} and {@code #} are Herald's),
  * marked with the node's id.</li>
  * <li>It receives through one queue of its own (exclusive, deleted with the connection,
- * bounded), bound once per pattern that has local subscribers: on the first local *
+ * bounded), bound once per pattern that has local subscribers: on the first local
  * subscriber of a pattern, unbound after the last ({@link InterestListener}).</li>
  * <li>User queues go the same way through a direct exchange beside it
  * ({@code EXCHANGE.users}, routing key {@code USER/queue/NAME}), bound while the user has
@@ -53,7 +53,7 @@ import io.herald.routing.Router;
  * <li>What comes back marked with its own id it drops: its own subscribers had those
  * messages from its router directly. So no local subscriber gets a message twice, and
  * each publisher's order holds for every subscriber (one channel per node carries them in
- * order).</li> *
+ * order).</li>
  * <li>The patterns of topic rules that retain are bound from the start and never unbound:
  * every node sees every retained topic's messages, so every node holds every retained
  * value.</li>

@@ -26,11 +26,12 @@ import tools.jackson.core.json.JsonFactory;
  *
  * <p>
  * A room of more than {@code maxListed} sessions sends counts instead of names: its
- * snapshot is {@code {"sessions": N, "users": M}} ({@code counts}), and changes are not *
+ * snapshot is {@code {"sessions": N, "users": M}} ({@code counts}), and changes are not
  * sent one by one but as a {@code counts} event at most once a second ({@link #sweep()});
  * when it is down to nine tenths of the bound, watchers get a fresh {@code snapshot} at
  * the next sweep. So a watcher's memory and traffic are bounded whatever the room's size,
- * and a room hovering at the bound does not resend its list at every change.*
+ * and a room hovering at the bound does not resend its list at every change.
+ *
  * <p>
  * Design: each room has a monitor; a change and the delivery of its event to every
  * watcher happen under it, and so do a new watcher's registration and its snapshot, so no

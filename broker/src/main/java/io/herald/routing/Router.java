@@ -294,7 +294,7 @@ public final class Router {
 	}
 
 	/**
-	 * Forgets history messages past their TTL and idempotency keys past their window in *
+	 * Forgets history messages past their TTL and idempotency keys past their window in
 	 * every topic, and retires what is left empty; sends large presence rooms' counts;
 	 * the broker calls it periodically.
 	 * @return how many topics gave their memory back

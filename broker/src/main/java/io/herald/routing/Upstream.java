@@ -5,7 +5,7 @@ import java.util.concurrent.CompletionStage;
 
 /**
  * Where a node hands the topic and user-queue messages its own clients published, for the
- * other nodes of a cluster (the RabbitMQ backplane).Messages that came from another node
+ * other nodes of a cluster (the RabbitMQ backplane). Messages that came from another node
  * are routed with {@link Router#publishFromUpstream} and never handed back.
  *
  * <p>

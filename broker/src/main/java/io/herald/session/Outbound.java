@@ -187,9 +187,9 @@ public final class Outbound {
 	}
 
 	/**
-	 * * Whether the oldest queued frame is a message published over
-	 * {@value #BEHIND_NANOS} ns ago, on {@link System#nanoTime()}, the clock messages are
-	 * stamped with, or no message at all.
+	 * Whether the oldest queued frame is a message published over {@value #BEHIND_NANOS}
+	 * ns ago, on {@link System#nanoTime()}, the clock messages are stamped with, or no
+	 * message at all.
 	 */
 	private boolean oldestWaitedLong() {
 		OutboundFrame oldest = this.frames.peek();

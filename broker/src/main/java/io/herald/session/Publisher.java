@@ -270,8 +270,8 @@ public final class Publisher {
 
 	/**
 	 * Who is in a room, as a {@code /presence/topic/ROOM} subscriber's snapshot says: for
-	 * * an identity that may subscribe to {@code /topic/ROOM}, counted against the
-	 * client's rate as a publish is.
+	 * an identity that may subscribe to {@code /topic/ROOM}, counted against the client's
+	 * rate as a publish is.
 	 */
 	public byte[] presence(Identity identity, String client, String room) throws PublishException {
 		takeRate(client);

@@ -453,7 +453,7 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 	 * @param maxRetained most topics holding a retained value on the node; beyond it the
 	 * least recently updated value is evicted
 	 * @param maxMemory most bytes retained values hold together (evicting the same way);
-	 * * empty for a quarter of {@code herald.limits.max-memory}
+	 * empty for a quarter of {@code herald.limits.max-memory}
 	 * @param presenceMaxMembers rooms with more sessions than this tell their presence
 	 * watchers counts, not members
 	 */
@@ -513,7 +513,7 @@ public record HeraldProperties(@DefaultValue Tcp tcp, @DefaultValue WebSocket we
 		 * for not at all
 		 * @param slowConsumer what a subscriber that cannot keep up gets:
 		 * {@code disconnect} (default), {@code drop-oldest} or {@code conflate}
-		 * @param maxRate the most deliveries per second per destination a subscription *
+		 * @param maxRate the most deliveries per second per destination a subscription
 		 * may ask with {@code x-herald-max-rate} (more is lowered to it); 0 (default) for
 		 * no cap
 		 * @param presence whether its topics are rooms: the sessions subscribed by the

@@ -479,8 +479,8 @@ final class Scenarios {
 	 * reading a tenth of the bytes the feed sends it (a small socket receive buffer, a
 	 * fixed read every 10 ms): the others' delivered/s and p99 against a run without slow
 	 * ones, the slow ones' staleness (the age of the values they get) and what conflation
-	 * * spared them, the broker's RSS over time. A third run, the baseline's load on
-	 * topics without a rule, shows what the rule costs subscribers that keep up.
+	 * spared them, the broker's RSS over time. A third run, the baseline's load on topics
+	 * without a rule, shows what the rule costs subscribers that keep up.
 	 */
 	Map<String, Object> conflation() throws Exception {
 		Map<String, Object> plain = conflationRun("/topic/plain", false, 0);
@@ -595,7 +595,7 @@ final class Scenarios {
 	}
 
 	/**
-	 * * @param root the topics' first segment: {@code /topic/conflate} has the rule
+	 * @param root the topics' first segment: {@code /topic/conflate} has the rule
 	 * @param bytesPerDelivery what one delivery costs on the wire (the baseline run
 	 * measures it), for the slow readers' byte rate
 	 */

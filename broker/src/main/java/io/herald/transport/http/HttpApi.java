@@ -26,8 +26,8 @@ final class HttpApi {
 	}
 
 	/**
-	 * * The request's credentials: HTTP Basic as login and passcode, a bearer token as
-	 * is, the client's address; another {@code Authorization} scheme is refused.
+	 * The request's credentials: HTTP Basic as login and passcode, a bearer token as is,
+	 * the client's address; another {@code Authorization} scheme is refused.
 	 */
 	static Credentials credentials(HttpServletRequest request) throws PublishException {
 		String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);

@@ -205,7 +205,7 @@ public class PublishController {
 	}
 
 	/**
-	 * * Serves one call: at most {@link #concurrency} at a time, its body read within
+	 * Serves one call: at most {@link #concurrency} at a time, its body read within
 	 * {@code maxBytes} and counted against the node's memory budget (with what its parsed
 	 * tree takes) until the answer is made, then authenticated.
 	 */
