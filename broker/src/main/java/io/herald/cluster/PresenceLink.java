@@ -18,10 +18,7 @@ import tools.jackson.core.ObjectReadContext;
 import tools.jackson.core.ObjectWriteContext;
 import tools.jackson.core.json.JsonFactory;
 
-import io.herald.routing.Destination;
-import io.herald.routing.Message;
 import io.herald.routing.Router;
-import io.herald.routing.Upstream;
 
 /**
  * Presence across the nodes: each node tells the others of its own members over a fanout
@@ -140,16 +137,8 @@ final class PresenceLink {
 
 	private void sendSnapshot() {
 		List<Member> members = new ArrayList<>();
-		this.router.forEachLocalMember(new Upstream() {
-			@Override
-			public void memberJoined(String room, String user, String session, String info) {
-				members.add(new Member(room, user, session, info));
-			}
-
-			@Override
-			public void published(Destination destination, Message message) {
-			}
-		});
+		this.router
+			.forEachLocalMember((room, user, session, info) -> members.add(new Member(room, user, session, info)));
 		this.sender.send(SNAPSHOT, new HashMap<>(), encode(members));
 	}
 

@@ -383,8 +383,9 @@ final class QueueLink {
 	}
 
 	private void store(String queue, String shownName, Message message, CompletableFuture<String> outcome) {
+		Map<String, Object> headers = Amqp.headers(message);
 		String refused = (this.storing == null) ? "the link to RabbitMQ is down"
-				: (this.blocked != null) ? this.blocked : tooLarge(message);
+				: (this.blocked != null) ? this.blocked : tooLarge(headers, message.messageId());
 		if (refused == null) {
 			refused = declare(queue);
 		}
@@ -402,7 +403,7 @@ final class QueueLink {
 		AMQP.BasicProperties properties = new AMQP.BasicProperties.Builder().appId(this.nodeId)
 			.messageId(message.messageId())
 			.correlationId(Long.toString(seq))
-			.headers(Amqp.headers(message))
+			.headers(headers)
 			.deliveryMode(2)
 			.build();
 		try {
@@ -429,21 +430,21 @@ final class QueueLink {
 	 * frame), or {@code null}: bytes counted exactly only when three per char would not
 	 * fit.
 	 */
-	private String tooLarge(Message message) {
-		for (String name : Amqp.headers(message).keySet()) {
+	private String tooLarge(Map<String, Object> headers, String messageId) {
+		for (String name : headers.keySet()) {
 			if (!Amqp.fits(name)) {
 				return "header name '" + name.substring(0, Math.min(40, name.length()))
 						+ "...' is over AMQP's 255 bytes";
 			}
 		}
-		if (message.messageId() != null && !Amqp.fits(message.messageId())) {
+		if (messageId != null && !Amqp.fits(messageId)) {
 			return "its message-id is over AMQP's 255 bytes";
 		}
 		int frameMax = this.connection.getFrameMax();
-		if (frameMax <= 0 || headerBytes(message, false) <= frameMax) {
+		if (frameMax <= 0 || headerBytes(headers, messageId, false) <= frameMax) {
 			return null;
 		}
-		long bytes = headerBytes(message, true);
+		long bytes = headerBytes(headers, messageId, true);
 		if (bytes <= frameMax) {
 			return null;
 		}
@@ -454,9 +455,9 @@ final class QueueLink {
 	 * A content header's bytes: properties within a fixed allowance, then each header as
 	 * AMQP encodes it (a short string, a type, a long string).
 	 */
-	private static long headerBytes(Message message, boolean exact) {
-		long bytes = 512 + length(message.messageId(), exact);
-		for (Map.Entry<String, Object> header : Amqp.headers(message).entrySet()) {
+	private static long headerBytes(Map<String, Object> headers, String messageId, boolean exact) {
+		long bytes = 512 + length(messageId, exact);
+		for (Map.Entry<String, Object> header : headers.entrySet()) {
 			bytes += 6 + length(header.getKey(), exact) + length(String.valueOf(header.getValue()), exact);
 		}
 		return bytes;

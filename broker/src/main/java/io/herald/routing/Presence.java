@@ -126,12 +126,12 @@ final class Presence implements DestinationType {
 	}
 
 	/** Tells {@code each} of every member of this node's own, room by room. */
-	void forEachLocalMember(Upstream each) {
+	void forEachLocalMember(Router.MemberVisitor each) {
 		for (Room room : this.rooms.values()) {
 			synchronized (room) {
 				for (Member member : room.members.values()) {
 					if (member.local()) {
-						each.memberJoined(room.name, member.user(), member.session(), member.info());
+						each.member(room.name, member.user(), member.session(), member.info());
 					}
 				}
 			}

@@ -73,15 +73,14 @@ public record PublishResult(boolean accepted, int receivers, String refusal, Com
 	 * {@link #CONFIRM_TIMEOUT})
 	 */
 	public String awaitStored() {
-		Duration timeout = CONFIRM_TIMEOUT;
 		if (!isPending()) {
 			return null;
 		}
 		try {
-			return this.stored.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+			return this.stored.toCompletableFuture().get(CONFIRM_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 		}
 		catch (TimeoutException ex) {
-			return "not confirmed within " + timeout.toMillis() + " ms: the message may or may not be stored";
+			return "not confirmed within " + CONFIRM_TIMEOUT.toMillis() + " ms: the message may or may not be stored";
 		}
 		catch (ExecutionException ex) {
 			return "not stored: " + ex.getCause().getMessage();

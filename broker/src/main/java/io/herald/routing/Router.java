@@ -206,8 +206,16 @@ public final class Router {
 		this.presence.leftElsewhere(room, session);
 	}
 
+	/** One presence member: its room, user, session and member info. */
+	@FunctionalInterface
+	public interface MemberVisitor {
+
+		void member(String room, String user, String session, String info);
+
+	}
+
 	/** Tells {@code each} of every presence member of this node's own. */
-	public void forEachLocalMember(Upstream each) {
+	public void forEachLocalMember(MemberVisitor each) {
 		this.presence.forEachLocalMember(each);
 	}
 

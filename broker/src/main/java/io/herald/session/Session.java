@@ -383,8 +383,7 @@ public final class Session {
 	 * it, wait; a refusal ends the session with an ERROR. On the owner's thread.
 	 */
 	void awaitStored(CompletionStage<String> stored) {
-		this.awaited = (this.awaited == null) ? stored
-				: this.awaited.thenCombine(stored, (first, next) -> (first != null) ? first : next);
+		this.awaited = stored;
 	}
 
 	private void awaitConfirmation(CompletionStage<String> stored, OutboundFrame receiptFrame, String receipt) {
